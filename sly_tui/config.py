@@ -1,0 +1,494 @@
+"""Where the server address, token, team and workspace come from.
+
+Order, first wins, field by field:
+
+1. command-line flags (`--server`, `--token`, `--team`, `--workspace`), and the profile
+   named by `--profile` (naming a profile is a flag too, so it outranks the environment);
+2. the environment (`SERVER_ADDRESS`, `API_TOKEN`, `TEAM_ID`, `WORKSPACE_ID`,
+   `SUPERVISELY_API_SERVER_ADDRESS`);
+3. `~/supervisely.env`, the SDK's own file (or the file given with `--env-file`);
+4. the default profile of our config file.
+
+A token is only ever paired with the server it was saved for: a layer that names a
+different server than the one chosen cannot lend its token (or team/workspace ids), so a
+token for one instance is never sent to another.
+
+Every problem becomes a `ConfigError` whose message names the source (file and line where
+there is one); callers print it as one sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sly_tui.secrets import Secret, is_private, write_private_file
+
+CONFIG_DIR_ENV = "SLY_TUI_CONFIG_DIR"
+SDK_ENV_FILE = "supervisely.env"
+_PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one sentence for the user."""
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The per-user config directory (platform specific; `SLY_TUI_CONFIG_DIR` overrides)."""
+    environ = os.environ if environ is None else environ
+    if override := environ.get(CONFIG_DIR_ENV):
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("sly-tui", appauthor=False))
+
+
+def config_file(environ: Mapping[str, str] | None = None) -> Path:
+    return config_dir(environ) / "config.toml"
+
+
+def credentials_file(environ: Mapping[str, str] | None = None) -> Path:
+    """Saved tokens live apart from the settings, in a file only the owner can read."""
+    return config_dir(environ) / "credentials.toml"
+
+
+def normalize_server_address(address: str) -> str:
+    """The SDK's normalisation: strip slashes at both ends, default to http://."""
+    address = address.strip().strip("/")
+    if "http://" not in address and "https://" not in address:
+        address = "http://" + address
+    return address
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A saved connection: one server and what to open on it."""
+
+    name: str
+    server: str | None = None
+    token: Secret | None = None
+    api_server_address: str | None = None
+    team_id: int | None = None
+    workspace_id: int | None = None
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """The parsed `config.toml` (plus tokens from `credentials.toml`)."""
+
+    path: Path
+    default_profile: str | None = None
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    ui: Mapping[str, Any] = field(default_factory=dict)
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the command line said about the connection (None = not given)."""
+
+    server: str | None = None
+    token: str | None = None
+    team_id: int | None = None
+    workspace_id: int | None = None
+    profile: str | None = None
+    env_file: Path | None = None
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved connection settings, and where each one came from."""
+
+    server: str | None = None
+    token: Secret | None = None
+    api_server_address: str | None = None
+    team_id: int | None = None
+    workspace_id: int | None = None
+    profile: str | None = None
+    read_only: bool = False
+    sources: Mapping[str, str] = field(default_factory=dict)
+    config: ConfigFile | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.server and self.token)
+
+    def require_credentials(self) -> None:
+        """Raise a `ConfigError` that tells the user every way to provide what is missing."""
+        if self.has_credentials:
+            return
+        missing = "server address" if not self.server else "API token"
+        raise ConfigError(
+            f"No Supervisely {missing} is configured: pass --server and --token, set "
+            "SERVER_ADDRESS and API_TOKEN, put them in ~/supervisely.env, save a profile "
+            "(sly-tui opens a connect screen for that), or try sly-tui --demo."
+        )
+
+
+# --- layers -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Layer:
+    """One source of settings; `where` maps each field to a human description."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)
+
+    def set(self, key: str, value: Any, where: str) -> None:
+        if value is not None:
+            self.values[key] = value
+            self.where[key] = where
+
+
+def _parse_int(raw: Any, what: str) -> int:
+    if isinstance(raw, bool):
+        raise ConfigError(f"{what} must be a whole number (an id), got {raw!r}.")
+    if isinstance(raw, int):
+        return raw
+    text = str(raw).strip()
+    if re.fullmatch(r"\d{1,18}", text):
+        return int(text)
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    raise ConfigError(f"{what} must be a whole number (an id), got {shown!r}.")
+
+
+def _env_layer(environ: Mapping[str, str], where: str, line_of: Mapping[str, int]) -> _Layer:
+    """Read the SDK's variable names from a mapping (the process env or a .env file)."""
+
+    def place(key: str) -> str:
+        line = line_of.get(key)
+        return f"{key} in {where}" + (f" line {line}" if line else "")
+
+    layer = _Layer()
+    for key in ("SERVER_ADDRESS",):
+        if environ.get(key, "").strip():
+            layer.set("server", environ[key].strip(), place(key))
+    if environ.get("SUPERVISELY_API_SERVER_ADDRESS", "").strip():
+        layer.set(
+            "api_server_address",
+            environ["SUPERVISELY_API_SERVER_ADDRESS"].strip(),
+            place("SUPERVISELY_API_SERVER_ADDRESS"),
+        )
+    if environ.get("API_TOKEN", "").strip():
+        layer.set("token", Secret(environ["API_TOKEN"].strip()), place("API_TOKEN"))
+    for target, keys in (
+        ("team_id", ("TEAM_ID", "INIT_GROUP_ID")),
+        ("workspace_id", ("WORKSPACE_ID", "INIT_WORKSPACE_ID")),
+    ):
+        for key in keys:
+            if environ.get(key, "").strip():
+                layer.set(target, _parse_int(environ[key], place(key)), place(key))
+                break
+    return layer
+
+
+def read_env_file(path: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """Parse a dotenv file; a line that is not `KEY=value` is an error naming its line."""
+    from dotenv.parser import parse_stream
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not a UTF-8 text file.") from exc
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    import io
+
+    values: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise ConfigError(f"{path} line {binding.original.line} is not of the form KEY=value.")
+        if binding.key is not None and binding.value is not None:
+            values[binding.key] = binding.value
+            lines[binding.key] = binding.original.line
+    return values, lines
+
+
+def _profile_layer(profile: Profile, where: str) -> _Layer:
+    layer = _Layer()
+    layer.set("server", profile.server, where)
+    layer.set("token", profile.token, where)
+    layer.set("api_server_address", profile.api_server_address, where)
+    layer.set("team_id", profile.team_id, where)
+    layer.set("workspace_id", profile.workspace_id, where)
+    if profile.read_only:
+        layer.set("read_only", True, where)
+    return layer
+
+
+# --- the config file ----------------------------------------------------------------------
+
+_PROFILE_KEYS = {"server", "token", "api_server_address", "team", "workspace", "read_only"}
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}.") from exc
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+
+
+def _str_or_none(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{what} must be a string, got {type(value).__name__}.")
+    return value
+
+
+def _parse_profile(
+    name: str, data: Any, path: Path, token: Secret | None
+) -> tuple[Profile, list[str]]:
+    where = f"{path} [profiles.{name}]"
+    if not _PROFILE_NAME.match(name):
+        raise ConfigError(f"{where}: a profile name may use letters, digits, '.', '_', '-'.")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table.")
+    warnings = [
+        f"{where}: unknown key {key!r} ignored (known: {', '.join(sorted(_PROFILE_KEYS))})."
+        for key in sorted(set(data) - _PROFILE_KEYS)
+    ]
+    inline = _str_or_none(data.get("token"), f"{where} token")
+    read_only = data.get("read_only", False)
+    if not isinstance(read_only, bool):
+        raise ConfigError(f"{where} read_only must be true or false.")
+    profile = Profile(
+        name=name,
+        server=_str_or_none(data.get("server"), f"{where} server"),
+        token=token or (Secret(inline) if inline else None),
+        api_server_address=_str_or_none(
+            data.get("api_server_address"), f"{where} api_server_address"
+        ),
+        team_id=None if data.get("team") is None else _parse_int(data["team"], f"{where} team"),
+        workspace_id=None
+        if data.get("workspace") is None
+        else _parse_int(data["workspace"], f"{where} workspace"),
+        read_only=read_only,
+    )
+    return profile, warnings
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> ConfigFile:
+    """Read `config.toml` and `credentials.toml`; missing files mean an empty config."""
+    path = config_file(environ)
+    creds_path = credentials_file(environ)
+    data = _load_toml(path)
+    creds = _load_toml(creds_path)
+    warnings: list[str] = []
+    for file, content in ((path, data), (creds_path, creds)):
+        has_token = "token" in str(content.get("profiles", ""))
+        if content and has_token and not is_private(file):
+            warnings.append(f"{file} holds a token but others can read it: chmod 600 {file}.")
+
+    raw_profiles = data.get("profiles", {})
+    creds_profiles = creds.get("profiles", {})
+    if not isinstance(raw_profiles, dict) or not isinstance(creds_profiles, dict):
+        raise ConfigError(f"{path}: [profiles] must be a table of tables.")
+    profiles: dict[str, Profile] = {}
+    for name, body in raw_profiles.items():
+        saved = creds_profiles.get(name, {})
+        token = saved.get("token") if isinstance(saved, dict) else None
+        if token is not None and not isinstance(token, str):
+            raise ConfigError(f"{creds_path} [profiles.{name}] token must be a string.")
+        profile, notes = _parse_profile(name, body, path, Secret(token) if token else None)
+        profiles[name] = profile
+        warnings.extend(notes)
+
+    default = _str_or_none(data.get("default_profile"), f"{path} default_profile")
+    if default is not None and default not in profiles:
+        warnings.append(f"{path}: default_profile {default!r} names no [profiles.{default}].")
+        default = None
+    ui = data.get("ui", {})
+    keymap = data.get("keymap", {})
+    if not isinstance(ui, dict):
+        raise ConfigError(f"{path}: [ui] must be a table.")
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        raise ConfigError(f"{path}: [keymap] must map binding ids to key strings.")
+    return ConfigFile(
+        path=path,
+        default_profile=default,
+        profiles=profiles,
+        ui=ui,
+        keymap=keymap,
+        warnings=tuple(warnings),
+    )
+
+
+# --- resolution ---------------------------------------------------------------------------
+
+
+def resolve(
+    flags: Flags,
+    environ: Mapping[str, str] | None = None,
+    home: Path | None = None,
+) -> Settings:
+    """Combine every source into `Settings`; raises `ConfigError` for malformed input."""
+    environ = os.environ if environ is None else environ
+    home = Path.home() if home is None else home
+    config = load_config(environ)
+
+    if flags.profile is not None and flags.profile not in config.profiles:
+        known = ", ".join(sorted(config.profiles)) or "none saved yet"
+        raise ConfigError(f"No profile named {flags.profile!r} in {config.path} ({known}).")
+
+    flag_layer = _Layer()
+    flag_layer.set("server", flags.server, "--server")
+    flag_layer.set("token", Secret(flags.token) if flags.token else None, "--token")
+    flag_layer.set("team_id", flags.team_id, "--team")
+    flag_layer.set("workspace_id", flags.workspace_id, "--workspace")
+    if flags.read_only:
+        flag_layer.set("read_only", True, "--read-only")
+
+    layers = [flag_layer]
+    if flags.profile is not None:
+        chosen = config.profiles[flags.profile]
+        layers.append(_profile_layer(chosen, f"profile {flags.profile!r} (--profile)"))
+    layers.append(_env_layer(environ, "the environment", {}))
+    env_path = flags.env_file or home / SDK_ENV_FILE
+    if flags.env_file is not None and not env_path.is_file():
+        raise ConfigError(f"The env file {env_path} does not exist.")
+    if env_path.is_file():
+        values, lines = read_env_file(env_path)
+        layers.append(_env_layer(values, str(env_path), lines))
+    profile_name = flags.profile
+    if flags.profile is None and config.default_profile is not None:
+        profile_name = config.default_profile
+        default = config.profiles[profile_name]
+        layers.append(_profile_layer(default, f"profile {profile_name!r} (default_profile)"))
+
+    return _combine(layers, profile_name, config)
+
+
+def _combine(layers: list[_Layer], profile: str | None, config: ConfigFile) -> Settings:
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    server_layer = next((layer for layer in layers if "server" in layer.values), None)
+    server = None
+    if server_layer is not None:
+        server = normalize_server_address(server_layer.values["server"])
+        values["server"], sources["server"] = server, server_layer.where["server"]
+
+    def same_server(layer: _Layer) -> bool:
+        named = layer.values.get("server")
+        return named is None or server is None or normalize_server_address(named) == server
+
+    paired = ("token", "team_id", "workspace_id", "api_server_address")
+    for key in (*paired, "read_only"):
+        for layer in layers:
+            if key in layer.values and (key not in paired or same_server(layer)):
+                values[key], sources[key] = layer.values[key], layer.where[key]
+                break
+    return Settings(
+        **values,
+        profile=profile,
+        sources=sources,
+        config=config,
+        warnings=config.warnings,
+    )
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    return f'"{escaped}"'
+
+
+def _dump_toml(data: Mapping[str, Any]) -> str:
+    """Serialise our own two-level settings (scalars, tables, tables of tables)."""
+    out: list[str] = []
+    scalars = {k: v for k, v in data.items() if not isinstance(v, Mapping)}
+    out.extend(f"{k} = {_toml_value(v)}" for k, v in scalars.items() if v is not None)
+    for key, table in data.items():
+        if not isinstance(table, Mapping):
+            continue
+        flat = {k: v for k, v in table.items() if not isinstance(v, Mapping)}
+        if flat or not table:
+            out.append(f"\n[{key}]")
+            out.extend(
+                f"{_toml_key(k)} = {_toml_value(v)}" for k, v in flat.items() if v is not None
+            )
+        for sub, body in table.items():
+            if isinstance(body, Mapping):
+                out.append(f"\n[{key}.{_toml_key(sub)}]")
+                out.extend(
+                    f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items() if v is not None
+                )
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def save_profile(
+    profile: Profile, *, make_default: bool = True, environ: Mapping[str, str] | None = None
+) -> Path:
+    """Save a profile: settings to `config.toml`, its token to `credentials.toml` (0600)."""
+    if not _PROFILE_NAME.match(profile.name):
+        raise ConfigError("A profile name may use letters, digits, '.', '_' and '-' only.")
+    path = config_file(environ)
+    data = _load_toml(path)
+    profiles = dict(data.get("profiles", {}))
+    profiles[profile.name] = {
+        "server": profile.server,
+        "api_server_address": profile.api_server_address,
+        "team": profile.team_id,
+        "workspace": profile.workspace_id,
+        "read_only": profile.read_only or None,
+    }
+    data["profiles"] = profiles
+    if make_default:
+        data = {
+            "default_profile": profile.name,
+            **{k: v for k, v in data.items() if k != "default_profile"},
+        }
+    write_private_file(path, _dump_toml(data))
+    if profile.token is not None:
+        creds_path = credentials_file(environ)
+        creds = _load_toml(creds_path)
+        saved = dict(creds.get("profiles", {}))
+        saved[profile.name] = {"token": profile.token.reveal()}
+        write_private_file(creds_path, _dump_toml({"profiles": saved}))
+    return path
+
+
+def remember_selection(
+    settings: Settings, team_id: int, workspace_id: int, environ: Mapping[str, str] | None = None
+) -> None:
+    """Remember the picked team and workspace in the active profile, if there is one."""
+    if settings.config is None or settings.profile is None:
+        return
+    profile = settings.config.profiles.get(settings.profile)
+    if profile is None:
+        return
+    save_profile(
+        replace(profile, team_id=team_id, workspace_id=workspace_id, token=None),
+        make_default=False,
+        environ=environ,
+    )

@@ -1,0 +1,185 @@
+"""Where settings come from: precedence, pairing of tokens with servers, files, errors."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from sly_tui.config import (
+    ConfigError,
+    Flags,
+    Profile,
+    load_config,
+    normalize_server_address,
+    resolve,
+    save_profile,
+)
+from sly_tui.secrets import Secret
+
+TOKEN_ENV = "E" * 128
+TOKEN_FILE = "F" * 128
+TOKEN_PROFILE = "P" * 128
+TOKEN_FLAG = "G" * 128
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def environ(tmp_path: Path) -> dict[str, str]:
+    return {"SLY_TUI_CONFIG_DIR": str(tmp_path / "config")}
+
+
+def write_env_file(home: Path, text: str) -> Path:
+    path = home / "supervisely.env"
+    path.write_text(text)
+    return path
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_nothing_configured_names_every_way_in(home, environ):
+    settings = resolve(Flags(), environ, home)
+    assert not settings.has_credentials
+    with pytest.raises(ConfigError) as err:
+        settings.require_credentials()
+    text = str(err.value)
+    for hint in ("--server", "SERVER_ADDRESS", "supervisely.env", "--demo"):
+        assert hint in text
+
+
+def test_flags_beat_env_beat_env_file_beat_profile(home, environ):
+    save_profile(
+        Profile("work", server="http://srv", token=Secret(TOKEN_PROFILE), team_id=1),
+        environ=environ,
+    )
+    write_env_file(home, f'SERVER_ADDRESS="http://srv"\nAPI_TOKEN="{TOKEN_FILE}"\nTEAM_ID=2\n')
+    env = {**environ, "SERVER_ADDRESS": "http://srv/", "API_TOKEN": TOKEN_ENV, "TEAM_ID": "3"}
+
+    settings = resolve(Flags(token=TOKEN_FLAG, team_id=4), env, home)
+    assert settings.token == Secret(TOKEN_FLAG) and settings.team_id == 4
+    assert settings.sources["token"] == "--token"
+
+    settings = resolve(Flags(), env, home)
+    assert settings.token == Secret(TOKEN_ENV) and settings.team_id == 3
+    assert settings.sources["server"] == "SERVER_ADDRESS in the environment"
+
+    settings = resolve(Flags(), environ, home)
+    assert settings.token == Secret(TOKEN_FILE) and settings.team_id == 2
+    assert "supervisely.env line 2" in settings.sources["token"]
+
+    (home / "supervisely.env").unlink()
+    settings = resolve(Flags(), environ, home)
+    assert settings.token == Secret(TOKEN_PROFILE) and settings.team_id == 1
+    assert settings.profile == "work"
+
+
+def test_named_profile_outranks_environment(home, environ):
+    save_profile(Profile("lab", server="https://lab.example", token=Secret(TOKEN_PROFILE)), environ=environ)
+    env = {**environ, "SERVER_ADDRESS": "http://other", "API_TOKEN": TOKEN_ENV}
+    settings = resolve(Flags(profile="lab"), env, home)
+    assert settings.server == "https://lab.example"
+    assert settings.token == Secret(TOKEN_PROFILE)
+
+
+def test_token_is_never_lent_to_another_server(home, environ):
+    save_profile(Profile("work", server="http://a", token=Secret(TOKEN_PROFILE), team_id=9), environ=environ)
+    env = {**environ, "SERVER_ADDRESS": "http://b"}
+    settings = resolve(Flags(), env, home)
+    assert settings.server == "http://b"
+    assert settings.token is None and settings.team_id is None
+
+
+def test_server_flag_alone_pairs_with_matching_saved_token(home, environ):
+    save_profile(Profile("work", server="http://a", token=Secret(TOKEN_PROFILE)), environ=environ)
+    settings = resolve(Flags(server="a/"), environ, home)
+    assert settings.server == "http://a" and settings.token == Secret(TOKEN_PROFILE)
+
+
+def test_saved_files_are_private(home, environ):
+    path = save_profile(Profile("work", server="http://a", token=Secret(TOKEN_PROFILE)), environ=environ)
+    creds = path.parent / "credentials.toml"
+    assert mode(path) == 0o600 and mode(creds) == 0o600
+    assert TOKEN_PROFILE not in path.read_text()
+    assert TOKEN_PROFILE in creds.read_text()
+
+
+def test_world_readable_token_file_warns(home, environ):
+    path = save_profile(Profile("work", server="http://a", token=Secret(TOKEN_PROFILE)), environ=environ)
+    (path.parent / "credentials.toml").chmod(0o644)
+    warnings = load_config(environ).warnings
+    assert any("chmod 600" in w for w in warnings)
+
+
+def test_malformed_env_file_names_file_and_line(home, environ):
+    write_env_file(home, "SERVER_ADDRESS=http://x\nthis is not a setting\n")
+    with pytest.raises(ConfigError, match=r"supervisely.env line 2"):
+        resolve(Flags(), environ, home)
+
+
+def test_non_numeric_team_names_source(home, environ):
+    with pytest.raises(ConfigError, match=r"TEAM_ID in the environment must be a whole number"):
+        resolve(Flags(), {**environ, "TEAM_ID": "abc"}, home)
+    write_env_file(home, "WORKSPACE_ID=12x\n")
+    with pytest.raises(ConfigError, match=r"WORKSPACE_ID in .*supervisely.env line 1"):
+        resolve(Flags(), environ, home)
+
+
+def test_broken_toml_gives_line(home, environ, tmp_path):
+    cfg = tmp_path / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('[profiles.work]\nserver = "http://a"\nteam = \n')
+    with pytest.raises(ConfigError, match=r"config.toml: .*line 3"):
+        resolve(Flags(), environ, home)
+
+
+def test_wrong_types_in_profile(home, environ, tmp_path):
+    cfg = tmp_path / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('[profiles.work]\nserver = 5\n')
+    with pytest.raises(ConfigError, match=r"\[profiles.work\] server must be a string"):
+        resolve(Flags(), environ, home)
+
+
+def test_unknown_profile(home, environ):
+    with pytest.raises(ConfigError, match=r"No profile named 'nope'"):
+        resolve(Flags(profile="nope"), environ, home)
+
+
+def test_explicit_env_file_must_exist(home, environ, tmp_path):
+    with pytest.raises(ConfigError, match=r"does not exist"):
+        resolve(Flags(env_file=tmp_path / "missing.env"), environ, home)
+
+
+def test_sdk_env_file_keys_and_read_only_profile(home, environ):
+    write_env_file(home, "SERVER_ADDRESS='https://x.example/'\nAPI_TOKEN='t'\nINIT_GROUP_ID=5\nINIT_WORKSPACE_ID=6\n")
+    settings = resolve(Flags(read_only=True), environ, home)
+    assert (settings.server, settings.team_id, settings.workspace_id) == ("https://x.example", 5, 6)
+    assert settings.read_only and settings.sources["read_only"] == "--read-only"
+
+
+def test_secret_never_prints():
+    secret = Secret(TOKEN_FLAG)
+    assert TOKEN_FLAG not in f"{secret} {secret!r} {[secret]}"
+    assert TOKEN_FLAG not in repr(resolve.__defaults__)
+
+
+def test_settings_repr_hides_token(home, environ):
+    settings = resolve(Flags(server="http://a", token=TOKEN_FLAG), environ, home)
+    assert TOKEN_FLAG not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("app.supervisely.com/", "http://app.supervisely.com"), ("https://x//", "https://x"), ("/h:1/", "http://h:1")],
+)
+def test_normalize_like_the_sdk(raw, expected):
+    assert normalize_server_address(raw) == expected
