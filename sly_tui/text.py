@@ -1,0 +1,36 @@
+"""Making untrusted text safe to show: task names, log lines, meta, server errors.
+
+Other people's code writes these strings. Textual and Rich strip only a few control
+characters, so an ESC in a log line would reach the terminal and could recolour the
+screen, retitle the window or reset the terminal. `clean` removes every escape sequence,
+C1 control and C0 control except tab and newline; `one_line` also folds line breaks for
+table cells and headers. Markup safety is the widgets' job: they must be given `Text` or
+`Content` objects built from cleaned strings, never markup strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESC_SEQ = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST (or unterminated)
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS / SOS / PM / APC strings
+    r"|\x1b[ -/]*[0-~]"  # two-byte escapes such as ESC c (full reset)
+    r"|\x1b"  # a lone ESC at the end
+    r"|[\x80-\x9f]"  # C1 controls (8-bit CSI and friends)
+)
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
+
+
+def clean(text: str) -> str:
+    """Drop escape sequences and control characters; keep tabs and newlines."""
+    if text.isprintable():
+        return text
+    return _CTRL.sub("", _ESC_SEQ.sub("", text))
+
+
+def one_line(text: str) -> str:
+    """`clean`, with line breaks and tabs folded to single spaces (for cells and titles)."""
+    return _BREAKS.sub(" ", clean(text)) if not text.isprintable() else text

@@ -1,0 +1,32 @@
+"""Untrusted text loses every escape sequence and control character, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from sly_tui.text import clean, one_line
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("plain [bold]markup[/] stays", "plain [bold]markup[/] stays"),
+        ("\x1b[31mRED\x1b[0m", "RED"),
+        ("title\x1b]2;PWNED\x07after", "titleafter"),
+        ("osc st\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "osc stlink"),
+        ("reset\x1bc!", "reset!"),
+        ("c1\x9b31mcsi", "c131mcsi"),
+        ("nul\x00bel\x07bs\x08del\x7f", "nulbelbsdel"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+        ("dangling esc\x1b", "dangling esc"),
+        ("dcs\x1bPq#0;2;0;0;0\x1b\\end", "dcsend"),
+        ("unicode ✓ 日本語", "unicode ✓ 日本語"),
+    ],
+)
+def test_clean(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+
+
+def test_one_line_folds_breaks() -> None:
+    assert one_line("a\nb\r\nc\td") == "a b c d"
+    assert one_line("fine") == "fine"
