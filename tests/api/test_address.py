@@ -1,0 +1,46 @@
+"""Address normalisation must match the SDK's `normalize_server_address` exactly."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from sly_tui.api import SlyClient, api_root, normalize_server_address
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("app.supervisely.com", "http://app.supervisely.com"),
+        ("https://app.supervisely.com/", "https://app.supervisely.com"),
+        ("//host:8080//", "http://host:8080"),
+        ("http://10.0.0.5:38585", "http://10.0.0.5:38585"),
+        ("HTTPS://Host", "http://HTTPS://Host"),  # the SDK's check is case-sensitive
+        (" host ", "http:// host "),  # only slashes are stripped
+    ],
+)
+def test_normalize_like_the_sdk(given: str, expected: str) -> None:
+    assert normalize_server_address(given) == expected
+
+
+def test_api_root_appends_public_api_only_to_the_server() -> None:
+    assert api_root("host/") == "http://host/public/api"
+    assert api_root("host", "https://api.host/") == "https://api.host"
+
+
+async def test_requests_go_to_the_api_root() -> None:
+    urls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        urls.append(str(request.url))
+        return httpx.Response(200, json={"version": "6.17.8"})
+
+    transport = httpx.MockTransport(handler)
+    async with SlyClient("host:9/", "t", transport=transport) as client:
+        assert await client.instance.version() == "6.17.8"
+    async with SlyClient("host", "t", api_server_address="api:1/", transport=transport) as client:
+        await client.instance.version()
+    assert urls == [
+        "http://host:9/public/api/v3/instance.version",
+        "http://api:1/v3/instance.version",
+    ]
