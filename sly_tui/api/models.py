@@ -42,6 +42,7 @@ class TaskInfo(_Model):
     user_login: str | None
     agent_id: int | None
     agent_name: str | None
+    created_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
     settings: dict[str, Any]
@@ -326,7 +327,8 @@ class FileInfo(_Model):
     name: str | None
     path: str | None
     storage_path: str | None
-    size: int | None = field(metadata=wire(read=size))
+    size: int | None = field(metadata=wire("meta.size", "sizeb", read=size))
+    is_dir: bool | None
     team_id: int | None
     created_at: datetime | None
     updated_at: datetime | None
@@ -337,7 +339,9 @@ class FileInfo(_Model):
 class Checkpoint(_Model):
     """A training checkpoint; the server's keys are not documented, so several are tried."""
 
+    id: int | None
     name: str | None = field(metadata=wire("name", "title"))
+    path: str | None
     epoch: int | None
     step: int | None = field(metadata=wire("step", "iteration", "iter"))
     size: int | None = field(metadata=wire(read=size))

@@ -22,7 +22,7 @@ from sly_tui.api.errors import (
     TaskFinishedWithError,
     WaitingTimeExceeded,
 )
-from sly_tui.api.models import LogEntry, Page, StartedTask, TaskContext, TaskInfo
+from sly_tui.api.models import Checkpoint, LogEntry, Page, StartedTask, TaskContext, TaskInfo
 from sly_tui.api.namespace import Namespace
 from sly_tui.api.neighbours import FilesApi, Filters, ModelsApi, ProjectsApi
 from sly_tui.api.pagination import PageProgress, iter_pages
@@ -64,6 +64,10 @@ def _started(value: Any) -> StartedTask:
 
 def _logs(value: Any) -> list[LogEntry]:
     return [LogEntry.from_json(entry) for entry in expect_list(value, "the log")]
+
+
+def _checkpoints(value: Any) -> list[Checkpoint]:
+    return [Checkpoint.from_json(item) for item in expect_list(value, "the checkpoints")]
 
 
 def _iso(moment: datetime | str) -> str:
@@ -194,12 +198,10 @@ class TaskApi(Namespace):
         async with self._t.stream("tasks.import.download_file", body) as download:
             await save_stream(download, save_path, progress_cb)
 
-    async def list_checkpoints(self, task_id: int) -> list[Any]:
-        """Checkpoints of a train task, as the server sends them (shape undocumented)."""
+    async def list_checkpoints(self, task_id: int) -> list[Checkpoint]:
+        """Checkpoints of a train task (their keys are undocumented; see `Checkpoint`)."""
         await self._require_train(task_id, "tasks.checkpoints.list")
-        return await self._t.call(
-            "tasks.checkpoints.list", {"id": task_id}, parse=lambda v: expect_list(v, "the reply")
-        )
+        return await self._t.call("tasks.checkpoints.list", {"id": task_id}, parse=_checkpoints)
 
     async def delete_unused_checkpoints(self, task_id: int) -> Any:
         self._t.check_writable("tasks.checkpoints.clear")

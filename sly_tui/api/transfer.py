@@ -125,7 +125,7 @@ async def upload_task_files(
                 handle = files.enter_context(open(path, "rb"))  # noqa: ASYNC230
                 parts.append((f"{index}-file", (name, handle, "application/octet-stream")))
             if parts:
-                await transport.upload("tasks.files.bulk.upload", parts)
+                await transport.upload("tasks.files.bulk.upload", parts, task_id=task_id)
                 done += len(parts) // 2
                 if progress_cb is not None:
                     progress_cb(done, total)

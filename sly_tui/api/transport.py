@@ -161,10 +161,17 @@ class Transport:
             rpc, lambda: self._http.build_request("POST", self._url(rpc), json=body), None
         )
 
-    async def upload(self, rpc: str, parts: Parts) -> None:
-        """POST multipart form data, parts in the given order; the reply is not read."""
+    async def upload(self, rpc: str, parts: Parts, *, task_id: int | None = None) -> None:
+        """POST multipart form data, parts in the given order; the reply is not read.
+
+        Multipart uploads carry no task id of their own: the server takes it from the
+        `x-task-id` header, which `task_id` sets for this one request.
+        """
+        headers = {"x-task-id": str(task_id)} if task_id is not None else None
         await self._exchange(
-            rpc, lambda: self._http.build_request("POST", self._url(rpc), files=parts), None
+            rpc,
+            lambda: self._http.build_request("POST", self._url(rpc), files=parts, headers=headers),
+            None,
         )
 
     @asynccontextmanager

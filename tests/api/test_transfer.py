@@ -121,6 +121,7 @@ async def test_upload_sends_known_files_by_hash_and_the_rest_as_multipart(
         "files": [{"name": "x/b.txt", "hash": known}],
     }
     upload = requests[2]
+    assert upload.headers["x-task-id"] == "7"  # multipart carries no task id of its own
     assert upload.headers["content-type"].startswith("multipart/form-data; boundary=")
     body = upload.content.decode()
     names = [
