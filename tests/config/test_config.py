@@ -83,7 +83,9 @@ def test_flags_beat_env_beat_env_file_beat_profile(home, environ):
 
 
 def test_named_profile_outranks_environment(home, environ):
-    save_profile(Profile("lab", server="https://lab.example", token=Secret(TOKEN_PROFILE)), environ=environ)
+    save_profile(
+        Profile("lab", server="https://lab.example", token=Secret(TOKEN_PROFILE)), environ=environ
+    )
     env = {**environ, "SERVER_ADDRESS": "http://other", "API_TOKEN": TOKEN_ENV}
     settings = resolve(Flags(profile="lab"), env, home)
     assert settings.server == "https://lab.example"
@@ -91,7 +93,9 @@ def test_named_profile_outranks_environment(home, environ):
 
 
 def test_token_is_never_lent_to_another_server(home, environ):
-    save_profile(Profile("work", server="http://a", token=Secret(TOKEN_PROFILE), team_id=9), environ=environ)
+    save_profile(
+        Profile("work", server="http://a", token=Secret(TOKEN_PROFILE), team_id=9), environ=environ
+    )
     env = {**environ, "SERVER_ADDRESS": "http://b"}
     settings = resolve(Flags(), env, home)
     assert settings.server == "http://b"
@@ -105,7 +109,9 @@ def test_server_flag_alone_pairs_with_matching_saved_token(home, environ):
 
 
 def test_saved_files_are_private(home, environ):
-    path = save_profile(Profile("work", server="http://a", token=Secret(TOKEN_PROFILE)), environ=environ)
+    path = save_profile(
+        Profile("work", server="http://a", token=Secret(TOKEN_PROFILE)), environ=environ
+    )
     creds = path.parent / "credentials.toml"
     assert mode(path) == 0o600 and mode(creds) == 0o600
     assert TOKEN_PROFILE not in path.read_text()
@@ -113,7 +119,9 @@ def test_saved_files_are_private(home, environ):
 
 
 def test_world_readable_token_file_warns(home, environ):
-    path = save_profile(Profile("work", server="http://a", token=Secret(TOKEN_PROFILE)), environ=environ)
+    path = save_profile(
+        Profile("work", server="http://a", token=Secret(TOKEN_PROFILE)), environ=environ
+    )
     (path.parent / "credentials.toml").chmod(0o644)
     warnings = load_config(environ).warnings
     assert any("chmod 600" in w for w in warnings)
@@ -144,7 +152,7 @@ def test_broken_toml_gives_line(home, environ, tmp_path):
 def test_wrong_types_in_profile(home, environ, tmp_path):
     cfg = tmp_path / "config" / "config.toml"
     cfg.parent.mkdir(parents=True)
-    cfg.write_text('[profiles.work]\nserver = 5\n')
+    cfg.write_text("[profiles.work]\nserver = 5\n")
     with pytest.raises(ConfigError, match=r"\[profiles.work\] server must be a string"):
         resolve(Flags(), environ, home)
 
@@ -160,7 +168,10 @@ def test_explicit_env_file_must_exist(home, environ, tmp_path):
 
 
 def test_sdk_env_file_keys_and_read_only_profile(home, environ):
-    write_env_file(home, "SERVER_ADDRESS='https://x.example/'\nAPI_TOKEN='t'\nINIT_GROUP_ID=5\nINIT_WORKSPACE_ID=6\n")
+    write_env_file(
+        home,
+        "SERVER_ADDRESS='https://x.example/'\nAPI_TOKEN='t'\nINIT_GROUP_ID=5\nINIT_WORKSPACE_ID=6\n",
+    )
     settings = resolve(Flags(read_only=True), environ, home)
     assert (settings.server, settings.team_id, settings.workspace_id) == ("https://x.example", 5, 6)
     assert settings.read_only and settings.sources["read_only"] == "--read-only"
@@ -179,7 +190,11 @@ def test_settings_repr_hides_token(home, environ):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("app.supervisely.com/", "http://app.supervisely.com"), ("https://x//", "https://x"), ("/h:1/", "http://h:1")],
+    [
+        ("app.supervisely.com/", "http://app.supervisely.com"),
+        ("https://x//", "https://x"),
+        ("/h:1/", "http://h:1"),
+    ],
 )
 def test_normalize_like_the_sdk(raw, expected):
     assert normalize_server_address(raw) == expected

@@ -1,0 +1,81 @@
+"""Per-server health: consecutive failures, exponential backoff, and the header's state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sly_tui.api import ApiError, Unreachable
+from sly_tui.monitor.events import ConnectionState, Phase
+from sly_tui.text import one_line
+
+BACKOFF_FIRST = 1.0
+BACKOFF_CAP = 60.0
+
+
+def backoff_delay(failures: int, first: float = BACKOFF_FIRST, cap: float = BACKOFF_CAP) -> float:
+    """Seconds to wait after the `failures`-th failure in a row: 1, 2, 4 … capped at 60."""
+    if failures <= 0:
+        return 0.0
+    return min(first * 2 ** (failures - 1), cap)
+
+
+def describe(error: BaseException) -> str:
+    """One sentence for the header; our API errors carry one, anything else is a bug report."""
+    if isinstance(error, ApiError):
+        return one_line(error.sentence)
+    return one_line(f"Internal error {type(error).__name__}: {error}")
+
+
+class Health:
+    """Shared by every topic of one server, so one outage backs them all off together."""
+
+    def __init__(
+        self, clock: Callable[[], float], on_change: Callable[[ConnectionState], None]
+    ) -> None:
+        self._clock = clock
+        self._on_change = on_change
+        self._paused = False
+        self._failures = 0
+        self._failure_phase = Phase.RETRYING
+        self._last_ok: float | None = None
+        self._retry_at: float | None = None
+        self._error: str | None = None
+        self.state = ConnectionState(Phase.CONNECTING)
+
+    def _publish(self) -> None:
+        if self._paused:
+            phase = Phase.PAUSED
+        elif self._failures:
+            phase = self._failure_phase
+        else:
+            phase = Phase.LIVE if self._last_ok is not None else Phase.CONNECTING
+        state = ConnectionState(phase, self._last_ok, self._retry_at, self._error, self._failures)
+        if state != self.state:
+            self.state = state
+            self._on_change(state)
+
+    @property
+    def retry_at(self) -> float | None:
+        """When the next attempt may start after failures (None when healthy)."""
+        return self._retry_at
+
+    def succeeded(self) -> None:
+        self._failures, self._retry_at, self._error = 0, None, None
+        self._last_ok = self._clock()
+        self._publish()
+
+    def failed(self, error: BaseException) -> float:
+        """Record a failure; returns the delay before the next attempt."""
+        self._failures += 1
+        delay = backoff_delay(self._failures)
+        self._failure_phase = (
+            Phase.DISCONNECTED if isinstance(error, Unreachable) else Phase.RETRYING
+        )
+        self._retry_at = self._clock() + delay
+        self._error = describe(error)
+        self._publish()
+        return delay
+
+    def set_paused(self, paused: bool) -> None:
+        self._paused = paused
+        self._publish()

@@ -1,0 +1,101 @@
+"""One task, watched closely: its info every tick, and its log read incrementally.
+
+New log lines are spooled to a file (`LogSpool`) so a million-line log costs the view
+almost no memory; the cursor resumes from the spool, so reopening the view (or the app)
+neither repeats nor loses lines. A task that has ended is polled until its final state
+and its last lines have arrived, then no more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from sly_tui.api import LogEntry, ProgressRecord, SlyClient, TaskContext, TaskInfo
+from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
+from sly_tui.monitor.log_cursor import LogCursor
+from sly_tui.monitor.service import Next, Sink
+
+LOG_PAGE = 5000  # log entries per request
+LOG_PAGE_CAP = 200_000  # a run of same-timestamp entries longer than this cannot be paged
+
+
+class Spool(Protocol):
+    """What the topic needs from the log store."""
+
+    def append(self, entries: Sequence[LogEntry]) -> range: ...
+
+    def __len__(self) -> int: ...
+
+    def last_entries(self) -> tuple[datetime | None, list[Mapping[str, Any]]]: ...
+
+
+def latest_progress(entries: Sequence[LogEntry]) -> dict[str | None, ProgressRecord]:
+    """The last progress record per subtask among `entries`."""
+    latest: dict[str | None, ProgressRecord] = {}
+    for entry in entries:
+        record = entry.progress
+        if record is not None:
+            latest[record.subtask] = record
+    return latest
+
+
+class TaskDetailTopic:
+    """Polls `tasks.info` and the log of one task; publishes updates and new lines."""
+
+    def __init__(self, task_id: int, spool: Spool, *, page: int = LOG_PAGE) -> None:
+        self.task_id = task_id
+        self.task: TaskInfo | None = None
+        self.context: TaskContext | None = None
+        self.spool = spool
+        last, seen = spool.last_entries()
+        self.cursor = LogCursor(last, seen)
+        self._page = page
+        self._limit = page
+        self._ended_seen = False
+        self._more_logs = False
+        self.progress: dict[str | None, ProgressRecord] = {}
+
+    def __repr__(self) -> str:
+        return f"TaskDetailTopic(task={self.task_id})"
+
+    def refresh(self) -> None:
+        """Info and logs are always read completely; nothing to reset."""
+
+    async def poll(self, client: SlyClient, emit: Sink) -> Next:
+        if not self._more_logs:
+            info = await client.tasks.get_info_by_id(self.task_id)
+            if info is None:
+                emit(TaskGone(self.task_id))
+                return Next.DONE
+            context_is_new = self.context is None
+            if context_is_new:
+                self.context = await client.tasks.get_context(self.task_id)
+            if info != self.task or context_is_new:
+                self.task = info
+                emit(TaskUpdated(info, self.context))
+        ended_before = self._ended_seen
+        self._ended_seen = self.task is not None and not self.task.is_active
+
+        batch = await client.tasks.get_logs(
+            self.task_id, since_time=self.cursor.since, limit=self._limit
+        )
+        fresh = self.cursor.accept(batch)
+        full_page = len(batch) >= self._limit
+        # A full page with nothing new is a run of entries sharing one timestamp that is
+        # longer than a page: widen the page until the run fits.
+        self._limit = min(self._limit * 2, LOG_PAGE_CAP) if full_page and not fresh else self._page
+        self._more_logs = full_page and self._limit < LOG_PAGE_CAP
+        complete = ended_before and not fresh and not self._more_logs
+        if fresh or complete:
+            self.spool.append(fresh)
+            self.progress.update(latest_progress(fresh))
+            emit(
+                LogsAppended(
+                    self.task_id, len(fresh), len(self.spool), dict(self.progress), complete
+                )
+            )
+        if complete:
+            return Next.DONE
+        return Next.AGAIN if self._more_logs else Next.WAIT

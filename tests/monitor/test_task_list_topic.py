@@ -1,0 +1,119 @@
+"""The task list topic: diffs, and requests per tick that do not grow with history."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from sly_tui.api import RequestRecord, SlyClient
+from sly_tui.demo import Emulator, ManualClock
+from sly_tui.enums import ACTIVE_STATUSES
+from sly_tui.monitor.events import TasksChanged
+from sly_tui.monitor.task_list import TaskListTopic, diff_tasks
+
+from ..conftest import FAST_RETRY, FROZEN_NOW
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.records: list[RequestRecord] = []
+
+    def __call__(self, record: RequestRecord) -> None:
+        self.records.append(record)
+
+    def take(self) -> list[str]:
+        methods = [r.method for r in self.records]
+        self.records.clear()
+        return methods
+
+
+async def poll(topic: TaskListTopic, client: SlyClient) -> list[TasksChanged]:
+    events: list[TasksChanged] = []
+    await topic.poll(client, events.append)
+    return events
+
+
+def counted_client(emulator: Emulator, counter: Counter) -> SlyClient:
+    return SlyClient(
+        "http://emulator.test",
+        emulator.token,
+        transport=httpx.ASGITransport(app=emulator.app),
+        retry=FAST_RETRY,
+        on_request=counter,
+    )
+
+
+async def first_workspace(client: SlyClient) -> int:
+    teams = await client.teams.get_list()
+    workspaces = await client.workspaces.get_list(teams[0].id)
+    return workspaces[0].id
+
+
+async def test_first_poll_is_a_full_sweep_then_ticks_are_cheap(emulator: Emulator):
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        counter.take()
+        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        [sweep] = await poll(topic, client)
+        assert sweep.full and len(sweep.added) == len(topic.tasks) > 0
+        assert set(counter.take()) == {"tasks.list"}
+
+        events = await poll(topic, client)
+        assert events == []  # nothing moved: no event at all
+        assert counter.take() == ["tasks.list", "tasks.list"]
+
+
+async def test_ticks_report_moves_and_endings(emulator: Emulator, clock: ManualClock):
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        await poll(topic, client)
+        before = dict(topic.tasks)
+        emulator.advance(600)
+        counter.take()
+        events = await poll(topic, client)
+        methods = counter.take()
+        assert methods.count("tasks.list") == 2
+        ended = [t for t in before.values() if t.is_active and not topic.tasks[t.id].is_active]
+        assert methods.count("tasks.info") <= len([t for t in before.values() if t.is_active])
+        assert events and (events[0].changed or events[0].added)
+        # the topic's view equals a fresh full listing
+        fresh = {t.id: t.status for t in await client.tasks.get_list(workspace)}
+        assert {i: t.status for i, t in topic.tasks.items()} == fresh
+        assert ended or events[0].added
+
+
+@pytest.mark.parametrize("finished", [10_000])
+async def test_requests_per_tick_with_ten_thousand_finished_tasks(finished: int):
+    emulator = Emulator(seed=3, clock=ManualClock(FROZEN_NOW), big_workspace_tasks=finished)
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = emulator.load_test_workspace_id
+        assert workspace is not None
+        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        await poll(topic, client)
+        assert len(topic.tasks) >= finished
+        active = {t.id for t in topic.tasks.values() if t.status in ACTIVE_STATUSES}
+        assert 0 < len(active) <= 50
+        counter.take()
+        for _ in range(5):
+            emulator.advance(1)
+            await poll(topic, client)
+        per_tick = len(counter.take()) / 5
+        assert per_tick <= 3, per_tick
+
+
+def test_diff_tasks_is_keyed_by_id():
+    from sly_tui.api import TaskInfo
+
+    def task(task_id: int, status: str) -> TaskInfo:
+        return TaskInfo.from_json({"id": task_id, "status": status, "type": "app"})
+
+    current = {1: task(1, "started"), 2: task(2, "queued")}
+    fresh = {1: task(1, "finished"), 3: task(3, "queued")}
+    added, changed, removed = diff_tasks(current, fresh, removed=[2, 99])
+    assert [t.id for t in added] == [3]
+    assert [t.id for t in changed] == [1]
+    assert removed == [2]
