@@ -62,11 +62,13 @@ def query(
 def paginate(items: Sequence[Any], params: Params) -> dict[str, Any]:
     """The `{"total", "perPage", "pagesCount", "entities"}` envelope; `total` is exactly
     what all pages together deliver, which the SDK checks."""
-    per_page = params.opt_int("per_page", DEFAULT_PER_PAGE) or DEFAULT_PER_PAGE
+    per_page = params.opt_int("per_page", DEFAULT_PER_PAGE)
+    assert per_page is not None
     if per_page < 1:
         raise bad_request("field 'per_page' must be at least 1")
     per_page = min(per_page, MAX_PER_PAGE)
-    page = params.opt_int("page", 1) or 1
+    page = params.opt_int("page", 1)
+    assert page is not None
     if page < 1:
         raise bad_request("field 'page' must be at least 1")
     start = (page - 1) * per_page
@@ -183,7 +185,16 @@ def _sort(items: list[Any], params: Params, fields: Fields) -> None:
 
 
 def date_field(get: Callable[[Any], datetime | None]) -> Field[Any]:
-    return Field(get, "date")
+    """Compared at the wire's millisecond precision, so a value read from a reply and sent
+    back in a filter matches itself."""
+
+    def at_ms(item: Any) -> datetime | None:
+        value = get(item)
+        return (
+            None if value is None else value.replace(microsecond=value.microsecond // 1000 * 1000)
+        )
+
+    return Field(at_ms, "date")
 
 
 def text_field(get: Callable[[Any], str | None], *, sortable: bool = True) -> Field[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -370,10 +371,10 @@ def data_set(call: Call, p: Params) -> Any:
         writes.append(
             (item.str("field"), raw["payload"], item.bool("append"), item.bool("recursive"))
         )
-    for path in (w[0] for w in writes):
-        taskdata.parse_path(path)  # every path is checked before anything is written
+    draft = copy.deepcopy(task.data)  # all writes land, or none
     for path, payload, append, recursive in writes:
-        taskdata.set_value(task.data, path, payload, append=append, recursive=recursive)
+        taskdata.set_value(draft, path, payload, append=append, recursive=recursive)
+    task.data = draft
     return SUCCESS
 
 

@@ -1,0 +1,174 @@
+"""List semantics shared by every `*.list`: envelope, pages, filters, sorting."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from tests.demo.conftest import Rpc, error_message
+
+WS = 201
+
+
+async def tasks(rpc: Rpc, **body: Any) -> dict[str, Any]:
+    return await rpc("tasks.list", {"workspaceId": WS, **body})
+
+
+async def ids(rpc: Rpc, *filters: dict[str, Any], **body: Any) -> list[int]:
+    reply = await tasks(rpc, filter=list(filters), **body)
+    return [t["id"] for t in reply["entities"]]
+
+
+async def test_envelope_and_defaults(rpc: Rpc) -> None:
+    reply = await tasks(rpc)
+    assert set(reply) == {"total", "perPage", "pagesCount", "entities"}
+    assert reply["perPage"] == 500
+    assert reply["pagesCount"] == 1
+    assert reply["total"] == len(reply["entities"]) > 50
+    got = [t["id"] for t in reply["entities"]]
+    assert got == sorted(got)
+    assert all(t["workspaceId"] == WS for t in reply["entities"])
+
+
+async def test_pages_deliver_exactly_total(rpc: Rpc) -> None:
+    first = await tasks(rpc, per_page=7)
+    assert first["perPage"] == 7
+    assert first["pagesCount"] == math.ceil(first["total"] / 7)
+    seen = [t["id"] for t in first["entities"]]
+    for page in range(2, first["pagesCount"] + 1):
+        reply = await tasks(rpc, page=page, per_page=7)
+        assert reply["total"] == first["total"]
+        seen += [t["id"] for t in reply["entities"]]
+    assert len(seen) == len(set(seen)) == first["total"]
+    past = await tasks(rpc, page=first["pagesCount"] + 1, per_page=7)
+    assert past["entities"] == []
+
+
+async def test_per_page_is_capped_and_checked(rpc: Rpc) -> None:
+    assert (await tasks(rpc, per_page=100_000))["perPage"] == 1000
+    await rpc("tasks.list", {"workspaceId": WS, "per_page": 0}, status=400)
+    await rpc("tasks.list", {"workspaceId": WS, "page": 0}, status=400)
+
+
+async def test_empty_list(rpc: Rpc) -> None:
+    reply = await tasks(rpc, filter=[{"field": "id", "operator": "=", "value": -1}])
+    assert reply == {"total": 0, "perPage": 500, "pagesCount": 0, "entities": []}
+
+
+async def test_equality_operators(rpc: Rpc) -> None:
+    everything = set(await ids(rpc))
+    finished = set(await ids(rpc, {"field": "status", "operator": "=", "value": "finished"}))
+    assert finished and finished < everything
+    assert (
+        set(await ids(rpc, {"field": "status", "operator": "eq", "value": "finished"})) == finished
+    )
+    for op in ("!=", "not"):
+        other = set(await ids(rpc, {"field": "status", "operator": op, "value": "finished"}))
+        assert other == everything - finished
+    either = set(
+        await ids(rpc, {"field": "status", "operator": "in", "value": ["finished", "error"]})
+    )
+    errors = set(await ids(rpc, {"field": "status", "operator": "=", "value": "error"}))
+    assert either == finished | errors
+    rest = set(
+        await ids(rpc, {"field": "status", "operator": "!in", "value": ["finished", "error"]})
+    )
+    assert rest == everything - either
+
+
+async def test_order_operators_on_ids_and_dates(rpc: Rpc) -> None:
+    everything = await ids(rpc)
+    pivot = everything[len(everything) // 2]
+    assert await ids(rpc, {"field": "id", "operator": "<", "value": pivot}) == [
+        i for i in everything if i < pivot
+    ]
+    assert await ids(rpc, {"field": "id", "operator": "<=", "value": pivot}) == [
+        i for i in everything if i <= pivot
+    ]
+    assert await ids(rpc, {"field": "id", "operator": ">", "value": pivot}) == [
+        i for i in everything if i > pivot
+    ]
+    assert await ids(rpc, {"field": "id", "operator": ">=", "value": pivot}) == [
+        i for i in everything if i >= pivot
+    ]
+    info = await rpc("tasks.info", {"id": pivot})
+    later = await ids(rpc, {"field": "createdAt", "operator": ">", "value": info["createdAt"]})
+    assert pivot not in later and later and min(later) > pivot
+
+
+async def test_like_operators_on_names(rpc: Rpc) -> None:
+    reply = await tasks(rpc)
+    names = {t["id"]: t["meta"]["name"] for t in reply["entities"]}
+    like = set(await ids(rpc, {"field": "name", "operator": "like", "value": "%-live-%"}))
+    assert like == {i for i, n in names.items() if "-live-" in n}
+    assert like
+    assert (
+        set(await ids(rpc, {"field": "name", "operator": "!like", "value": "%-live-%"}))
+        == set(names) - like
+    )
+    assert not await ids(rpc, {"field": "name", "operator": "like", "value": "%-LIVE-%"})
+    assert set(await ids(rpc, {"field": "name", "operator": "ilike", "value": "%-LIVE-%"})) == like
+    assert (
+        set(await ids(rpc, {"field": "name", "operator": "!ilike", "value": "%-LIVE-%"}))
+        == set(names) - like
+    )
+    one = next(iter(like))
+    pattern = names[one][:-1] + "_"  # `_` is exactly one character
+    assert one in await ids(rpc, {"field": "name", "operator": "like", "value": pattern})
+
+
+async def test_sort_by_fields_and_order(rpc: Rpc) -> None:
+    desc = await tasks(rpc, sort="id", sort_order="desc")
+    got = [t["id"] for t in desc["entities"]]
+    assert got == sorted(got, reverse=True)
+    started = await tasks(rpc, sort="startedAt", sort_order="asc")
+    stamps = [t["startedAt"] for t in started["entities"]]
+    present = [s for s in stamps if s is not None]
+    assert present == sorted(present)
+    assert stamps[: len(present)] == present  # nulls last when ascending
+    by_status = await tasks(rpc, sort="status")
+    statuses = [t["status"] for t in by_status["entities"]]
+    assert statuses == sorted(statuses)
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"filter": [{"field": "token", "operator": "=", "value": 1}]}, "cannot filter by field"),
+        ({"filter": [{"field": "id", "operator": "~", "value": 1}]}, "not supported"),
+        ({"filter": [{"field": "id", "operator": "like", "value": "1%"}]}, "not supported"),
+        ({"filter": [{"field": "status", "operator": "in", "value": "finished"}]}, "list value"),
+        ({"filter": [{"field": "id", "operator": "="}]}, "no 'value'"),
+        ({"filter": [{"field": "id", "operator": "=", "value": "7"}]}, "must be an integer"),
+        ({"filter": [{"field": "createdAt", "operator": ">", "value": "yesterday"}]}, "ISO-8601"),
+        ({"filter": "status=finished"}, "must be a list"),
+        ({"sort": "meta"}, "cannot sort by field"),
+        ({"sort_order": "up"}, "'asc' or 'desc'"),
+    ],
+)
+async def test_bad_filters_and_sorts_are_400(rpc: Rpc, body: dict[str, Any], fragment: str) -> None:
+    reply = await rpc("tasks.list", {"workspaceId": WS, **body}, status=400)
+    assert fragment in error_message(reply)
+
+
+async def test_neighbour_lists_filter_too(rpc: Rpc) -> None:
+    teams = await rpc(
+        "teams.list", {"filter": [{"field": "name", "operator": "ilike", "value": "demo%"}]}
+    )
+    assert [t["id"] for t in teams["entities"]] == [101]
+    agents = await rpc(
+        "agents.list",
+        {"teamId": 101, "filter": [{"field": "status", "operator": "=", "value": "running"}]},
+    )
+    assert [a["status"] for a in agents["entities"]] == ["running"]
+    modules = await rpc(
+        "ecosystem.list",
+        {
+            "filter": [
+                {"field": "slug", "operator": "=", "value": "supervisely-ecosystem/serve-yolov8"}
+            ]
+        },
+    )
+    assert modules["total"] == 1
