@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from sly_tui.api import RequestRecord, RetryPolicy, SlyClient
+from sly_tui.demo import Emulator
 
 # Easy to grep for in any text that must not contain it; 128 characters like real tokens.
 LEAKY_TOKEN = "LEAKY" + "k" * 118 + "TOKEN"
@@ -56,3 +57,28 @@ async def mock_client(
     yield make
     for client in made:
         await client.aclose()
+
+
+@pytest.fixture(params=["client", "live_client"])
+def api(request: pytest.FixtureRequest) -> SlyClient:
+    """The emulator's client, once in-process (ASGI) and once over loopback HTTP."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+async def sim_client(emulator: Emulator, records: list[RequestRecord]) -> AsyncIterator[SlyClient]:
+    """An in-process client whose waiting (retries, `tasks.wait`) moves the emulator's clock,
+    so simulated tasks progress while the client waits and no real time passes."""
+
+    async def advance(seconds: float) -> None:
+        emulator.advance(seconds)
+
+    async with SlyClient(
+        "http://emulator.test",
+        emulator.token,
+        transport=httpx.ASGITransport(app=emulator.app),
+        retry=RetryPolicy(retries=3, sleep=1.0, cap=60.0),
+        sleep=advance,
+        on_request=records.append,
+    ) as client:
+        yield client
