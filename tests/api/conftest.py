@@ -1,4 +1,5 @@
-"""Helpers for client tests that need replies the emulator never gives (httpx.MockTransport)."""
+"""Client fixtures: the emulator's (in-process, over loopback, with a moving clock) and
+`httpx.MockTransport` ones for replies the emulator never gives."""
 
 from __future__ import annotations
 
@@ -33,30 +34,50 @@ def records() -> list[RequestRecord]:
     return []
 
 
+MakeClient = Callable[..., SlyClient]
+
+
 @pytest.fixture
-async def mock_client(
-    sleeps: Sleeps, records: list[RequestRecord]
-) -> AsyncIterator[Callable[..., SlyClient]]:
-    """`mock_client(handler, **kwargs)`: a client whose server is `handler`."""
+async def make_client(sleeps: Sleeps, records: list[RequestRecord]) -> AsyncIterator[MakeClient]:
+    """`make_client(transport, token, **kwargs)`: a client that records its requests and
+    sleeps into `sleeps` (3 attempts, 1 s doubling backoff unless told otherwise)."""
     made: list[SlyClient] = []
 
-    def make(handler: Handler, **kwargs: Any) -> SlyClient:
+    def make(transport: httpx.AsyncBaseTransport, token: str | None, **kwargs: Any) -> SlyClient:
         options: dict[str, Any] = {
             "retry": RetryPolicy(retries=3, sleep=1.0, cap=60.0),
             "sleep": sleeps,
             "on_request": records.append,
+            **kwargs,
         }
-        options.update(kwargs)
-        token = options.pop("token", LEAKY_TOKEN)
-        client = SlyClient(
-            "http://mock.test", token, transport=httpx.MockTransport(handler), **options
-        )
+        client = SlyClient("http://server.test", token, transport=transport, **options)
         made.append(client)
         return client
 
     yield make
     for client in made:
         await client.aclose()
+
+
+@pytest.fixture
+def mock_client(make_client: MakeClient) -> MakeClient:
+    """`mock_client(handler, **kwargs)`: a client whose server is `handler`."""
+
+    def make(handler: Handler, *, token: str | None = LEAKY_TOKEN, **kwargs: Any) -> SlyClient:
+        return make_client(httpx.MockTransport(handler), token, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def emulator_client(make_client: MakeClient, emulator: Emulator) -> MakeClient:
+    """`emulator_client(**kwargs)`: an in-process client of the emulator (admin token)."""
+
+    def make(*, token: str | None = None, **kwargs: Any) -> SlyClient:
+        transport = httpx.ASGITransport(app=emulator.app)
+        return make_client(transport, token if token is not None else emulator.token, **kwargs)
+
+    return make
 
 
 @pytest.fixture(params=["client", "live_client"])
@@ -66,19 +87,11 @@ def api(request: pytest.FixtureRequest) -> SlyClient:
 
 
 @pytest.fixture
-async def sim_client(emulator: Emulator, records: list[RequestRecord]) -> AsyncIterator[SlyClient]:
+def sim_client(emulator_client: MakeClient, emulator: Emulator) -> SlyClient:
     """An in-process client whose waiting (retries, `tasks.wait`) moves the emulator's clock,
     so simulated tasks progress while the client waits and no real time passes."""
 
     async def advance(seconds: float) -> None:
         emulator.advance(seconds)
 
-    async with SlyClient(
-        "http://emulator.test",
-        emulator.token,
-        transport=httpx.ASGITransport(app=emulator.app),
-        retry=RetryPolicy(retries=3, sleep=1.0, cap=60.0),
-        sleep=advance,
-        on_request=records.append,
-    ) as client:
-        yield client
+    return emulator_client(sleep=advance)

@@ -14,14 +14,11 @@ from sly_tui.api import (
     RequestRecord,
     RetryPolicy,
     ServerError,
-    SlyClient,
     Unreachable,
 )
 from sly_tui.api.retry import AGENT_PING_ERROR, parse_retry_after
 
-from .conftest import Sleeps
-
-MakeClient = Callable[..., SlyClient]
+from .conftest import MakeClient, Sleeps
 
 
 def test_default_schedule_is_the_sdks() -> None:
@@ -122,8 +119,8 @@ async def test_connection_errors_are_retried_then_unreachable(
 
     with pytest.raises(Unreachable) as caught:
         await mock_client(handler).instance.version()
-    assert caught.value.sentence == "Cannot reach http://mock.test: connection refused."
-    assert caught.value.address == "http://mock.test"
+    assert caught.value.sentence == "Cannot reach http://server.test: connection refused."
+    assert caught.value.address == "http://server.test"
     assert sleeps == [1.0, 2.0]
     assert [(r.status, r.attempt) for r in records] == [(None, 1), (None, 2), (None, 3)]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sly_tui.api import ServerError, SlyClient, Unreachable
+from sly_tui.api import ServerError, Unreachable
 from sly_tui.api.transfer import file_hash
 
-MakeClient = Callable[..., SlyClient]
+from .conftest import MakeClient
 
 
 def names_in(directory: Path) -> list[str]:

@@ -25,9 +25,7 @@ from sly_tui.api import (
 )
 from sly_tui.enums import MUTATING_METHODS
 
-from .conftest import LEAKY_TOKEN
-
-MakeClient = Callable[..., SlyClient]
+from .conftest import LEAKY_TOKEN, MakeClient
 
 
 def replying(*args: Any, **kwargs: Any) -> Callable[[httpx.Request], httpx.Response]:
@@ -42,8 +40,8 @@ async def test_only_200_is_success(mock_client: MakeClient, status: int) -> None
 
 
 async def test_redirects_are_reported_not_followed(mock_client: MakeClient) -> None:
-    client = mock_client(replying(301, headers={"Location": "https://mock.test/"}))
-    with pytest.raises(ProtocolError, match=re.escape("(redirect to https://mock.test/)")):
+    client = mock_client(replying(301, headers={"Location": "https://server.test/"}))
+    with pytest.raises(ProtocolError, match=re.escape("(redirect to https://server.test/)")):
         await client.instance.version()
 
 
