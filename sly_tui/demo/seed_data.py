@@ -521,9 +521,12 @@ def _load_test(world: World, sim: Simulator, now: datetime, count: int) -> None:
             module=module,
             workspace_id=LOAD_TEST_WORKSPACE_ID,
             user_id=ADMIN_USER_ID,
-            created_at=now - timedelta(seconds=index * 7),
+            created_at=now,
             name=f"load-live-{index}",
         )
+        plan = sim.plan_of(task)
+        lifetime = plan.queue_s + plan.consume_s + plan.run_s
+        task.created_at = now - timedelta(seconds=lifetime * index // 25)  # all still active
         sim.start(task)
 
 
