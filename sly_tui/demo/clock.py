@@ -66,8 +66,11 @@ def as_utc(instant: datetime) -> datetime:
 
 def iso(instant: datetime) -> str:
     """The wire format of every instant: UTC, milliseconds, literal `Z`."""
-    instant = instant.astimezone(UTC)
-    return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+    t = instant.astimezone(UTC)
+    return (
+        f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+        f".{t.microsecond // 1000:03d}Z"
+    )
 
 
 def parse_iso(text: str) -> datetime:

@@ -433,7 +433,7 @@ def _active(world: World, sim: Simulator, rng: random.Random, now: datetime) -> 
             module,
             201 + 2 * index,
             f"{module.slug.rsplit('/', 1)[-1]}-prod",
-            back_s=rng.uniform(3600, 6 * 3600),
+            back_s=rng.uniform(1200, 3600),
         )
     for index in range(8):
         module = workers[index % len(workers)]
