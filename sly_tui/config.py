@@ -419,7 +419,7 @@ def _toml_value(value: Any) -> str:
     return f'"{escaped}"'
 
 
-def _dump_toml(data: Mapping[str, Any]) -> str:
+def dump_toml(data: Mapping[str, Any]) -> str:
     """Serialise our own two-level settings (scalars, tables, tables of tables)."""
     out: list[str] = []
     scalars = {k: v for k, v in data.items() if not isinstance(v, Mapping)}
@@ -468,13 +468,13 @@ def save_profile(
             "default_profile": profile.name,
             **{k: v for k, v in data.items() if k != "default_profile"},
         }
-    write_private_file(path, _dump_toml(data))
+    write_private_file(path, dump_toml(data))
     if profile.token is not None:
         creds_path = credentials_file(environ)
         creds = _load_toml(creds_path)
         saved = dict(creds.get("profiles", {}))
         saved[profile.name] = {"token": profile.token.reveal()}
-        write_private_file(creds_path, _dump_toml({"profiles": saved}))
+        write_private_file(creds_path, dump_toml({"profiles": saved}))
     return path
 
 

@@ -30,6 +30,8 @@ class Spool(Protocol):
 
     def last_entries(self) -> tuple[datetime | None, list[Mapping[str, Any]]]: ...
 
+    def close(self) -> None: ...
+
 
 def latest_progress(entries: Sequence[LogEntry]) -> dict[str | None, ProgressRecord]:
     """The last progress record per subtask among `entries`."""

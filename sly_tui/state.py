@@ -1,0 +1,48 @@
+"""What sly-tui remembers between runs: the last team and workspace per server.
+
+Kept apart from `config.toml` (which the user edits) in the platform state directory.
+A broken or unreadable state file is ignored: forgetting a selection is harmless.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from sly_tui.config import CONFIG_DIR_ENV, dump_toml, normalize_server_address
+from sly_tui.secrets import write_private_file
+
+
+def state_file() -> Path:
+    if override := os.environ.get(CONFIG_DIR_ENV):
+        return Path(override).expanduser() / "state.toml"
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("sly-tui", appauthor=False)) / "state.toml"
+
+
+def _load() -> dict:
+    try:
+        return tomllib.loads(state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def load_selection(server: str) -> tuple[int, int] | None:
+    entry = _load().get("servers", {}).get(normalize_server_address(server))
+    if not isinstance(entry, dict):
+        return None
+    team, workspace = entry.get("team"), entry.get("workspace")
+    if isinstance(team, int) and isinstance(workspace, int):
+        return team, workspace
+    return None
+
+
+def save_selection(server: str, team_id: int, workspace_id: int) -> None:
+    data = _load()
+    servers = data.get("servers")
+    if not isinstance(servers, dict):
+        servers = {}
+    servers[normalize_server_address(server)] = {"team": team_id, "workspace": workspace_id}
+    write_private_file(state_file(), dump_toml({"servers": servers}))

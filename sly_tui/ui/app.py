@@ -1,0 +1,302 @@
+"""The sly-tui Textual app: connects, picks a workspace, and hosts the screens.
+
+The app owns the client and the polling service; screens subscribe to topics and receive
+`MonitorEvent` messages. Nothing here lets an exception out: a failure to connect or to
+poll becomes a line in the status bar and a retry, because an ops screen left open for
+days must outlive every outage of the server it watches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import tempfile
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient
+from sly_tui.config import Settings
+from sly_tui.monitor.events import ConnectionState, Phase
+from sly_tui.monitor.health import backoff_delay, describe
+from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
+from sly_tui.monitor.task_detail import TaskDetailTopic
+from sly_tui.state import load_selection, save_selection
+from sly_tui.ui.messages import ConnectionChanged
+from sly_tui.ui.status import STATUS_COLOURS
+from sly_tui.ui.widgets.status_bar import Place
+
+# The dashboard backs off by itself and shows it; the client only retries a blip.
+DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0)
+KEPT_TASKS = 16  # detail topics (and open log spools) kept for quick reopening
+INTERVAL_STEPS = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
+
+
+@dataclass(frozen=True)
+class Selection:
+    team_id: int
+    team_name: str
+    workspace_id: int
+    workspace_name: str
+
+
+class SlyApp(App[int]):
+    """The dashboard."""
+
+    TITLE = "sly-tui"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("p", "toggle_pause", "Pause", id="app.pause"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("plus,equals_sign", "interval(1)", "Slower", show=False, id="app.slower"),
+        Binding("minus", "interval(-1)", "Faster", show=False, id="app.faster"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        interval: float | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        cache_dir: Path | None = None,
+        demo_label: str | None = None,
+        remember: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.read_only = settings.read_only
+        self.place = Place(server=demo_label or settings.server or "")
+        self.connection_state = ConnectionState(Phase.CONNECTING)
+        self.client: SlyClient | None = None
+        self.monitor: Monitor | None = None
+        self.selection: Selection | None = None
+        self.user_login: str | None = None
+        self._interval = interval or DEFAULT_INTERVAL
+        self._transport = transport
+        self._remember = remember
+        self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
+        self._cache_dir = cache_dir
+        self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **STATUS_COLOURS}
+
+    # --- connecting -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.has_credentials:
+            self.connect(self.settings)
+        else:
+            from sly_tui.ui.screens.connect import ConnectScreen
+
+            self.push_screen(ConnectScreen(self.settings))
+        for warning in self.settings.warnings:
+            self.notify(warning, severity="warning", markup=False, timeout=10)
+
+    def make_client(self, settings: Settings) -> SlyClient:
+        assert settings.server is not None
+        return SlyClient(
+            settings.server,
+            settings.token.reveal() if settings.token else None,
+            api_server_address=settings.api_server_address,
+            retry=DASHBOARD_RETRY,
+            transport=self._transport,
+            timeout=20.0,
+            read_only=settings.read_only,
+        )
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self, settings: Settings) -> None:
+        """Reach the server (retrying with backoff), then open the workspace."""
+        self.settings = settings
+        self.read_only = settings.read_only
+        client = self.make_client(settings)
+        failures = 0
+        while True:
+            try:
+                me = await client.users.get_my_info()
+                break
+            except (AuthError, PermissionDenied) as exc:
+                await client.aclose()
+                self._show_connect(settings, exc.sentence)
+                return
+            except ApiError as exc:
+                failures += 1
+                delay = backoff_delay(failures)
+                self._set_state(
+                    ConnectionState(
+                        Phase.DISCONNECTED,
+                        retry_at=time.monotonic() + delay,
+                        error=describe(exc),
+                        failures=failures,
+                    )
+                )
+                await asyncio.sleep(delay)
+        self.client = client
+        self.user_login = me.login
+        self.place = Place(self.place.server, me.login or me.name or "", "", "")
+        self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
+        self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
+        await self.open_start_screen()
+
+    async def open_start_screen(self) -> None:
+        """The remembered or configured workspace, else the picker."""
+        settings = self.settings
+        team_id, workspace_id = settings.team_id, settings.workspace_id
+        if (team_id is None or workspace_id is None) and self._remember and settings.server:
+            remembered = load_selection(settings.server)
+            if remembered is not None and team_id in (None, remembered[0]):
+                team_id, workspace_id = remembered
+        if team_id is not None and workspace_id is not None:
+            selection = await self._describe(team_id, workspace_id)
+            if selection is not None:
+                self.open_workspace(selection)
+                return
+        self.pick_workspace()
+
+    async def _describe(self, team_id: int, workspace_id: int) -> Selection | None:
+        assert self.client is not None
+        try:
+            team = await self.client.teams.get_info_by_id(team_id)
+            workspace = await self.client.workspaces.get_info_by_id(workspace_id)
+        except ApiError as exc:
+            self.notify(exc.sentence, severity="error", markup=False)
+            return None
+        if team is None or workspace is None:
+            self.notify(
+                f"Team {team_id} / workspace {workspace_id} not found; pick another.",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        return Selection(team.id, team.name or "", workspace.id, workspace.name or "")
+
+    def _show_connect(self, settings: Settings, error: str) -> None:
+        from sly_tui.ui.screens.connect import ConnectScreen
+
+        self.push_screen(ConnectScreen(settings, error=error))
+
+    def pick_workspace(self) -> None:
+        from sly_tui.ui.screens.workspaces import WorkspaceScreen
+
+        self.push_screen(WorkspaceScreen(), self._picked)
+
+    def _picked(self, selection: Selection | None) -> None:
+        if selection is not None:
+            self.open_workspace(selection)
+
+    def open_workspace(self, selection: Selection) -> None:
+        from sly_tui.ui.screens.task_list import TaskListScreen
+
+        self.selection = selection
+        self.place = Place(
+            self.place.server, self.place.user, selection.team_name, selection.workspace_name
+        )
+        if self._remember and self.settings.server:
+            with contextlib.suppress(OSError):
+                save_selection(self.settings.server, selection.team_id, selection.workspace_id)
+        self.switch_to(TaskListScreen(selection.workspace_id))
+
+    def switch_to(self, screen: object) -> None:
+        """Replace everything above the base screen with `screen`."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)  # type: ignore[arg-type]
+
+    # --- health and the status bar --------------------------------------------------------
+
+    def _post_state(self, state: ConnectionState) -> None:
+        self.post_message(ConnectionChanged(state))
+
+    def on_connection_changed(self, message: ConnectionChanged) -> None:
+        self._set_state(message.state)
+
+    def _set_state(self, state: ConnectionState) -> None:
+        self.connection_state = state
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        from sly_tui.ui.widgets.status_bar import StatusBar
+
+        for bar in self.screen.query(StatusBar):
+            bar.update_now()
+
+    # --- global actions -------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        if self.monitor is not None:
+            self.monitor.paused = not self.monitor.paused
+            self.refresh_status()
+
+    def action_refresh(self) -> None:
+        if self.monitor is not None:
+            self.monitor.refresh()
+
+    def action_interval(self, direction: int) -> None:
+        if self.monitor is None:
+            return
+        current = self.monitor.interval
+        steps = INTERVAL_STEPS
+        if direction > 0:
+            nxt = next((s for s in steps if s > current), steps[-1])
+        else:
+            nxt = next((s for s in reversed(steps) if s < current), steps[0])
+        self.monitor.interval = nxt
+        self.notify(f"Polling every {nxt:g} s", timeout=2)
+        self.refresh_status()
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    # --- where logs are spooled -----------------------------------------------------------
+
+    @property
+    def log_dir(self) -> Path:
+        """Per-server spool directory (a temporary one for the demo world)."""
+        if self._cache_dir is None:
+            self._temp_cache = tempfile.TemporaryDirectory(prefix="sly-tui-")
+            self._cache_dir = Path(self._temp_cache.name)
+        server = self.settings.server or "none"
+        key = hashlib.sha256(server.encode()).hexdigest()[:16]
+        return self._cache_dir / "logs" / key
+
+    def detail_topic(self, task_id: int) -> TaskDetailTopic:
+        """The task's detail topic with its log spool, kept for the next visit.
+
+        Reopening a task continues its log where it was. Only the most recent
+        `KEPT_TASKS` stay open; older spools are closed (their files stay, and the cursor
+        is rebuilt from them when the task is opened again).
+        """
+        from sly_tui.monitor.log_spool import LogSpool
+
+        topic = self._detail_topics.pop(task_id, None)
+        if topic is None:
+            topic = TaskDetailTopic(task_id, LogSpool(self.log_dir / f"task-{task_id}.jsonl"))
+        self._detail_topics[task_id] = topic
+        while len(self._detail_topics) > KEPT_TASKS:
+            _, old = self._detail_topics.popitem(last=False)
+            old.spool.close()
+        return topic
+
+    async def on_unmount(self) -> None:
+        if self.monitor is not None:
+            await self.monitor.aclose()
+        if self.client is not None:
+            await self.client.aclose()
+        for topic in self._detail_topics.values():
+            topic.spool.close()
+        if self._temp_cache is not None:
+            self._temp_cache.cleanup()

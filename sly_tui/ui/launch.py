@@ -1,0 +1,71 @@
+"""Start the dashboard: against the configured server, or against the embedded emulator.
+
+`--demo` runs the emulator inside the dashboard's own event loop on a free loopback port,
+so the dashboard reaches it over real HTTP exactly as it would reach a server, and any
+other client (the SDK included) can use the printed address while it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sly_tui.config import Settings
+from sly_tui.secrets import Secret
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """The simulated world the demo dashboard shows."""
+
+    seed: int = 0
+    speed: float = 1.0
+    big_workspace_tasks: int = 0
+    big_log_lines: int = 0
+
+
+def _cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("sly-tui", appauthor=False))
+
+
+def run_dashboard(settings: Settings, *, demo: DemoOptions | None, interval: float | None) -> int:
+    """Run the app until the user quits; returns the exit code."""
+    from sly_tui.ui.app import SlyApp
+
+    if demo is None:
+        app = SlyApp(settings, interval=interval, cache_dir=_cache_dir())
+        app.run()
+        if app.return_value == "demo":  # the first-run screen's "Open demo" button
+            demo = DemoOptions()
+        else:
+            return app.return_code or 0
+    return asyncio.run(_run_demo(settings, demo, interval))
+
+
+async def _run_demo(settings: Settings, demo: DemoOptions, interval: float | None) -> int:
+    from sly_tui.demo import Emulator, serve
+    from sly_tui.ui.app import SlyApp
+
+    emulator = Emulator(
+        seed=demo.seed,
+        speed=demo.speed,
+        big_workspace_tasks=demo.big_workspace_tasks,
+        big_log_lines=demo.big_log_lines,
+    )
+    async with serve(emulator, host="127.0.0.1", port=0) as url:
+        demo_settings = replace(
+            settings,
+            server=url,
+            token=Secret(emulator.token),
+            api_server_address=None,
+            team_id=settings.team_id if settings.server is None else None,
+            workspace_id=settings.workspace_id if settings.server is None else None,
+            profile=None,
+            warnings=(),
+        )
+        app = SlyApp(demo_settings, interval=interval, demo_label=f"demo {url}", remember=False)
+        await app.run_async()
+        return app.return_code or 0

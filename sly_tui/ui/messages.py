@@ -1,0 +1,23 @@
+"""Textual messages that carry the polling service's events to screens and the app."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from sly_tui.monitor.events import ConnectionState
+
+
+class MonitorEvent(Message):
+    """An event from a subscription (`TasksChanged`, `TaskUpdated`, `LogsAppended` …)."""
+
+    def __init__(self, event: object) -> None:
+        super().__init__()
+        self.event = event
+
+
+class ConnectionChanged(Message):
+    """The service's health changed (live, retrying, disconnected, paused)."""
+
+    def __init__(self, state: ConnectionState) -> None:
+        super().__init__()
+        self.state = state

@@ -1,0 +1,124 @@
+"""First run: connect to a server (validated with users.me, saved as a profile) or open the demo.
+
+The token field is a password input and is never echoed anywhere else; errors name what
+failed without repeating what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from sly_tui.api import ApiError
+from sly_tui.config import ConfigError, Profile, Settings, normalize_server_address, save_profile
+from sly_tui.secrets import Secret
+from sly_tui.text import one_line
+
+INTRO = (
+    "No Supervisely server is configured. Enter the server address and an API token "
+    "(Supervisely → your avatar → Account settings → API token), or open the demo: a "
+    "simulated instance built into sly-tui."
+)
+
+
+class ConnectScreen(Screen[None]):
+    """Ask for a server and token, check them, save them as a profile."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.quit", "Quit", id="connect.quit"),
+    ]
+
+    DEFAULT_CSS = """
+    ConnectScreen { align: center middle; }
+    ConnectScreen VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; padding: 0 1; }
+    ConnectScreen Label { margin-top: 1; color: $text-muted; }
+    ConnectScreen #error { color: $error; margin-top: 1; }
+    ConnectScreen Horizontal { height: auto; margin-top: 1; }
+    ConnectScreen Button { margin-right: 1; }
+    """
+
+    def __init__(self, settings: Settings, *, error: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(INTRO)
+            yield Label("Server address")
+            yield Input(
+                self.settings.server or "",
+                placeholder="https://app.supervisely.com",
+                id="server",
+            )
+            yield Label("API token")
+            yield Input(password=True, placeholder="128 characters", id="token")
+            yield Label("Save as profile")
+            yield Input(self.settings.profile or "default", id="profile")
+            yield Static(Text(one_line(self.error or "")), id="error")
+            with Vertical(), Horizontal():
+                yield Button("Connect", variant="primary", id="connect")
+                yield Button("Open demo", id="demo")
+                yield Button("Quit", id="quit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#token" if self.settings.server else "#server", Input).focus()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#error", Static).update(Text(one_line(text)))
+
+    @on(Button.Pressed, "#quit")
+    def _quit(self) -> None:
+        self.app.exit(0)
+
+    @on(Button.Pressed, "#demo")
+    def _demo(self) -> None:
+        self.app.exit(0, result="demo")  # type: ignore[arg-type]
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#connect")
+    def _submit(self) -> None:
+        server = self.query_one("#server", Input).value.strip()
+        token = self.query_one("#token", Input).value.strip()
+        profile = self.query_one("#profile", Input).value.strip() or "default"
+        if not server:
+            self._say("Enter the server address.")
+            self.query_one("#server", Input).focus()
+            return
+        if not token:
+            self._say("Enter the API token.")
+            self.query_one("#token", Input).focus()
+            return
+        self.query_one("#connect", Button).disabled = True
+        self._say("Connecting…")
+        self.check(normalize_server_address(server), Secret(token), profile)
+
+    @work(exclusive=True, group="connect-check", exit_on_error=False)
+    async def check(self, server: str, token: Secret, profile: str) -> None:
+        app = self.app
+        settings = replace(self.settings, server=server, token=token, profile=profile)
+        client = app.make_client(settings)  # type: ignore[attr-defined]
+        try:
+            await client.users.get_my_info()
+        except ApiError as exc:
+            self._say(exc.sentence)
+            self.query_one("#connect", Button).disabled = False
+            return
+        finally:
+            await client.aclose()
+        try:
+            save_profile(Profile(profile, server=server, token=token))
+        except (ConfigError, OSError) as exc:
+            app.notify(f"Connected, but the profile was not saved: {exc}", markup=False)
+        self.dismiss(None)
+        app.connect(settings)  # type: ignore[attr-defined]

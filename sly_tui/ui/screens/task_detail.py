@@ -1,0 +1,255 @@
+"""One task up close: overview, live log, meta and outputs.
+
+Subscribes to a `TaskDetailTopic` (task info and incremental log) and re-renders only the
+part an event touches. The log is spooled by the app per task, so leaving and reopening
+this screen continues where it was instead of downloading the log again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, ProgressBar, Static, TabbedContent, TabPane
+
+from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
+from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
+from sly_tui.monitor.service import Subscription
+from sly_tui.monitor.task_detail import TaskDetailTopic
+from sly_tui.text import one_line
+from sly_tui.ui import format as fmt
+from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.status import status_group, status_label
+from sly_tui.ui.widgets.json_tree import JsonTree, scalar_text
+from sly_tui.ui.widgets.log_view import LogView
+from sly_tui.ui.widgets.status_bar import StatusBar
+
+
+def overview_rows(task: TaskInfo, context: TaskContext | None) -> list[tuple[str, str]]:
+    """Every fact of the task worth a line, as (label, cleaned text)."""
+    app = task.app
+    meta = task.meta
+    now = fmt.now_utc()
+
+    def named(name: Any, ident: Any) -> str:
+        if name and ident is not None:
+            return f"{name} (id {ident})"
+        return str(name or ident or "—")
+
+    rows = [
+        ("id", str(task.id)),
+        ("name", fmt.task_name(task)),
+        ("status", status_label(task.status)),
+        ("type", task.type or "—"),
+        ("app", named(app.get("name"), app.get("id")) if app else "—"),
+        ("module", str(app.get("moduleId", "—")) if app else "—"),
+        ("version", _version(app)),
+        ("description", task.description or "—"),
+        ("team", named(context.team_name, context.team_id) if context else str(task.team_id)),
+        (
+            "workspace",
+            named(context.workspace_name, context.workspace_id)
+            if context
+            else str(task.workspace_id),
+        ),
+        ("agent", named(task.agent_name, task.agent_id)),
+        ("user", named(task.user_login, task.user_id)),
+        ("restart policy", str(meta.get("restartPolicy") or "—")),
+        ("log level", str(app.get("logLevel") or "—")),
+        ("created", fmt.timestamp(_created(task))),
+        ("started", fmt.timestamp(task.started_at)),
+        ("finished", fmt.timestamp(task.finished_at)),
+        ("duration", fmt.duration(fmt.task_duration(task, now)) or "—"),
+    ]
+    params = meta.get("params")
+    if isinstance(params, dict) and params:
+        rows.append(("start params", scalar_text(params.get("state", params))))
+    for label, text in fmt.output_lines(task):
+        rows.append((f"output {label}", text))
+    return [(label, one_line(text)) for label, text in rows]
+
+
+def _version(app: dict[str, Any]) -> str:
+    version = app.get("version")
+    if not version:
+        return "—"
+    return f"{version} (branch)" if app.get("isBranch") else str(version)
+
+
+def _created(task: TaskInfo) -> Any:
+    return getattr(task, "created_at", None)
+
+
+class ProgressRow(Vertical):
+    """One subtask's label and bar."""
+
+    DEFAULT_CSS = """
+    ProgressRow { height: 2; }
+    ProgressRow ProgressBar { width: 100%; }
+    """
+
+    def __init__(self, record: ProgressRecord) -> None:
+        super().__init__()
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label())
+        yield ProgressBar(total=self.record.total, show_eta=False)
+
+    def on_mount(self) -> None:
+        self.show(self.record)
+
+    def _label(self) -> Text:
+        record = self.record
+        label = Text(one_line(record.subtask or "progress"), "bold", no_wrap=True)
+        if record.current is not None:
+            amount = fmt.progress_text(record)
+            label.append(f"  {record.current}/{record.total} {amount}")
+        return label
+
+    def show(self, record: ProgressRecord) -> None:
+        self.record = record
+        self.query_one(Label).update(self._label())
+        bar = self.query_one(ProgressBar)
+        bar.update(total=record.total or None, progress=record.current or 0)
+
+
+class TaskDetailScreen(Screen[None]):
+    """Overview, Logs and Meta tabs of one task."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("1", "tab('overview')", "Overview", show=False, id="detail.overview"),
+        Binding("2", "tab('logs')", "Logs", show=False, id="detail.logs"),
+        Binding("3", "tab('meta')", "Meta", show=False, id="detail.meta"),
+    ]
+
+    DEFAULT_CSS = """
+    TaskDetailScreen #title { height: 1; padding: 0 1; background: $boost; }
+    TaskDetailScreen TabbedContent { height: 1fr; }
+    TaskDetailScreen TabPane { padding: 0; }
+    TaskDetailScreen #overview-scroll { padding: 0 1; }
+    TaskDetailScreen #progress { height: auto; }
+    TaskDetailScreen #outputs { height: auto; margin-bottom: 1; }
+    TaskDetailScreen .gone { color: $error; }
+    """
+
+    def __init__(self, task_id: int, task: TaskInfo | None = None) -> None:
+        super().__init__()
+        self.task_id = task_id
+        self.task = task
+        self.context: TaskContext | None = None
+        self.subscription: Subscription | None = None
+        self.progress: dict[str | None, ProgressRecord] = {}
+
+    def compose(self) -> ComposeResult:
+        self.topic: TaskDetailTopic = self.app.detail_topic(self.task_id)  # type: ignore[attr-defined]
+        self.spool = self.topic.spool
+        started = self.task.started_at if self.task else None
+        yield StatusBar()
+        yield Static(id="title")
+        with TabbedContent(initial="logs"):
+            with TabPane("Overview", id="overview"), VerticalScroll(id="overview-scroll"):
+                yield Static(id="facts")
+                yield Vertical(id="progress")
+            with TabPane("Logs", id="logs"):
+                yield LogView(self.spool, task_started_at=started, id="log")
+            with TabPane("Meta & output", id="meta"), VerticalScroll():
+                yield Static(id="outputs")
+                yield JsonTree("meta", id="meta-tree")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        topic = self.topic
+        monitor = self.app.monitor  # type: ignore[attr-defined]
+        self.subscription = monitor.subscribe(topic, lambda e: self.post_message(MonitorEvent(e)))
+        self.progress = dict(topic.progress)
+        if self.task is not None:
+            self._show_task()
+        self.query_one(LogView).focus()
+
+    async def on_unmount(self) -> None:
+        monitor = getattr(self.app, "monitor", None)
+        if monitor is not None and self.subscription is not None:
+            await monitor.unsubscribe(self.subscription)
+
+    def on_screen_suspend(self) -> None:
+        if self.subscription is not None:
+            self.subscription.pause()
+
+    def on_screen_resume(self) -> None:
+        if self.subscription is not None:
+            self.subscription.resume()
+
+    # --- events ---------------------------------------------------------------------------
+
+    def on_monitor_event(self, message: MonitorEvent) -> None:
+        event = message.event
+        if isinstance(event, TaskUpdated) and event.task.id == self.task_id:
+            self.task, self.context = event.task, event.context or self.context
+            self._show_task()
+        elif isinstance(event, LogsAppended) and event.task_id == self.task_id:
+            self.query_one(LogView).lines_appended(event.count)
+            if event.progress != self.progress:
+                self.progress = dict(event.progress)
+                self._show_progress()
+        elif isinstance(event, TaskGone) and event.task_id == self.task_id:
+            title = self.query_one("#title", Static)
+            title.add_class("gone")
+            title.update(Text(f"Task {self.task_id} no longer exists on the server."))
+
+    def _show_task(self) -> None:
+        task = self.task
+        if task is None:
+            return
+        title = Text(no_wrap=True, overflow="ellipsis")
+        group = status_group(task.status)
+        title.append(status_label(task.status), f"bold {_theme_colour(self, group.name)}")
+        title.append(f"  #{task.id} ")
+        title.append(fmt.task_name(task), "bold")
+        app_label = fmt.app_label(task)
+        if app_label:
+            title.append(f"  · {app_label}")
+        self.query_one("#title", Static).update(title)
+
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column(overflow="fold")
+        for label, text in overview_rows(task, self.context):
+            facts.add_row(Text(label), Text(text))
+        self.query_one("#facts", Static).update(facts)
+
+        outputs = Text()
+        for label, text in fmt.output_lines(task):
+            outputs.append(f"{label}: ", "bold")
+            outputs.append(text + "\n")
+        self.query_one("#outputs", Static).update(outputs or Text("No output set.", "italic"))
+        self.query_one(JsonTree).show(task.meta)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        box = self.query_one("#progress", Vertical)
+        rows = {row.record.subtask: row for row in box.query(ProgressRow)}
+        for subtask, record in self.progress.items():
+            row = rows.get(subtask)
+            if row is None:
+                box.mount(ProgressRow(record))
+            else:
+                row.show(record)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+
+def _theme_colour(screen: Screen[Any], group: str) -> str:
+    """The theme's colour for a status group (falls back to no colour)."""
+    variables = screen.app.theme_variables
+    return variables.get(f"status-{group}", "")

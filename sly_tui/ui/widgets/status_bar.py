@@ -1,0 +1,117 @@
+"""The top line of every screen: where we are and how fresh the data is.
+
+`sly-tui · demo@127.0.0.1:8431 · alice · Team / Workspace   ● live 2s   READ-ONLY`
+It re-renders once a second from the app's state so "stale for 12s" and "retrying in 4s"
+count by themselves between events, and only repaints when its text changed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widget import Widget
+
+from sly_tui.monitor.events import ConnectionState, Phase
+from sly_tui.text import one_line
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What the user is connected to, for the status bar (all plain, cleaned text)."""
+
+    server: str = ""
+    user: str = ""
+    team: str = ""
+    workspace: str = ""
+
+
+def health_text(state: ConnectionState, interval: float, now: float) -> tuple[str, str]:
+    """(text, style class) for the connection indicator."""
+    retry = (
+        "" if state.retry_at is None else f", retrying in {max(0, round(state.retry_at - now))}s"
+    )
+    age = "" if state.last_ok is None else f" {max(0, round(now - state.last_ok))}s ago"
+    error = f": {state.error}" if state.error else ""
+    match state.phase:
+        case Phase.LIVE:
+            return f"● live · every {interval:g}s", "live"
+        case Phase.PAUSED:
+            return f"❚❚ paused (data from{age or ' never'})", "paused"
+        case Phase.RETRYING:
+            return f"▲ stale, updated{age or ' never'}{retry}{error}", "stale"
+        case Phase.DISCONNECTED:
+            return f"✖ disconnected{retry}{error}", "down"
+    return "… connecting", "paused"
+
+
+class StatusBar(Widget):
+    """One line: place on the left, connection health and modes on the right."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--live",
+        "status-bar--paused",
+        "status-bar--stale",
+        "status-bar--down",
+        "status-bar--mode",
+    }
+    DEFAULT_CSS = """
+    StatusBar {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $text;
+    }
+    StatusBar > .status-bar--live { color: $success; }
+    StatusBar > .status-bar--paused { color: $warning; }
+    StatusBar > .status-bar--stale { color: $warning; text-style: bold; }
+    StatusBar > .status-bar--down { color: $error; text-style: bold; }
+    StatusBar > .status-bar--mode { color: $warning; text-style: bold reverse; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: Text | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.update_now)
+
+    def update_now(self) -> None:
+        text = self._compose_text()
+        if text != self._shown:
+            self._shown = text
+            self.refresh()
+
+    def render(self) -> Text:
+        if self._shown is None:
+            self._shown = self._compose_text()
+        return self._shown
+
+    def _compose_text(self) -> Text:
+        app = self.app
+        place: Place = getattr(app, "place", Place())
+        state: ConnectionState = getattr(app, "connection_state", ConnectionState(Phase.CONNECTING))
+        interval = getattr(getattr(app, "monitor", None), "interval", 2.0)
+        left = Text(no_wrap=True, overflow="ellipsis")
+        left.append(" sly-tui", "bold")
+        for part in (
+            place.server,
+            place.user,
+            " / ".join(p for p in (place.team, place.workspace) if p),
+        ):
+            if part:
+                left.append(" · ")
+                left.append(one_line(part))
+        health, kind = health_text(state, interval, time.monotonic())
+        right = Text(no_wrap=True, overflow="ellipsis")
+        if getattr(app, "read_only", False):
+            right.append(" READ-ONLY ", self.get_component_rich_style("status-bar--mode"))
+            right.append(" ")
+        right.append(health, self.get_component_rich_style(f"status-bar--{kind}"))
+        right.append(" ")
+        width = self.size.width or 80
+        room = max(0, width - right.cell_len - 1)
+        left.truncate(room, overflow="ellipsis", pad=True)
+        return Text.assemble(left, " ", right, no_wrap=True, end="")

@@ -1,0 +1,478 @@
+"""A virtual, keyed table of tasks that stays responsive at 10,000 rows and more.
+
+Textual's DataTable measures every cell when rows are added (seconds at 10,000 rows) and
+loses the cursor on `clear()`. This table keeps the tasks in a dict keyed by id and an
+ordered list of the ids on display, and renders with the Line API: only the rows on
+screen are ever turned into strips, each cached until that task changes. A poll that
+changes three tasks re-renders three rows; re-sorting happens only when a sort or filter
+value changed. The cursor belongs to a task id, not a row number, so it stays on the same
+task across refreshes, re-sorts and filtering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from sly_tui.api import TaskInfo
+from sly_tui.monitor.events import TasksChanged
+from sly_tui.text import one_line
+from sly_tui.ui import format as fmt
+from sly_tui.ui.status import status_group, status_label
+
+Filter = Callable[[TaskInfo], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column. `width` 0 means flexible (takes what the others leave)."""
+
+    key: str
+    label: str
+    width: int
+    priority: int  # columns with the lowest priority are hidden first on narrow screens
+    right: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 7, 100, right=True),
+    Column("name", "NAME / APP", 0, 99),
+    Column("status", "STATUS", 13, 98),
+    Column("progress", "PROGRESS", 9, 60, right=True),
+    Column("duration", "TIME", 7, 70, right=True),
+    Column("type", "TYPE", 9, 50),
+    Column("agent", "AGENT", 12, 40),
+    Column("started", "STARTED", 11, 30),
+    Column("user", "USER", 10, 20),
+    Column("output", "OUTPUT", 18, 10),
+)
+MIN_NAME_WIDTH = 14
+
+
+def sort_value(task: TaskInfo, key: str, now: datetime) -> Any:
+    """What a column sorts by (numbers and times, not their formatted text)."""
+    if key == "id":
+        return task.id
+    if key == "duration":
+        return fmt.task_duration(task, now) or 0.0
+    if key == "started":
+        return task.started_at.timestamp() if task.started_at else 0.0
+    if key == "status":
+        return status_group(task.status).order
+    if key == "progress":
+        record = fmt.list_progress(task)
+        return (record.fraction or 0.0) if record else -1.0
+    return cell_text(task, key, now).casefold()
+
+
+def cell_text(task: TaskInfo, key: str, now: datetime) -> str:
+    """The plain text of one cell (already cleaned of control characters)."""
+    match key:
+        case "id":
+            return str(task.id)
+        case "name":
+            name = fmt.task_name(task)
+            app = fmt.app_label(task)
+            return f"{name} · {app}" if app and app != name else name
+        case "type":
+            return one_line(task.type or "")
+        case "status":
+            return status_label(task.status)
+        case "progress":
+            return fmt.progress_text(fmt.list_progress(task))
+        case "agent":
+            return one_line(task.agent_name or (str(task.agent_id) if task.agent_id else ""))
+        case "user":
+            return one_line(task.user_login or "")
+        case "started":
+            return fmt.started(task.started_at, now)
+        case "duration":
+            return fmt.duration(fmt.task_duration(task, now))
+        case "output":
+            return fmt.output_summary(task)
+    return ""
+
+
+def search_text(task: TaskInfo) -> str:
+    """Everything the free-text filter looks at, lower-cased once per task version."""
+    parts = [
+        str(task.id),
+        fmt.task_name(task),
+        fmt.app_label(task),
+        task.type or "",
+        str(task.status or ""),
+        task.agent_name or "",
+        task.user_login or "",
+        fmt.output_summary(task),
+    ]
+    return " ".join(parts).casefold()
+
+
+class TaskTable(ScrollView, can_focus=True):
+    """Tasks of one workspace, one row each; Enter posts `TaskTable.Selected`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "jump(0)", "Top", show=False, id="table.top"),
+        Binding("end,G", "jump(-1)", "Bottom", show=False, id="table.bottom"),
+        Binding("enter", "select", "Open", id="table.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "task-table--header",
+        "task-table--sorted",
+        "task-table--cursor",
+        "task-table--muted",
+        *(
+            f"task-table--status-{group}"
+            for group in (
+                "pending",
+                "running",
+                "serving",
+                "done",
+                "failed",
+                "stopping",
+                "stopped",
+                "unknown",
+            )
+        ),
+    }
+
+    DEFAULT_CSS = """
+    TaskTable {
+        height: 1fr;
+        background: $surface;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+    }
+    TaskTable > .task-table--header { text-style: bold; color: $text-muted; background: $panel; }
+    TaskTable > .task-table--sorted {
+        text-style: bold underline;
+        color: $text;
+        background: $panel;
+    }
+    TaskTable > .task-table--cursor { background: $block-cursor-blurred-background; }
+    TaskTable:focus > .task-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    TaskTable > .task-table--muted { color: $text-muted; }
+    TaskTable > .task-table--status-pending { color: $status-pending; }
+    TaskTable > .task-table--status-running { color: $status-running; }
+    TaskTable > .task-table--status-serving { color: $status-serving; }
+    TaskTable > .task-table--status-done { color: $status-done; }
+    TaskTable > .task-table--status-failed { color: $status-failed; text-style: bold; }
+    TaskTable > .task-table--status-stopping { color: $status-stopping; }
+    TaskTable > .task-table--status-stopped { color: $status-stopped; }
+    TaskTable > .task-table--status-unknown { color: $text-muted; }
+    """
+
+    class Selected(Message):
+        """The user opened a task (Enter or double click)."""
+
+        def __init__(self, task_id: int) -> None:
+            super().__init__()
+            self.task_id = task_id
+
+    class Highlighted(Message):
+        """The cursor moved to another task (or to none)."""
+
+        def __init__(self, task_id: int | None) -> None:
+            super().__init__()
+            self.task_id = task_id
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.tasks: dict[int, TaskInfo] = {}
+        self.order: list[int] = []
+        self._row_of: dict[int, int] = {}
+        self._filter: Filter | None = None
+        self._cursor_id: int | None = None
+        self._cursor_row = 0
+        self._search: dict[int, str] = {}
+        self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
+        self._layout: list[tuple[Column, int]] = []
+        self._layout_width = -1
+        self._now = fmt.now_utc()
+        self._tick = 0
+        self.sort_key = "id"
+        self.sort_reverse = True
+
+    # --- data -----------------------------------------------------------------------------
+
+    @property
+    def cursor_task_id(self) -> int | None:
+        return self._cursor_id
+
+    @property
+    def cursor_task(self) -> TaskInfo | None:
+        return self.tasks.get(self._cursor_id) if self._cursor_id is not None else None
+
+    def apply(self, change: TasksChanged) -> None:
+        """Merge a diff from the polling service, touching only what changed."""
+        reorder = bool(change.added or change.removed)
+        for task_id in change.removed:
+            self.tasks.pop(task_id, None)
+            self._search.pop(task_id, None)
+        for task in change.added:
+            self.tasks[task.id] = task
+            self._search.pop(task.id, None)
+        for task in change.changed:
+            old = self.tasks.get(task.id)
+            self.tasks[task.id] = task
+            self._search.pop(task.id, None)
+            if old is None or self._moves(old, task):
+                reorder = True
+            elif (row := self._row_of.get(task.id)) is not None:
+                self._refresh_row(row)
+        if reorder:
+            self._reorder()
+
+    def _moves(self, old: TaskInfo, new: TaskInfo) -> bool:
+        """Whether a change can move the task in the order or in or out of the filter."""
+        if self._filter is not None and self._filter(old) != self._filter(new):
+            return True
+        now = self._now
+        return sort_value(old, self.sort_key, now) != sort_value(new, self.sort_key, now)
+
+    def set_filter(self, predicate: Filter | None) -> None:
+        self._filter = predicate
+        self._reorder()
+
+    def matches_text(self, task: TaskInfo, needle: str) -> bool:
+        """Case-insensitive substring match over the task's visible facts (cached)."""
+        text = self._search.get(task.id)
+        if text is None:
+            text = self._search[task.id] = search_text(task)
+        return needle in text
+
+    def sort_by(self, key: str, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = not self.sort_reverse if key == self.sort_key else key in ("id", "started")
+        self.sort_key, self.sort_reverse = key, reverse
+        self._reorder()
+
+    def _reorder(self) -> None:
+        now = self._now
+        key = self.sort_key
+        ids = [
+            task_id
+            for task_id, task in self.tasks.items()
+            if self._filter is None or self._filter(task)
+        ]
+        ids.sort(key=lambda task_id: (sort_value(self.tasks[task_id], key, now), task_id))
+        if self.sort_reverse:
+            ids.reverse()
+        self.order = ids
+        self._row_of = {task_id: row for row, task_id in enumerate(ids)}
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        self._place_cursor()
+        self.refresh()
+
+    def _place_cursor(self) -> None:
+        """Keep the cursor on its task; if the task left the view, stay at the same row."""
+        if not self.order:
+            self._set_cursor(0, None)
+            return
+        row = self._row_of.get(self._cursor_id) if self._cursor_id is not None else None
+        if row is None:
+            row = min(self._cursor_row, len(self.order) - 1)
+        self._set_cursor(row, self.order[row])
+
+    def _set_cursor(self, row: int, task_id: int | None) -> None:
+        old_row, old_id = self._cursor_row, self._cursor_id
+        self._cursor_row, self._cursor_id = row, task_id
+        if old_row != row:
+            self._refresh_row(old_row)
+            self._refresh_row(row)
+        if old_id != task_id:
+            self.post_message(self.Highlighted(task_id))
+
+    def tick(self, now: datetime) -> None:
+        """Advance the clock of ticking cells (durations) and repaint visible running rows."""
+        self._now = now
+        self._tick += 1
+        top = int(self.scroll_y)
+        for row in range(top, min(len(self.order), top + self.size.height)):
+            task = self.tasks.get(self.order[row])
+            if task is not None and task.is_active:
+                self._refresh_row(row)
+
+    # --- cursor and keys ------------------------------------------------------------------
+
+    def move_cursor_to(self, task_id: int) -> bool:
+        row = self._row_of.get(task_id)
+        if row is None:
+            return False
+        self._set_cursor(row, task_id)
+        self._scroll_to_cursor()
+        return True
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to_row(self._cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to_row(self._cursor_row + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, row: int) -> None:
+        self._move_to_row(len(self.order) - 1 if row < 0 else row)
+
+    def action_select(self) -> None:
+        if self._cursor_id is not None:
+            self.post_message(self.Selected(self._cursor_id))
+
+    def _move_to_row(self, row: int) -> None:
+        if not self.order:
+            return
+        row = max(0, min(row, len(self.order) - 1))
+        self._set_cursor(row, self.order[row])
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_y)
+        if self._cursor_row < top:
+            self.scroll_to(y=self._cursor_row, animate=False)
+        elif self._cursor_row >= top + visible:
+            self.scroll_to(y=self._cursor_row - visible + 1, animate=False)
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = self._column_at(event.x)
+            if column is not None:
+                self.sort_by(column.key)
+            return
+        row = int(self.scroll_y) + event.y - 1
+        if 0 <= row < len(self.order):
+            self._set_cursor(row, self.order[row])
+            if event.chain >= 2:
+                self.action_select()
+
+    def _column_at(self, x: int) -> Column | None:
+        offset = 0
+        for column, width in self._layout:
+            if offset <= x < offset + width + 1:
+                return column
+            offset += width + 1
+        return None
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.order) + 1)
+
+    def _columns_for(self, width: int) -> list[tuple[Column, int]]:
+        """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
+        if width == self._layout_width:
+            return self._layout
+        name_floor = max(MIN_NAME_WIDTH, width // 4)
+        fixed = 0  # cells taken by fixed columns and their separators
+        kept: set[str] = set()
+        for column in sorted(COLUMNS, key=lambda c: -c.priority):
+            if column.width and name_floor + fixed + column.width + 1 <= width:
+                kept.add(column.key)
+                fixed += column.width + 1
+        layout = [
+            (column, column.width or max(MIN_NAME_WIDTH, width - fixed - 1))
+            for column in COLUMNS
+            if column.key in kept or not column.width
+        ]
+        self._layout, self._layout_width = layout, width
+        self._strips.clear()
+        return layout
+
+    def _refresh_row(self, row: int) -> None:
+        y = row + 1 - int(self.scroll_y)
+        if 1 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        layout = self._columns_for(width)
+        base = self.rich_style
+        if y == 0:
+            return self._header(layout, width, base)
+        row = int(self.scroll_y) + y - 1
+        if row >= len(self.order):
+            return Strip.blank(width, base)
+        task = self.tasks[self.order[row]]
+        selected = row == self._cursor_row
+        ticking = self._tick if task.is_active else 0
+        key = (task.id, id(task), width, selected, ticking, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._row(task, layout, width, base, selected)
+            self._strips[key] = strip
+        return strip
+
+    def _header(self, layout: list[tuple[Column, int]], width: int, base: Style) -> Strip:
+        header = self.get_component_rich_style("task-table--header")
+        sorted_style = self.get_component_rich_style("task-table--sorted")
+        segments: list[Segment] = []
+        for column, col_width in layout:
+            label = column.label
+            if column.key == self.sort_key:
+                label = f"{label}{'▼' if self.sort_reverse else '▲'}"
+            style = sorted_style if column.key == self.sort_key else header
+            segments.append(Segment(_fit(label, col_width, column.right), base + style))
+            segments.append(Segment(" ", base + header))
+        return Strip(segments).extend_cell_length(width, base + header).crop(0, width)
+
+    def _row(
+        self,
+        task: TaskInfo,
+        layout: list[tuple[Column, int]],
+        width: int,
+        base: Style,
+        cursor: bool,
+    ) -> Strip:
+        muted = self.get_component_rich_style("task-table--muted")
+        group = status_group(task.status)
+        status_style = self.get_component_rich_style(f"task-table--status-{group.name}")
+        line = Text(no_wrap=True, end="")
+        for column, col_width in layout:
+            text = _fit(cell_text(task, column.key, self._now), col_width, column.right)
+            style = None
+            if column.key == "status":
+                style = status_style
+            elif column.key in ("id", "started", "user", "type"):
+                style = muted
+            line.append(text, style)
+            line.append(" ")
+        strip = Strip(line.render(self.app.console), line.cell_len)
+        strip = strip.extend_cell_length(width).crop(0, width)
+        if cursor:
+            strip = strip.apply_style(self.get_component_rich_style("task-table--cursor"))
+        return strip.apply_style(base) if not cursor else strip
+
+    def visible_rows(self) -> Iterable[TaskInfo]:
+        top = int(self.scroll_y)
+        for task_id in self.order[top : top + self.size.height - 1]:
+            yield self.tasks[task_id]
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    """Pad or cut `text` to exactly `width` cells, with an ellipsis when cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+    pad = " " * (width - length)
+    return pad + text if right else text + pad

@@ -1,0 +1,29 @@
+"""From start-up to a workspace's task list, against the emulator."""
+
+from __future__ import annotations
+
+from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.screens.workspaces import WorkspaceScreen
+from sly_tui.ui.widgets.task_table import TaskTable
+
+
+async def wait_for(pilot, predicate, tries: int = 100) -> None:
+    for _ in range(tries):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+async def test_picker_then_list(make_app, emulator):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#workspaces").option_count > 0)
+        app.screen.query_one("#workspaces").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.loaded)
+        table = screen.query_one(TaskTable)
+        assert len(table.order) == len(table.tasks) > 0
