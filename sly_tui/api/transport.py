@@ -89,9 +89,14 @@ class Transport:
         self._token = token
         self._timeout = timeout
         self._on_request = on_request
-        url = httpx.URL(root)
-        port = f":{url.port}" if url.port else ""
-        self.address = f"{url.scheme}://{url.host}{port}"
+        try:
+            url = httpx.URL(root)
+        except httpx.InvalidURL:
+            url = None
+        if url is None or not url.host:
+            raise ValueError(f"{root!r} is not a usable server address")
+        # Scheme, host and port only: what a person needs to see in "Cannot reach …".
+        self.address = f"{url.scheme}://{url.netloc.decode('ascii')}"
         headers = {}
         if token:
             headers["x-api-key"] = token.reveal()

@@ -44,3 +44,15 @@ async def test_requests_go_to_the_api_root() -> None:
         "http://host:9/public/api/v3/instance.version",
         "http://api:1/v3/instance.version",
     ]
+
+
+def test_errors_name_host_and_port_only() -> None:
+    client = SlyClient("[::1]:8080", None)
+    assert client._t.address == "http://[::1]:8080"
+    assert SlyClient("https://user:pw@host/", None)._t.address == "https://host"
+
+
+@pytest.mark.parametrize("server", ["", "/", "http://a:b:c", "http://ho\x00st"])
+def test_unusable_addresses_are_refused_up_front(server: str) -> None:
+    with pytest.raises(ValueError, match="not a usable server address"):
+        SlyClient(server, None)
