@@ -14,7 +14,9 @@ import hashlib
 import tempfile
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -71,6 +73,7 @@ class SlyApp(App[int]):
         cache_dir: Path | None = None,
         demo_label: str | None = None,
         remember: bool = True,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -84,6 +87,7 @@ class SlyApp(App[int]):
         self._interval = interval or DEFAULT_INTERVAL
         self._transport = transport
         self._remember = remember
+        self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
         self._cache_dir = cache_dir
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()

@@ -7,7 +7,7 @@ tested without a terminal. Everything that comes from the server goes through
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sly_tui.api import ProgressRecord, TaskInfo
@@ -164,7 +164,3 @@ def list_progress(task: TaskInfo) -> ProgressRecord | None:
     if not isinstance(raw, dict):
         return None
     return ProgressRecord.from_entry({"message": "progress", **raw})
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

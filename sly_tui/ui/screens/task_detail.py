@@ -7,6 +7,7 @@ this screen continues where it was instead of downloading the log again.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -30,11 +31,12 @@ from sly_tui.ui.widgets.log_view import LogView
 from sly_tui.ui.widgets.status_bar import StatusBar
 
 
-def overview_rows(task: TaskInfo, context: TaskContext | None) -> list[tuple[str, str]]:
+def overview_rows(
+    task: TaskInfo, context: TaskContext | None, now: datetime
+) -> list[tuple[str, str]]:
     """Every fact of the task worth a line, as (label, cleaned text)."""
     app = task.app
     meta = task.meta
-    now = fmt.now_utc()
 
     def named(name: Any, ident: Any) -> str:
         if name and ident is not None:
@@ -220,7 +222,8 @@ class TaskDetailScreen(Screen[None]):
         facts = Table.grid(padding=(0, 2))
         facts.add_column(style="bold", no_wrap=True)
         facts.add_column(overflow="fold")
-        for label, text in overview_rows(task, self.context):
+        now = self.app.now()  # type: ignore[attr-defined]
+        for label, text in overview_rows(task, self.context, now):
             facts.add_row(Text(label), Text(text))
         self.query_one("#facts", Static).update(facts)
 

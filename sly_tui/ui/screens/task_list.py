@@ -23,7 +23,6 @@ from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.service import Subscription
 from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
-from sly_tui.ui import format as fmt
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.status import status_group
 from sly_tui.ui.widgets.status_bar import StatusBar
@@ -85,6 +84,7 @@ class TaskListScreen(Screen[None]):
         monitor = self.app.monitor  # type: ignore[attr-defined]
         topic = TaskListTopic(self.workspace_id)
         self.subscription = monitor.subscribe(topic, lambda e: self.post_message(MonitorEvent(e)))
+        self._tick()
         self.set_interval(1.0, self._tick)
         self.table.focus()
         self._show_filters()
@@ -103,7 +103,7 @@ class TaskListScreen(Screen[None]):
             self.subscription.resume()
 
     def _tick(self) -> None:
-        self.table.tick(fmt.now_utc())
+        self.table.tick(self.app.now())  # type: ignore[attr-defined]
 
     # --- data -----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -209,7 +209,7 @@ class TaskTable(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
-        self._now = fmt.now_utc()
+        self._now = datetime.now(UTC)
         self._tick = 0
         self.sort_key = "id"
         self.sort_reverse = True
