@@ -19,7 +19,6 @@ from sly_tui.api.transport import Transport
 T = TypeVar("T")
 # Called after each page with (pages fetched so far, pages in total).
 PageProgress = Callable[[int, int], None]
-Filters = list[Mapping[str, Any]]
 
 
 def _page(value: Any, number: int, parse: Callable[[Any], T]) -> Page[T]:
@@ -81,5 +80,5 @@ async def collect(
     async for page in iter_pages(transport, rpc, body, parse):
         items.extend(page.entities)
         if progress_cb is not None:
-            progress_cb(page.page, page.pages_count)
+            progress_cb(page.page, max(page.pages_count, 1))  # an empty list is one page
     return items

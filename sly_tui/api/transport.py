@@ -52,7 +52,9 @@ class Download:
         self._rpc = rpc
         self._response = response
         length = response.headers.get("Content-Length")
-        self.total: int | None = int(length) if length and length.isdigit() else None
+        self.total: int | None = (
+            int(length) if length and length.isascii() and length.isdigit() else None
+        )
 
     async def chunks(self, size: int) -> AsyncIterator[bytes]:
         """The body in chunks of about `size` bytes."""

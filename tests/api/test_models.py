@@ -205,8 +205,9 @@ def test_apps_parse_their_sessions() -> None:
 def test_sizes_may_be_strings() -> None:
     assert Project.from_json({"id": 1, "size": "1024", "imagesCount": 3}).size == 1024
     assert Project.from_json({"id": 1, "imagesCount": 3}).items_count == 3
-    with pytest.raises(ProtocolError, match="expected a size"):
-        Project.from_json({"id": 1, "size": "lots"})
+    for odd in ("lots", "²", "-1", ""):
+        with pytest.raises(ProtocolError, match="expected a size"):
+            Project.from_json({"id": 1, "size": odd})
 
 
 def test_checkpoints_accept_several_spellings() -> None:
