@@ -51,10 +51,8 @@ class Download:
         self._transport = transport
         self._rpc = rpc
         self._response = response
-        length = response.headers.get("Content-Length")
-        self.total: int | None = (
-            int(length) if length and length.isascii() and length.isdigit() else None
-        )
+        length = response.headers.get("Content-Length", "")
+        self.total = int(length) if length.isascii() and length.isdigit() else None
 
     async def chunks(self, size: int) -> AsyncIterator[bytes]:
         """The body in chunks of about `size` bytes."""
