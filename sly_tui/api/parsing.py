@@ -106,6 +106,11 @@ def enum_or_text(enum: type[E]) -> Reader:
     return read
 
 
+def list_of(parse: Callable[[Any], M], what: str) -> Callable[[Any], list[M]]:
+    """A parser for a reply that is a bare JSON list of `what`."""
+    return lambda value: [parse(item) for item in expect_list(value, what)]
+
+
 def tuple_of(parse: Callable[[Any], M]) -> Reader:
     """A list of nested models; missing means none."""
 

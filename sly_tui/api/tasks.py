@@ -26,7 +26,14 @@ from sly_tui.api.models import Checkpoint, LogEntry, Page, StartedTask, TaskCont
 from sly_tui.api.namespace import Namespace
 from sly_tui.api.neighbours import FilesApi, Filters, ModelsApi, ProjectsApi
 from sly_tui.api.pagination import PageProgress, iter_pages
-from sly_tui.api.parsing import enum_or_text, expect_list, expect_object, read_int, read_mapping
+from sly_tui.api.parsing import (
+    enum_or_text,
+    expect_list,
+    expect_object,
+    list_of,
+    read_int,
+    read_mapping,
+)
 from sly_tui.api.transfer import (
     ByteProgress,
     FileProgress,
@@ -37,7 +44,7 @@ from sly_tui.api.transfer import (
 from sly_tui.api.transport import Transport
 from sly_tui.enums import PluginTaskType, RestartPolicy, Status
 
-OUTPUT = "tasks.output.set"
+_OUTPUT = "tasks.output.set"
 # `wait` stops on any of these besides the target, as the SDK does.
 _WAIT_ENDS = frozenset({Status.FINISHED, Status.DEPLOYED, Status.STOPPED})
 _status = enum_or_text(Status)
@@ -62,12 +69,8 @@ def _started(value: Any) -> StartedTask:
     return StartedTask.from_json(started[0])
 
 
-def _logs(value: Any) -> list[LogEntry]:
-    return [LogEntry.from_json(entry) for entry in expect_list(value, "the log")]
-
-
-def _checkpoints(value: Any) -> list[Checkpoint]:
-    return [Checkpoint.from_json(item) for item in expect_list(value, "the checkpoints")]
+_logs = list_of(LogEntry.from_json, "the log")
+_checkpoints = list_of(Checkpoint.from_json, "the checkpoints")
 
 
 def _iso(moment: datetime | str) -> str:
@@ -482,13 +485,13 @@ class TaskApi(Namespace):
     # Outputs (the link in the task list's output column) ---------------------------------
 
     async def _set_output(self, task_id: int, output: dict[str, Any]) -> Any:
-        return await self._t.call(OUTPUT, {"taskId": task_id, "output": output})
+        return await self._t.call(_OUTPUT, {"taskId": task_id, "output": output})
 
     async def _storage_url(self, file_id: int, file_url: str | None) -> str:
         """The file's storage path, asked from the server only when not given."""
         if file_url is not None:
             return file_url
-        self._t.check_writable(OUTPUT)
+        self._t.check_writable(_OUTPUT)
         info = await self._files.get_info_by_id(file_id)
         if info.storage_path is None:
             raise ProtocolError("The file has no 'storagePath'.", method="file-storage.info")
@@ -503,7 +506,7 @@ class TaskApi(Namespace):
     ) -> Any:
         """Link a project; without a name, the name and preview come from `projects.info`."""
         if project_name is None:
-            self._t.check_writable(OUTPUT)
+            self._t.check_writable(_OUTPUT)
             project = await self._projects.get_info_by_id(project_id)
             if project is None:
                 raise NotFound(

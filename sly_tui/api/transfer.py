@@ -16,9 +16,9 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sly_tui.api.parsing import expect_list
+from sly_tui.api.parsing import list_of, read_text
 from sly_tui.api.transport import Download, Part, Parts, Transport
 
 T = TypeVar("T")
@@ -72,8 +72,7 @@ def batched(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def _hash_list(value: Any) -> list[str]:
-    return [item for item in expect_list(value, "the known hashes") if isinstance(item, str)]
+_hash_list = list_of(lambda item: read_text(item, "a known hash"), "the known hashes")
 
 
 async def upload_task_files(

@@ -155,3 +155,11 @@ async def test_dtl_archive_upload_fields(mock_client: MakeClient, tmp_path: Path
     assert 'name="name"\r\n\r\ngraph\r\n' in body
     assert 'name="archive"; filename="graph.tar"\r\nContent-Type: application/x-tar' in body
     assert "TARDATA" in body
+
+
+async def test_upload_refuses_a_garbled_hash_list(mock_client: MakeClient, tmp_path: Path) -> None:
+    path = tmp_path / "a"
+    path.write_bytes(b"A")
+    client = mock_client(lambda request: httpx.Response(200, json=[None]))
+    with pytest.raises(ProtocolError, match="a known hash is missing"):
+        await client.tasks.upload_files(1, [str(path)], ["a"])
