@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sly_tui.api import ServerError, Unreachable
+from sly_tui.api import ProtocolError, ServerError, Unreachable
 from sly_tui.api.transfer import file_hash
 
 from .conftest import MakeClient
