@@ -49,7 +49,7 @@ def _server_explanation(response: httpx.Response) -> tuple[str | None, str | Non
     """`error` and `details.message` (or `details[0].message`) of an error body, as the SDK."""
     try:
         body: Any = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         text = response.text.strip()
         return None, (text if text and not text.startswith("<") else None)
     if not isinstance(body, dict):

@@ -8,6 +8,7 @@ thing, which is what the polling service's change detection needs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Self, TypeVar
@@ -114,9 +115,10 @@ class ProgressRecord:
 
         def number(key: str) -> int | None:
             value = entry.get(key)
+            # JSON from Python may hold NaN and Infinity, which have no integer value.
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return None
-            return int(value)
+            return int(value) if math.isfinite(value) else None
 
         def text(key: str) -> str | None:
             value = entry.get(key)
@@ -133,17 +135,20 @@ class ProgressRecord:
     @property
     def fraction(self) -> float | None:
         """Done share in [0, 1], or None when the total is unknown."""
-        if self.current is None or not self.total or self.total <= 0:
+        if self.current is None or self.total is None or self.total <= 0:
             return None
         return max(0.0, min(1.0, self.current / self.total))
 
 
+_LEVEL_ALIASES = {"warning": "warn", "critical": "fatal"}
+_log_level = enum_or_text(LogLevel)
+
+
 def _level(value: Any, where: str) -> LogLevel | str | None:
     """Levels are lower-case SDK names; other spellings map onto them when obvious."""
-    aliases = {"warning": "warn", "critical": "fatal"}
     if isinstance(value, str):
-        value = aliases.get(value.lower(), value.lower())
-    return enum_or_text(LogLevel)(value, where)
+        value = _LEVEL_ALIASES.get(value.lower(), value.lower())
+    return _log_level(value, where)
 
 
 def _message(value: Any, where: str) -> str:
@@ -327,7 +332,7 @@ class FileInfo(_Model):
     name: str | None
     path: str | None
     storage_path: str | None
-    size: int | None = field(metadata=wire("meta.size", "sizeb", read=size))
+    size: int | None = field(metadata=wire("meta.size", "size", read=size))
     is_dir: bool | None
     team_id: int | None
     created_at: datetime | None

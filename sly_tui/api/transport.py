@@ -196,7 +196,7 @@ class Transport:
     def _decode(self, rpc: str, response: httpx.Response, parse: Callable[[Any], T]) -> T:
         try:
             value = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # garbage, or nesting deep enough to blow the stack
             raise ProtocolError(
                 "The server's reply is not valid JSON.", method=rpc, status=200
             ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -165,6 +166,10 @@ def test_hostile_progress_records_degrade_to_unknowns() -> None:
     assert (progress.current, progress.total, progress.fraction) == (None, None, None)
     zero = LogEntry.from_json({"message": "progress", "current": 0, "total": 0}).progress
     assert zero is not None and zero.fraction is None
+    odd = LogEntry.from_json(
+        json.loads('{"message": "progress", "current": NaN, "total": -Infinity}')
+    )
+    assert odd.progress is not None and (odd.progress.current, odd.progress.total) == (None, None)
 
 
 def test_users_carry_their_teams() -> None:

@@ -45,7 +45,15 @@ async def test_redirects_are_reported_not_followed(mock_client: MakeClient) -> N
         await client.instance.version()
 
 
-@pytest.mark.parametrize("body", [b'{"total": 3, "entities": [{"id": 1', b"<html>oops</html>", b""])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"total": 3, "entities": [{"id": 1',
+        b"<html>oops</html>",
+        b"",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
 async def test_garbage_bodies_are_protocol_errors(mock_client: MakeClient, body: bytes) -> None:
     client = mock_client(replying(200, content=body))
     with pytest.raises(ProtocolError) as caught:
