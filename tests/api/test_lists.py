@@ -116,3 +116,23 @@ async def test_neighbour_lists_filter_too(api: SlyClient, emulator: Emulator) ->
     module = min(emulator.world.modules.values(), key=lambda m: m.id)
     modules = await api.ecosystem.get_list([{"field": "id", "operator": "=", "value": module.id}])
     assert [m.slug for m in modules] == [module.slug]
+
+
+async def test_a_big_log_is_walked_by_since_time(
+    make_client: MakeClient, clock: ManualClock
+) -> None:
+    emulator = Emulator(seed=1, clock=clock, big_log_lines=25_000)
+    task_id = emulator.big_log_task_id
+    assert task_id is not None
+    client = make_client(httpx.ASGITransport(app=emulator.app), emulator.token)
+    first = await client.tasks.get_logs(task_id)
+    assert 0 < len(first) < 25_000  # the server caps one answer
+    entries = list(first)
+    while batch := await client.tasks.get_logs(task_id, since_time=entries[-1].timestamp):
+        entries.extend(batch)
+    assert len(entries) == 25_000
+    stamps = [e.timestamp for e in entries]
+    assert stamps == sorted(stamps)  # type: ignore[type-var]
+    progress = [e.progress for e in entries if e.progress is not None]
+    assert [p.current for p in progress] == list(range(1000, 25_001, 1000))
+    assert all(p.subtask == "Crunching numbers" and p.total == 25_000 for p in progress)
