@@ -37,9 +37,10 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate, islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -128,25 +129,24 @@ class LogSpool:
         first = len(self)
         if not entries:
             return range(first, first)
-        records = [_encode(entry) for entry in entries]
-        end = self._offsets[-1]
+        encoded = [_encode(entry) for entry in entries]
+        records = [record for _, record in encoded]
         try:
-            _write_all(self._writer, b"".join(record for _, record in records))
+            _write_all(self._writer, b"".join(records))
         except OSError:
-            os.ftruncate(self._writer, end)
+            os.ftruncate(self._writer, self._offsets[-1])
             raise
-        for code, record in records:
-            end += len(record)
-            self._index(code, end)
+        self._index(bytes(code for code, _ in encoded), map(len, records))
         return range(first, len(self))
 
-    def _index(self, code: int, end: int) -> None:
+    def _index(self, codes: bytes, lengths: Iterable[int]) -> None:
+        """Publish records already in the file: their level codes and byte lengths."""
+        first = len(self._codes)
+        self._codes += codes
+        for threshold, at_least in enumerate(self._at_least, start=1):
+            at_least.extend([first + k for k, code in enumerate(codes) if code >= threshold])
         # Offsets go last: a reader's length snapshot must never outrun codes or data.
-        index = len(self._codes)
-        self._codes.append(code)
-        for at_least in self._at_least[:code]:
-            at_least.append(index)
-        self._offsets.append(end)
+        self._offsets.extend(islice(accumulate(lengths, initial=self._offsets[-1]), 1, None))
 
     def _rebuild(self) -> None:
         """Index an existing file; a torn last record (a crash mid-write) is cut off."""
@@ -161,10 +161,7 @@ class LogSpool:
                 break
             position += len(data)
             *records, carry = (carry + data).split(b"\n")
-            end = self._offsets[-1]
-            for record in records:
-                end += len(record) + 1
-                self._index(_code_of(record), end)
+            self._index(bytes(map(_code_of, records)), (len(record) + 1 for record in records))
         if carry:
             os.ftruncate(self._writer, self._offsets[-1])
 

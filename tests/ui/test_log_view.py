@@ -385,6 +385,35 @@ async def test_hostile_text_renders_literally(spool: LogSpool) -> None:
         assert app.is_running
 
 
+async def test_filter_keeps_a_visible_selection_and_empty_search_clears(spool: LogSpool) -> None:
+    fill(spool, 40)
+    app = Host(spool)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(LogView)
+        await start(pilot)
+        await pilot.press("g", "j", "j")  # line 2, info
+        view.level_filter = "warn"
+        await pilot.pause()
+        assert view.selected_index == 3 and spool.level_of(3) == "warn"
+        view.search("line 3")
+        await settle(pilot)
+        assert view.search_query == "line 3"
+        view.search("")
+        assert view.search_query is None and view.match_count is None
+
+
+async def test_a_closed_spool_does_not_crash_the_view(spool: LogSpool) -> None:
+    fill(spool, 40)
+    app = Host(spool)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(LogView)
+        await start(pilot)
+        spool.close()
+        await pilot.press("g", "w", "s")
+        await settle(pilot)
+        assert app.is_running and not view.following
+
+
 async def test_a_reopened_spool_shows_its_lines(tmp_path: Path) -> None:
     path = tmp_path / "spool.jsonl"
     with LogSpool(path) as first:

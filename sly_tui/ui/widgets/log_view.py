@@ -329,7 +329,9 @@ class LogView(ScrollView, can_focus=True):
     def level_filter(self, level: str) -> None:
         self._level = level_code(level)
         self._take_rows()
-        self._rendered.clear()
+        if self._selected is not None and self._row_count:
+            # The selected line may be filtered out: select the nearest one still shown.
+            self._selected = self._rows[self._cursor_row()]
         if self._following:
             self._scroll_to_end()
         elif self._row_count:
@@ -386,7 +388,7 @@ class LogView(ScrollView, can_focus=True):
         text clears the search; an invalid regex is reported in the status line."""
         text = one_line(text)
         if not text:
-            self.action_clear_search()
+            self._clear_search()
             return
         try:
             query = Query(text, regex=regex, case=case)
@@ -402,7 +404,9 @@ class LogView(ScrollView, can_focus=True):
     def _take_rows(self) -> None:
         self._known = len(self.spool)
         self._rows = self.spool.at_least(LEVELS[self._level])
-        self._row_count = len(self._rows)
+        # Bounded by the length taken first, in case an append (another thread's) lands
+        # between the two reads.
+        self._row_count = bisect_left(self._rows, self._known)
         self._update_virtual_size()
 
     def _cursor_row(self) -> int:
@@ -434,7 +438,7 @@ class LogView(ScrollView, can_focus=True):
 
     def _say(self, notice: str) -> None:
         """Show a short notice in the status line until the next key."""
-        self._notice = notice
+        self._notice = one_line(notice)
         self.refresh()
 
     # --- geometry -----------------------------------------------------------------------
@@ -528,7 +532,11 @@ class LogView(ScrollView, can_focus=True):
         key = (index, width, selected)
         rendered = self._rendered.get(key)
         if rendered is None:
-            rendered = self._render_entry(self.spool.line(index), width, self._base(selected))
+            try:
+                line = self.spool.line(index)
+            except ValueError:  # the app closed the spool while shutting down
+                return (Strip.blank(max(width, 1), self.rich_style),)
+            rendered = self._render_entry(line, width, self._base(selected))
             self._rendered[key] = rendered
         return rendered
 
@@ -906,12 +914,17 @@ class LogView(ScrollView, can_focus=True):
         self._search_jump(direction)
 
     def action_clear_search(self) -> None:
+        if not self._clear_search():
+            raise SkipAction()  # nothing to clear: let the screen have escape (e.g. "back")
+
+    def _clear_search(self) -> bool:
         if self._search is None:
-            raise SkipAction()  # let the screen have escape (e.g. to go back)
+            return False
         self._search = None
         self._rendered.clear()
         self.workers.cancel_group(self, "log-search")
         self.refresh()
+        return True
 
     def action_error(self, direction: int) -> None:
         errors = self.spool.at_least(LEVELS[max(self._level, level_code("error"))])
@@ -936,9 +949,9 @@ class LogView(ScrollView, can_focus=True):
         if self._following:
             self._scroll_to_end()
         elif self._row_count:
+            # Put the selected line at the top: where it was would mean nothing now.
             row = self._cursor_row()
             self._set_position(min(row, self._bottom[0]) if self._wrap else row)
-            self._ensure_visible(row)
         self.refresh()
 
     def action_cycle_timestamps(self) -> None:
@@ -955,8 +968,9 @@ class LogView(ScrollView, can_focus=True):
         self._say(f"copied line {self._selected + 1:,}")
 
     def action_save(self) -> None:
-        self._save(self._save_path(), self._known)
-        self._say("saving…")
+        path = self._save_path()
+        self._save(path, self._known)
+        self._say(f"saving to {path.name}…")
 
     def _save_path(self) -> Path:
         """A file name under the save directory that does not exist yet."""
