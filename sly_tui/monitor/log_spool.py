@@ -43,7 +43,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate, islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypedDict, Unpack
 
 from sly_tui.api.models import LogEntry
 from sly_tui.text import clean, one_line
@@ -238,63 +238,50 @@ class LogSpool:
     # --- searching --------------------------------------------------------------------
 
     def find(
-        self,
-        query: str,
-        start: int,
-        *,
-        backwards: bool = False,
-        regex: bool = False,
-        case: bool = False,
-        levels: Collection[str] | None = None,
+        self, query: str, start: int, *, backwards: bool = False, **options: Unpack[SearchOptions]
     ) -> int | None:
         """The first matching line at or after `start` (at or before it, `backwards`).
 
         Like every search here it raises `re.error` for an invalid regex and is safe to
         call from a worker thread.
         """
-        stop = start + 1 if backwards else None
-        first = 0 if backwards else start
-        hits = self._search(Query(query, regex=regex, case=case), first, stop, levels, backwards)
+        if backwards:
+            hits = self._search(query, options, 0, start + 1, backwards=True)
+        else:
+            hits = self._search(query, options, start, None)
         return next(hits, None)
 
     def matches(
-        self,
-        query: str,
-        start: int = 0,
-        stop: int | None = None,
-        *,
-        regex: bool = False,
-        case: bool = False,
-        levels: Collection[str] | None = None,
+        self, query: str, start: int = 0, stop: int | None = None, **options: Unpack[SearchOptions]
     ) -> Iterator[int]:
         """Indices of the matching lines in order, lazily, so a worker can stop any time."""
-        return self._search(Query(query, regex=regex, case=case), start, stop, levels)
+        return self._search(query, options, start, stop)
 
     def count(
-        self,
-        query: str,
-        start: int = 0,
-        stop: int | None = None,
-        *,
-        regex: bool = False,
-        case: bool = False,
-        levels: Collection[str] | None = None,
+        self, query: str, start: int = 0, stop: int | None = None, **options: Unpack[SearchOptions]
     ) -> int:
         """How many lines match."""
-        hits = self.matches(query, start, stop, regex=regex, case=case, levels=levels)
-        return sum(1 for _ in hits)
+        return sum(1 for _ in self._search(query, options, start, stop))
 
     def _search(
         self,
-        query: Query,
+        text: str,
+        options: SearchOptions,
         start: int,
         stop: int | None,
-        levels: Collection[str] | None,
+        *,
         backwards: bool = False,
     ) -> Iterator[int]:
-        if not query.text:
-            return
+        query = Query(text, regex=options.get("regex", False), case=options.get("case", False))
+        if not text:
+            return iter(())
+        levels = options.get("levels")
         wanted = None if levels is None else {level_code(level) for level in levels}
+        return self._scan(query, wanted, start, stop, backwards)
+
+    def _scan(
+        self, query: Query, wanted: set[int] | None, start: int, stop: int | None, backwards: bool
+    ) -> Iterator[int]:
         codes = self._codes
         for first, data in self._blocks(start, stop, backwards=backwards):
             records = data.split(b"\n")
@@ -365,6 +352,14 @@ class LogSpool:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class SearchOptions(TypedDict, total=False):
+    """How `find`, `matches` and `count` read their query."""
+
+    regex: bool  # the query is a regular expression (default: plain text)
+    case: bool  # match case (default: ignore it)
+    levels: Collection[str] | None  # only lines at these levels (default: all)
 
 
 class Query:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,18 @@ async def start(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+@asynccontextmanager
+async def running(
+    spool: LogSpool, **options: Any
+) -> AsyncIterator[tuple[Host, LogView, Pilot[None]]]:
+    """A Host around `spool` at 80x24, its view, and a pilot, once the first frames landed."""
+    app = Host(spool, **options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(LogView)
+        await start(pilot)
+        yield app, view, pilot
+
+
 async def settle(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -90,10 +103,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 async def test_follow_stays_at_the_bottom(spool: LogSpool) -> None:
     fill(spool, 100)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         assert view.following
         assert body(view)[-1].endswith("line 99")
         assert view.selected_index == 99
@@ -108,10 +118,7 @@ async def test_follow_stays_at_the_bottom(spool: LogSpool) -> None:
 
 async def test_scrolling_up_pauses_and_counts_new_lines(spool: LogSpool) -> None:
     fill(spool, 100)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         view.scroll_to(y=10, animate=False)  # what the mouse wheel or scrollbar does
         await pilot.pause()
         assert not view.following
@@ -129,10 +136,7 @@ async def test_scrolling_up_pauses_and_counts_new_lines(spool: LogSpool) -> None
 
 async def test_keys_move_the_cursor_and_pause(spool: LogSpool) -> None:
     fill(spool, 100)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         await pilot.press("k", "up")
         assert view.selected_index == 97 and not view.following
         await pilot.press("j")
@@ -151,10 +155,7 @@ async def test_keys_move_the_cursor_and_pause(spool: LogSpool) -> None:
 
 async def test_level_filter_hides_lines(spool: LogSpool) -> None:
     fill(spool, 80)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         assert any("TRC " in row for row in body(view))
         await pilot.press("l", "l", "l")  # all → debug+ → info+ → warn+
         assert view.level_filter == "warn"
@@ -169,10 +170,7 @@ async def test_search_counts_and_moves_between_matches(spool: LogSpool) -> None:
     fill(spool, 60)
     spool.append([entry(60, "the Needle in [bold]hay[/]"), entry(61, "nothing")])
     spool.append([entry(62, "needle again"), entry(63, "NEEDLE loud")])
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (app, view, pilot):
         await pilot.press("g", "slash")
         assert isinstance(app.screen, SearchPrompt)
         await pilot.press(*"needle", "enter")
@@ -201,10 +199,7 @@ async def test_search_counts_and_moves_between_matches(spool: LogSpool) -> None:
 
 async def test_search_regex_case_and_invalid_regex(spool: LogSpool) -> None:
     fill(spool, 30)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (app, view, pilot):
         await pilot.press("slash", "ctrl+r", *"line 1[", "enter")
         assert isinstance(app.screen, SearchPrompt)
         assert "invalid regex" in str(app.screen.query_one("#search-error").render())
@@ -222,10 +217,7 @@ async def test_search_regex_case_and_invalid_regex(spool: LogSpool) -> None:
 
 async def test_matches_are_highlighted(spool: LogSpool) -> None:
     fill(spool, 10)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         view.search("line 3")
         await settle(pilot)
         match_style = view.get_component_rich_style("log-view--match", partial=True)
@@ -239,10 +231,7 @@ async def test_matches_are_highlighted(spool: LogSpool) -> None:
 
 async def test_error_jumps(spool: LogSpool) -> None:
     fill(spool, 40)  # errors at 7, 15, 23, 31, 39
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         await pilot.press("g", "e")
         assert view.selected_index == 7
         await pilot.press("e", "e")
@@ -256,10 +245,7 @@ async def test_error_jumps(spool: LogSpool) -> None:
 async def test_wrap_toggle(spool: LogSpool) -> None:
     fill(spool, 30)
     spool.append([entry(30, "long " * 40 + "END"), entry(31, "first\nsecond\nthird")])
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         assert body(view)[-1].endswith("first↵second↵third")
         assert "END" not in body(view)[-2]
         await pilot.press("w")
@@ -281,10 +267,7 @@ async def test_wrap_reads_an_entry_taller_than_the_screen(spool: LogSpool) -> No
     fill(spool, 3)
     spool.append([entry(3, "\n".join(f"part {k}" for k in range(60)))])
     fill(spool, 3)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         await pilot.press("w", "g", "j", "j", "j")
         assert view.selected_index == 3
         assert body(view)[0].endswith("part 0")
@@ -299,10 +282,7 @@ async def test_wrap_reads_an_entry_taller_than_the_screen(spool: LogSpool) -> No
 
 async def test_timestamps_cycle(spool: LogSpool) -> None:
     fill(spool, 5)
-    app = Host(spool, task_started_at=T0 - timedelta(seconds=2))
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool, task_started_at=T0 - timedelta(seconds=2)) as (_, view, pilot):
         assert body(view)[4] == "12:00:04.000 INFO line 4"
         await pilot.press("t")
         assert body(view)[4] == "   +6.000s INFO line 4"
@@ -322,12 +302,9 @@ def test_relative_time_format() -> None:
 async def test_save_writes_the_whole_log(spool: LogSpool, tmp_path: Path) -> None:
     fill(spool, 50)
     spool.append([entry(50, "multi\nline")])
-    app = Host(spool, task_id=7, save_dir=tmp_path)
     notes: list[str] = []
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with running(spool, task_id=7, save_dir=tmp_path) as (app, view, pilot):
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
-        view = app.query_one(LogView)
-        await start(pilot)
         await pilot.press("l", "l", "l", "s")  # filtered view, whole log saved
         await settle(pilot)
         await pilot.press("s")
@@ -344,12 +321,10 @@ async def test_save_writes_the_whole_log(spool: LogSpool, tmp_path: Path) -> Non
 
 async def test_copy_puts_the_selected_line_on_the_clipboard(spool: LogSpool) -> None:
     fill(spool, 10)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with running(spool) as (app, view, pilot):
         await pilot.press("k", "c")
         assert app.copied == ["2026-11-27T12:00:08.000Z INFO  line 8"]
-        assert "copied line 9" in status(app.query_one(LogView))
+        assert "copied line 9" in status(view)
 
 
 HOSTILE = [
@@ -365,10 +340,7 @@ HOSTILE = [
 async def test_hostile_text_renders_literally(spool: LogSpool) -> None:
     spool.append([entry(i, text, "error") for i, text in enumerate(HOSTILE)])
     spool.append([LogEntry("weird level", "\x1b[31m[b]lvl", T0, 7, {})])
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (app, view, pilot):
         for keys in ([], ["w"], ["t"], ["g", "right", "right"]):
             await pilot.press(*keys)
             shown = "\n".join(rows(view))
@@ -387,10 +359,7 @@ async def test_hostile_text_renders_literally(spool: LogSpool) -> None:
 
 async def test_filter_keeps_a_visible_selection_and_empty_search_clears(spool: LogSpool) -> None:
     fill(spool, 40)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (_, view, pilot):
         await pilot.press("g", "j", "j")  # line 2, info
         view.level_filter = "warn"
         await pilot.pause()
@@ -404,10 +373,7 @@ async def test_filter_keeps_a_visible_selection_and_empty_search_clears(spool: L
 
 async def test_a_closed_spool_does_not_crash_the_view(spool: LogSpool) -> None:
     fill(spool, 40)
-    app = Host(spool)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(LogView)
-        await start(pilot)
+    async with running(spool) as (app, view, pilot):
         spool.close()
         await pilot.press("g", "w", "s")
         await settle(pilot)
