@@ -125,8 +125,25 @@ def kind_of(world: World, task: Task) -> str:
     return KIND_BY_TYPE.get(task.type, "custom")
 
 
-def planned_output(world: World, task: Task, kind: str) -> dict[str, Any]:
-    """What a task publishes with `tasks.output.set` when it succeeds, by kind."""
+ERROR_OUTPUT: dict[str, Any] = {
+    "general": {
+        "icon": {
+            "className": "zmdi zmdi-alert-octagon",
+            "color": "#ff83a6",
+            "backgroundColor": "#ffeae9",
+        },
+        "title": "Task failed",
+        "description": "See the task log for the traceback",
+        "showLogs": True,
+        "isError": True,
+    }
+}
+
+
+def planned_output(world: World, task: Task, kind: str, *, failed: bool) -> dict[str, Any]:
+    """What a task publishes with `tasks.output.set` at its end, by kind and outcome."""
+    if failed:
+        return ERROR_OUTPUT
     if kind in ("import", "inference", "dtl"):
         projects = sorted(
             p.id for p in world.projects.values() if p.workspace_id == task.workspace_id

@@ -12,7 +12,7 @@ from starlette.responses import StreamingResponse
 from sly_tui.demo import taskdata
 from sly_tui.demo.clock import parse_iso, to_ms
 from sly_tui.demo.errors import ApiError, bad_request, not_found
-from sly_tui.demo.factory import new_app_task, new_task
+from sly_tui.demo.factory import kind_of, new_app_task, new_task
 from sly_tui.demo.filters import Field, date_field, query, text_field
 from sly_tui.demo.logs import TaskLog, make_entry
 from sly_tui.demo.params import Params
@@ -397,7 +397,25 @@ def request_direct(call: Call, p: Params) -> Any:
     if command == "is_ready":
         ready = task.status is Status.DEPLOYED or task.type != str(PluginTaskType.INFERENCE_RPC)
         return {"status": "ready" if ready else "not_ready"}
+    if command == "get_deploy_info" and kind_of(call.world, task) == "serve":
+        return _deploy_info(task)
     return state
+
+
+def _deploy_info(task: Task) -> dict[str, Any]:
+    """What a serving app says about its model (`api.nn` reads it)."""
+    model = str(task.meta.get("params", {}).get("state", {}).get("modelName", "custom-model"))
+    return {
+        "model_name": model,
+        "checkpoint_name": f"{model}.pt",
+        "checkpoint_url": f"/experiments/{task.id}/checkpoints/{model}.pt",
+        "task_type": "object detection",
+        "model_source": "Pretrained models",
+        "device": "cuda:0",
+        "runtime": "PyTorch",
+        "hardware": "NVIDIA A100-SXM4-80GB",
+        "deploy_params": {},
+    }
 
 
 def checkpoints_clear(call: Call, p: Params) -> Any:

@@ -106,7 +106,7 @@ class Sink(Protocol):
 def script(
     task_id: int, name: str, plan: Plan, out: Sink, rng: random.Random, output: dict[str, Any]
 ) -> Iterator[int]:
-    """The life of one task from `queued` on; `output` is what it publishes on success."""
+    """The life of one task from `queued` on; `output` is what it publishes at its end."""
     yield plan.queue_s
     out.status(Status.CONSUMED)
     out.log(logs.plain(LogLevel.INFO, f"Task {task_id} has been consumed by the agent"))
@@ -129,12 +129,11 @@ def script(
     if plan.fails:
         for record in crash_records(rng):
             out.log(record)
-        out.status(Status.ERROR)
-        return
+    else:
+        out.log(logs.task_end("FINISHED", exit_status=0))
     if output:
         out.output(output)
-    out.log(logs.task_end("FINISHED", exit_status=0))
-    out.status(Status.FINISHED)
+    out.status(Status.ERROR if plan.fails else Status.FINISHED)
 
 
 def _work(plan: Plan, out: Sink, rng: random.Random) -> Iterator[int]:

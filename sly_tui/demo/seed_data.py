@@ -388,10 +388,9 @@ def _history(world: World, sim: Simulator, rng: random.Random, now: datetime) ->
         else:
             task.status = Status.ERROR if plan.fails else Status.FINISHED
             task.started_at = started
-            if not plan.fails:
-                output = planned_output(world, task, kind_of(world, task))
-                if output:
-                    task.meta["output"] = output
+            output = planned_output(world, task, kind_of(world, task), failed=plan.fails)
+            if output:
+                task.meta["output"] = output
         task.finished_at = ended
         task.agent_id = task.agent_id or 301
     _plant_hostile(world)

@@ -113,7 +113,7 @@ class Simulator:
     def _script(self, task: Task, sink: TaskSink) -> Iterator[int]:
         rng = random.Random(f"script:{self.world.seed}:{task.id}")
         plan = self.plan_of(task)
-        output = planned_output(self.world, task, plan.kind)
+        output = planned_output(self.world, task, plan.kind, failed=plan.fails)
         return scripts.script(task.id, task.name, plan, sink, rng, output)
 
     # --- lazily built per-task state --------------------------------------------------------

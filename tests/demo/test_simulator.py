@@ -45,8 +45,11 @@ async def test_app_task_goes_through_its_life(rpc: Rpc, emulator: Emulator) -> N
         e for e in log if e["message"] == "progress" and e["subtask"] == "Packing annotations"
     ]
     assert progress[-1]["current"] == progress[-1]["total"] == plan.steps * plan.units
-    if not plan.fails:
-        assert info["meta"]["output"]["general"]["description"] == "Download archive"
+    general = info["meta"]["output"]["general"]
+    if plan.fails:
+        assert general["isError"] is True
+    else:
+        assert general["description"] == "Download archive"
 
 
 async def test_serving_app_gets_deployed_and_keeps_logging(rpc: Rpc, emulator: Emulator) -> None:

@@ -318,6 +318,8 @@ async def test_request_direct(rpc: Rpc, emulator: Emulator) -> None:
     }
     echo = await rpc("tasks.request.direct", {**body, "command": "inference", "state": {"x": [1]}})
     assert echo == {"x": [1]}
+    info = await rpc("tasks.request.direct", {**body, "command": "get_deploy_info", "state": {}})
+    assert {"model_name", "checkpoint_name", "task_type"} <= set(info)
     refused = await rpc(
         "tasks.request.direct", {**body, "taskId": TASK, "command": "is_running"}, status=400
     )
