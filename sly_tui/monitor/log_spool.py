@@ -25,7 +25,8 @@ how to show the breaks; indices stay one per entry, as the server counts them.
 Appends come from the event loop; searches and exports may run in worker threads. Readers
 take a snapshot of the length first and only touch records below it, and every append
 writes its batch before publishing the new offsets, so a reader never sees a half-written
-record. One lock serialises the read handle (seek + read) with `close()`.
+record. One lock serialises the read handle (seek + read) with `close()`. Appends must
+come from one thread at a time, and one process should hold one `LogSpool` per file.
 """
 
 from __future__ import annotations
@@ -190,11 +191,16 @@ class LogSpool:
         """Lines `start` ≤ i < `stop`, clipped to the spool, read in large blocks."""
         return list(self.iter_lines(start, stop))
 
-    def iter_lines(self, start: int = 0, stop: int | None = None) -> Iterator[LogLine]:
-        """Stream lines without filling the cache: for exports and scans in threads."""
-        for first, data in self._blocks(start, stop):
-            for offset, record in enumerate(data.split(b"\n")[:-1]):
-                yield _decode(first + offset, record)
+    def iter_lines(
+        self, start: int = 0, stop: int | None = None, *, backwards: bool = False
+    ) -> Iterator[LogLine]:
+        """Stream lines (last first, `backwards`) without filling the cache: for exports
+        and scans in threads."""
+        for first, data in self._blocks(start, stop, backwards=backwards):
+            records = data.split(b"\n")[:-1]
+            offsets = range(len(records) - 1, -1, -1) if backwards else range(len(records))
+            for offset in offsets:
+                yield _decode(first + offset, records[offset])
 
     def level_of(self, index: int) -> str:
         """The canonical level of a line (unknown names rank, and read, as info)."""
@@ -223,8 +229,7 @@ class LogSpool:
         """
         last: datetime | None = None
         found: list[dict[str, Any]] = []
-        for index in range(len(self) - 1, -1, -1):
-            line = self.line(index)
+        for line in self.iter_lines(backwards=True):
             if line.timestamp is None:
                 continue
             if last is None:
@@ -289,7 +294,7 @@ class LogSpool:
             for index in reversed(candidates) if backwards else candidates:
                 if wanted is not None and codes[index] not in wanted:
                     continue
-                if query.pattern.search(_decode(index, records[index - first]).text):
+                if query.pattern.search(_searchable(records[index - first])):
                     yield index
 
     # --- plumbing ---------------------------------------------------------------------
@@ -445,16 +450,34 @@ def _encode(entry: LogEntry) -> tuple[int, bytes]:
     return code, text.encode("ascii") + b"\n"
 
 
+# What reading a record damaged outside this class raises (UnicodeDecodeError is a
+# ValueError); such a record reads as a placeholder instead of failing the view.
+_DAMAGED = (ValueError, TypeError, KeyError, IndexError)
+_UNREADABLE = "(unreadable log record)"
+
+
+def _fields(record: bytes) -> tuple[int, int | None, str | None, Any, dict[str, Any]]:
+    code, micros, level, message, raw = _from_json(record.decode("ascii"))
+    return code, micros, level, raw["message"] if message is None else message, raw
+
+
 def _decode(index: int, record: bytes) -> LogLine:
     try:
-        code, micros, level, message, raw = _from_json(record.decode("ascii"))
-        if message is None:
-            message = raw["message"]
+        code, micros, level, message, raw = _fields(record)
         timestamp = None if micros is None else _EPOCH + timedelta(microseconds=micros)
         return LogLine(index, timestamp, level or LEVELS[code], _text(message, raw), raw)
-    except (ValueError, TypeError, KeyError, IndexError):  # UnicodeDecodeError is a ValueError
-        # The file was damaged outside this class; show that instead of failing the view.
-        return LogLine(index, None, "error", "(unreadable log record)", {})
+    except _DAMAGED:
+        return LogLine(index, None, "error", _UNREADABLE, {})
+
+
+def _searchable(record: bytes) -> str:
+    """A record's `LogLine.text`, without building the rest of the line: searches decode
+    many records and show none."""
+    try:
+        _, _, _, message, raw = _fields(record)
+        return _text(message, raw)
+    except _DAMAGED:
+        return _UNREADABLE
 
 
 def _text(message: object, raw: Mapping[str, Any]) -> str:

@@ -59,6 +59,8 @@ def test_round_trip(spool: LogSpool) -> None:
     assert spool.line(1).level == "warn"
     assert spool.line(2).timestamp is None
     assert [line.text for line in spool.lines(1, 10)] == ["world", "no time", "more"]
+    backwards = spool.iter_lines(1, 3, backwards=True)
+    assert [line.index for line in backwards] == [2, 1]
     assert spool.lines(5, 9) == []
     with pytest.raises(IndexError):
         spool.line(4)
@@ -191,6 +193,7 @@ def test_a_damaged_record_reads_as_a_placeholder(tmp_path: Path) -> None:
         assert len(spool) == 3
         assert spool.line(0).text == "ok"
         assert spool.line(1).text == spool.line(2).text == "(unreadable log record)"
+        assert spool.count("unreadable") == 2 and spool.count("ok") == 1
 
 
 @pytest.fixture

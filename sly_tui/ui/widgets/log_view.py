@@ -50,7 +50,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Horizontal
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -779,7 +779,9 @@ class LogView(ScrollView, can_focus=True):
         if search.pending is not None:
             direction, inclusive = search.pending
             self._search_jump(direction, inclusive=inclusive)
-        self.refresh()
+        else:
+            # Only the count changed: repaint the status line, not the whole view.
+            self.refresh(Region(0, self._height - 1, self.size.width, 1))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "log-search" and event.state is WorkerState.ERROR:
