@@ -151,6 +151,20 @@ async def test_keys_move_the_cursor_and_pause(spool: LogSpool) -> None:
         assert view.following and view.selected_index == 99
         await pilot.press("f")
         assert not view.following and view.selected_index == 99
+        await pilot.click(LogView, offset=(5, 2))
+        assert view.selected_index == view.scroll_offset.y + 2  # rows are lines: no filter
+
+
+async def test_bindings_have_ids_and_can_be_remapped(spool: LogSpool) -> None:
+    fill(spool, 30)
+    async with running(spool) as (app, view, pilot):
+        ids = [binding.id for binding in LogView.BINDINGS if isinstance(binding, Binding)]
+        assert len(ids) == len(LogView.BINDINGS) and all(i and i.startswith("log.") for i in ids)
+        app.set_keymap({"log.follow": "F"})
+        await pilot.press("f")
+        assert view.following
+        await pilot.press("F")
+        assert not view.following
 
 
 async def test_level_filter_hides_lines(spool: LogSpool) -> None:

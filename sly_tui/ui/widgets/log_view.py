@@ -219,8 +219,8 @@ class LogView(ScrollView, can_focus=True):
         Binding("down,j", "move(1)", "Down", show=False, id="log.down"),
         Binding("pageup,b", "page(-1)", "Page up", show=False, id="log.page_up"),
         Binding("pagedown,space", "page(1)", "Page down", show=False, id="log.page_down"),
-        Binding("left", "scroll_left", "Left", show=False, id="log.left"),
-        Binding("right", "scroll_right", "Right", show=False, id="log.right"),
+        Binding("left", "scroll_columns(-1)", "Left", show=False, id="log.left"),
+        Binding("right", "scroll_columns(1)", "Right", show=False, id="log.right"),
         Binding("l", "cycle_level", "Level", id="log.level"),
         Binding("slash", "search", "Search", id="log.search"),
         Binding("n", "match(1)", "Next match", show=False, id="log.next_match"),
@@ -697,19 +697,20 @@ class LogView(ScrollView, can_focus=True):
             status.append(" PAUSED ", self._style("paused"))
             if self._new_rows:
                 status.append(f"+{self._new_rows:,} new lines ", self._style("paused"))
+        # Most telling first: an 80-column status line cuts off the end.
+        search = self._search
+        if search is not None:
+            status.append(f" /{search.query.text[:24]} {self._match_position(search)} ")
+        if self._notice:
+            status.append(f" {self._notice} ", self._style("notice"))
         shown = f"{self._row_count:,}" + (f"/{self._known:,}" if self._level else "")
         status.append(f" {shown} lines")
         if self._level:
             status.append(f"  {LEVELS[self._level]}+")
-        search = self._search
-        if search is not None:
-            status.append(f"  /{search.query.text[:24]} {self._match_position(search)}")
         if self._wrap:
             status.append("  wrap")
         if self._timestamps is not Timestamps.ABSOLUTE:
             status.append(f"  time:{self._timestamps}")
-        if self._notice:
-            status.append(f"  {self._notice}", self._style("notice"))
         strip = Strip(status.render(self.app.console), status.cell_len)
         return strip.crop_extend(0, width, self.get_component_rich_style("log-view--status"))
 
@@ -889,6 +890,11 @@ class LogView(ScrollView, can_focus=True):
             )
         first, last = self._visible_rows()
         self._select_row(max(first, min(self._cursor_row() + direction * page, last)))
+
+    def action_scroll_columns(self, direction: int) -> None:
+        """Scroll sideways by a quarter of the width: long lines are long."""
+        step = max(1, self._text_width // 4)
+        self.scroll_to(x=self.scroll_x + direction * step, animate=False)
 
     def action_cycle_level(self) -> None:
         current = LEVELS[self._level]
