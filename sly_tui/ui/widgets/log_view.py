@@ -159,7 +159,7 @@ class SearchPrompt(ModalScreen[SearchRequest | None]):
     SearchPrompt #search-error {
         color: $text-error;
     }
-    SearchPrompt Input {
+    SearchPrompt Input, SearchPrompt Input:focus {
         width: 1fr;
         height: 1;
         border: none;
