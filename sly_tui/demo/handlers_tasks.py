@@ -249,8 +249,7 @@ def run_plugin(call: Call, p: Params) -> Any:
 def run_dtl(call: Call, p: Params) -> Any:
     workspace = call.world.workspace(p.int("workspaceId"))
     graph = p.any("config")
-    advanced = p.dict("advanced", {})
-    agent_id = Params(advanced).opt_int("agentId")
+    agent_id = Params(p.dict("advanced", {}), where="advanced").opt_int("agentId")
     task = new_task(
         call.world,
         type="dtl",
@@ -313,15 +312,10 @@ def logs_add(call: Call, p: Params) -> Any:
     header = call.headers.get("x-task-id")
     default_task = int(header) if header and header.strip().isdigit() else None
     batch: list[tuple[TaskLog, int, dict[str, Any]]] = []
-    for index, raw in enumerate(p.list("logs")):
-        if not isinstance(raw, dict):
-            raise bad_request(f"log entry #{index} must be an object")
-        entry = Params(raw)
+    for entry in p.objects("logs"):
         task_id = entry.opt_int("task_id", default_task)
         if task_id is None:
-            raise bad_request(
-                f"log entry #{index} has no 'task_id' and there is no x-task-id header"
-            )
+            raise bad_request(f"{entry.where} has no 'task_id' and there is no x-task-id header")
         log = call.sim.log_of(call.world.task(task_id))
         if not isinstance(log, TaskLog):
             raise bad_request(f"the log of task {task_id} is read-only")
@@ -333,10 +327,9 @@ def logs_add(call: Call, p: Params) -> Any:
         try:
             at = parse_iso(stamp) if stamp else call.now
         except ValueError:
-            raise bad_request(f"log entry #{index} has an invalid timestamp {stamp!r}") from None
-        extras = {
-            k: v for k, v in raw.items() if k not in ("level", "message", "timestamp", "task_id")
-        }
+            raise bad_request(f"{entry.where} has an invalid timestamp {stamp!r}") from None
+        standard = ("level", "message", "timestamp", "task_id")
+        extras = {k: v for k, v in entry.values.items() if k not in standard}
         batch.append((log, to_ms(at), make_entry(task_id, to_ms(at), level, message, extras)))
     for log, ms, item in batch:
         log.insert(ms, item)
@@ -361,16 +354,10 @@ def meta_update(call: Call, p: Params) -> Any:
 
 def data_set(call: Call, p: Params) -> Any:
     task = call.world.task(p.int("taskId"))
-    writes = []
-    for index, raw in enumerate(p.list("fields")):
-        if not isinstance(raw, dict):
-            raise bad_request(f"fields[{index}] must be an object")
-        item = Params(raw)
-        if "payload" not in raw:
-            raise bad_request(f"fields[{index}] has no 'payload'")
-        writes.append(
-            (item.str("field"), raw["payload"], item.bool("append"), item.bool("recursive"))
-        )
+    writes = [
+        (item.str("field"), item.any("payload"), item.bool("append"), item.bool("recursive"))
+        for item in p.objects("fields")
+    ]
     draft = copy.deepcopy(task.data)  # all writes land, or none
     for path, payload, append, recursive in writes:
         taskdata.set_value(draft, path, payload, append=append, recursive=recursive)
@@ -445,13 +432,10 @@ def _store_file(call: Call, task: Task, path: str, content: bytes) -> str:
 def files_add_by_hash(call: Call, p: Params) -> Any:
     task = call.world.task(p.int("taskId"))
     items = []
-    for index, raw in enumerate(p.list("files")):
-        if not isinstance(raw, dict):
-            raise bad_request(f"files[{index}] must be an object")
-        item = Params(raw)
+    for item in p.objects("files"):
         name, content_hash = item.str("name"), item.str("hash")
         if content_hash not in call.world.known_hashes:
-            raise bad_request(f"files[{index}]: no file with hash {content_hash!r} on the server")
+            raise bad_request(f"{item.where}: no file with hash {content_hash!r} on the server")
         items.append((name, content_hash))
     for name, content_hash in items:
         load = call.world.known_hashes[content_hash]
@@ -471,7 +455,7 @@ def files_upload(call: Call, p: Params) -> Any:
             raise bad_request(f"part {name!r} must be JSON {{fullpath, hash}}") from None
         if not isinstance(described, dict):
             raise bad_request(f"part {name!r} must be JSON {{fullpath, hash}}")
-        item = Params(described)
+        item = Params(described, where=f"part {name}")
         file_part = call.parts.get(f"{name}-file")
         if file_part is None:
             raise bad_request(f"part {name!r} has no matching {name + '-file'!r} part")

@@ -19,9 +19,15 @@ class Params:
     """The arguments of one RPC call. Keys the handler never asks for are ignored, which
     is how stray `taskId` keys (the SDK's `additional_fields`) pass harmlessly."""
 
-    def __init__(self, values: dict[str, Any], *, from_query: bool = False) -> None:
+    def __init__(
+        self, values: dict[str, Any], *, from_query: bool = False, where: str = ""
+    ) -> None:
         self.values = values
         self.from_query = from_query
+        self.where = where  # where these values sit in the request, for error messages
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
 
     def _get(self, key: str) -> Any:
         return self.values.get(key, _MISSING)
@@ -32,7 +38,7 @@ class Params:
     def int(self, key: str) -> int:
         value = self.opt_int(key)
         if value is None:
-            raise bad_request(f"field {key!r} is required")
+            raise bad_request(f"field {self._name(key)!r} is required")
         return value
 
     def opt_int(self, key: str, default: int | None = None) -> int | None:
@@ -43,15 +49,17 @@ class Params:
             try:
                 return int(value.strip())
             except ValueError:
-                raise bad_request(f"field {key!r} must be an integer, got {value!r}") from None
+                raise bad_request(
+                    f"field {self._name(key)!r} must be an integer, got {value!r}"
+                ) from None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise bad_request(f"field {key!r} must be an integer, got {_kind(value)}")
+            raise bad_request(f"field {self._name(key)!r} must be an integer, got {_kind(value)}")
         return value
 
     def str(self, key: str) -> str:
         value = self.opt_str(key)
         if value is None:
-            raise bad_request(f"field {key!r} is required")
+            raise bad_request(f"field {self._name(key)!r} is required")
         return value
 
     def opt_str(self, key: str, default: str | None = None) -> str | None:
@@ -59,7 +67,7 @@ class Params:
         if value is _MISSING or value is None:
             return default
         if not isinstance(value, str):
-            raise bad_request(f"field {key!r} must be a string, got {_kind(value)}")
+            raise bad_request(f"field {self._name(key)!r} must be a string, got {_kind(value)}")
         return value
 
     def bool(self, key: str, default: bool = False) -> bool:
@@ -73,40 +81,50 @@ class Params:
             if lowered in ("false", "0", "no"):
                 return False
         if not isinstance(value, bool):
-            raise bad_request(f"field {key!r} must be a boolean, got {_kind(value)}")
+            raise bad_request(f"field {self._name(key)!r} must be a boolean, got {_kind(value)}")
         return value
 
     def list(self, key: str, default: list[Any] | None = None) -> list[Any]:
         value = self._structured(key)
         if value is _MISSING or value is None:
             if default is None:
-                raise bad_request(f"field {key!r} is required")
+                raise bad_request(f"field {self._name(key)!r} is required")
             return default
         if not isinstance(value, list):
-            raise bad_request(f"field {key!r} must be a list, got {_kind(value)}")
+            raise bad_request(f"field {self._name(key)!r} must be a list, got {_kind(value)}")
         return value
 
     def dict(self, key: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
         value = self._structured(key)
         if value is _MISSING or value is None:
             if default is None:
-                raise bad_request(f"field {key!r} is required")
+                raise bad_request(f"field {self._name(key)!r} is required")
             return default
         if not isinstance(value, dict):
-            raise bad_request(f"field {key!r} must be an object, got {_kind(value)}")
+            raise bad_request(f"field {self._name(key)!r} must be an object, got {_kind(value)}")
         return value
 
     def any(self, key: str) -> Any:
         value = self._structured(key)
         if value is _MISSING:
-            raise bad_request(f"field {key!r} is required")
+            raise bad_request(f"field {self._name(key)!r} is required")
         return value
+
+    def objects(self, key: str) -> list[Params]:
+        """A list of objects, each wrapped so that its errors name its place (`logs[2].message`)."""
+        wrapped = []
+        for index, item in enumerate(self.list(key)):
+            where = f"{self._name(key)}[{index}]"
+            if not isinstance(item, dict):
+                raise bad_request(f"{where} must be an object")
+            wrapped.append(Params(item, where=where))
+        return wrapped
 
     def int_list(self, key: str, default: list[int] | None = None) -> list[int]:
         items = self.list(key, default)
         for item in items:
             if isinstance(item, bool) or not isinstance(item, int):
-                raise bad_request(f"field {key!r} must be a list of integers")
+                raise bad_request(f"field {self._name(key)!r} must be a list of integers")
         return items
 
     def _structured(self, key: str) -> Any:
@@ -115,7 +133,9 @@ class Params:
             try:
                 return json.loads(value)
             except ValueError:
-                raise bad_request(f"field {key!r} must be JSON text in a query string") from None
+                raise bad_request(
+                    f"field {self._name(key)!r} must be JSON text in a query string"
+                ) from None
         return value
 
 

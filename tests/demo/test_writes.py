@@ -97,8 +97,9 @@ async def test_data_paths_lists_and_missing_values(rpc: Rpc) -> None:
     ("fields", "fragment"),
     [
         ([{"field": "a..b", "payload": 1}], "invalid field path"),
-        ([{"payload": 1}], "'field' is required"),
-        ([{"field": "a"}], "no 'payload'"),
+        ([{"payload": 1}], "'fields[0].field' is required"),
+        ([{"field": "a"}], "'fields[0].payload' is required"),
+        ([1], "fields[0] must be an object"),
         ([{"field": "a[5]", "payload": 1}], "past the end"),
         ([{"field": "n.b", "payload": 1}, {"field": "n[0]", "payload": 1}], "not a list"),
         ("a", "must be a list"),
