@@ -45,9 +45,13 @@ def new_task(
     meta: dict[str, Any] | None = None,
     simulated: bool = True,
 ) -> Task:
-    """A new `queued` task in a workspace, registered in the world."""
+    """A new `queued` task in a workspace, registered in the world. A simulated task
+    without an agent of its own lands on one of the team's running agents; a task that
+    is not simulated (a detached script) runs on none."""
     workspace = world.workspace(workspace_id)
     task_id = world.new_task_id()
+    if agent_id is None and simulated:
+        agent_id = pick_agent(world, workspace.team_id, task_id)
     task = Task(
         id=task_id,
         type=type,
@@ -57,9 +61,7 @@ def new_task(
         user_id=user_id,
         created_at=created_at,
         description=description,
-        agent_id=agent_id
-        if agent_id is not None
-        else pick_agent(world, workspace.team_id, task_id),
+        agent_id=agent_id,
         meta={"name": name, **(meta or {})},
         simulated=simulated,
     )

@@ -183,13 +183,13 @@ def run_app(call: Call, p: Params) -> Any:
         workspace_id=workspace.id,
         user_id=call.user.id,
         created_at=call.now,
-        name=p.opt_str("taskName", "") or "",
+        name=p.text("taskName"),
         params=params,
-        description=p.opt_str("description", "") or "",
+        description=p.text("description"),
         agent_id=_agent(call, p.opt_int("agentId"), workspace.team_id),
-        version=p.opt_str("appVersion", "") or "",
+        version=p.text("appVersion"),
         is_branch=p.bool("isBranch"),
-        log_level=p.opt_str("logLevel", "info") or "info",
+        log_level=p.text("logLevel", "info"),
         restart_policy=restart,
         extra_meta={"redirectRequests": p.dict("redirectRequests")}
         if p.has("redirectRequests")
@@ -224,15 +224,15 @@ def run_plugin(call: Call, p: Params) -> Any:
     if not projects and not models:
         raise bad_request("a plugin task needs at least one of 'projects' and 'models'")
     workspace_id = (projects or models)[0].workspace_id
-    agent = world.get("Agent", world.agents, p.int("agentId"))
+    agent_id = _agent(call, p.int("agentId"), world.workspaces[workspace_id].team_id)
     task = new_task(
         world,
         type=task_type,
         workspace_id=workspace_id,
         user_id=call.user.id,
         created_at=call.now,
-        name=p.opt_str("name", "") or "",
-        agent_id=agent.id,
+        name=p.text("name"),
+        agent_id=agent_id,
         meta={
             "config": p.any("config") if p.has("config") else {},
             "input": {
@@ -256,7 +256,7 @@ def run_dtl(call: Call, p: Params) -> Any:
         workspace_id=workspace.id,
         user_id=call.user.id,
         created_at=call.now,
-        name=f"dtl-{len(call.world.tasks) + 1}",
+        name="dtl-graph",
         agent_id=_agent(call, agent_id, workspace.team_id),
         meta={"config": graph},
     )
@@ -300,7 +300,6 @@ def run_python(call: Call, p: Params) -> Any:
         simulated=False,
         meta={"script": script, "advanced": p.dict("advanced", {})},
     )
-    task.agent_id = None
     call.sim.set_status(task, Status.STARTED, call.now)
     return {"taskId": task.id}
 

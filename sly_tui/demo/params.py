@@ -70,6 +70,11 @@ class Params:
             raise bad_request(f"field {self._name(key)!r} must be a string, got {_kind(value)}")
         return value
 
+    def text(self, key: str, default: str = "") -> str:
+        """An optional string with a default for absent and null values."""
+        value = self.opt_str(key)
+        return default if value is None else value
+
     def bool(self, key: str, default: bool = False) -> bool:
         value = self._get(key)
         if value is _MISSING or value is None:

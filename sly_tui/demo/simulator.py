@@ -47,8 +47,8 @@ class TaskSink:
     def log(self, record: Record) -> None:
         level, message, extras = record
         log = self.sim.log_of(self.task)
-        assert isinstance(log, TaskLog)
-        log.write(self.now, level, message, **extras)
+        if isinstance(log, TaskLog):  # a generated log is read-only: its lines are fixed
+            log.write(self.now, level, message, **extras)
 
     def status(self, status: Status) -> None:
         if not self.live:
@@ -119,23 +119,31 @@ class Simulator:
     # --- lazily built per-task state --------------------------------------------------------
 
     def log_of(self, task: Task) -> LogSource:
+        self._materialize(task)
+        assert task.log is not None
+        return task.log
+
+    def metrics_of(self, task: Task) -> list[dict[str, Any]]:
+        self._materialize(task)
+        assert task.metrics is not None
+        return task.metrics
+
+    def checkpoints_of(self, task: Task) -> list[dict[str, Any]]:
+        self._materialize(task)
+        assert task.checkpoints is not None
+        return task.checkpoints
+
+    def _materialize(self, task: Task) -> None:
+        """Create a task's log, metrics and checkpoints on first use; for a task that
+        ended before the emulator started, that means replaying its history."""
+        if task.metrics is None:
+            task.metrics = []
+        if task.checkpoints is None:
+            task.checkpoints = []
         if task.log is None:
             task.log = TaskLog(task.id, scripts.LIVE_LOG_CAP)
             if task.simulated and task.status in FINAL_STATUSES and task.id not in self.running:
                 self._rebuild_history(task)
-        return task.log
-
-    def metrics_of(self, task: Task) -> list[dict[str, Any]]:
-        if task.metrics is None:
-            task.metrics = []
-            self.log_of(task)
-        return task.metrics
-
-    def checkpoints_of(self, task: Task) -> list[dict[str, Any]]:
-        if task.checkpoints is None:
-            task.checkpoints = []
-            self.log_of(task)
-        return task.checkpoints
 
     def _rebuild_history(self, task: Task) -> None:
         """Replay the script of a task that ended before the emulator started."""
@@ -153,9 +161,7 @@ class Simulator:
     def start(self, task: Task) -> None:
         """Let a queued task live from its `created_at` on (it moves at the next catch-up)."""
         sink = TaskSink(self, task, task.created_at, live=True)
-        task.log = task.log or TaskLog(task.id, scripts.LIVE_LOG_CAP)
-        task.metrics = task.metrics if task.metrics is not None else []
-        task.checkpoints = task.checkpoints if task.checkpoints is not None else []
+        self._materialize(task)
         self.running[task.id] = Running(self._script(task, sink), task.created_at, sink)
 
     def catch_up(self, now: datetime, limit: timedelta | None = MAX_CATCH_UP) -> None:

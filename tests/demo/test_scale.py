@@ -52,3 +52,17 @@ async def test_load_test_workspace_lists_pages_and_filters() -> None:
         old = active["entities"][0]["id"] - 1
         log = await rpc.get("tasks.log.download", {"id": old})
         assert [e["message"] for e in log][-1] == "TASK_END"
+
+
+async def test_generated_logs_stay_read_only_through_a_stop() -> None:
+    emulator = Emulator(seed=1, clock=ManualClock(FROZEN_NOW), big_workspace_tasks=10)
+    transport = httpx.ASGITransport(app=emulator.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        rpc = Rpc(client, emulator.token)
+        old = min(t.id for t in emulator.world.tasks.values() if t.workspace_id == 205)
+        await rpc("tasks.status.update", {"id": old, "status": "started"})
+        await rpc("tasks.stop", {"id": old})
+        emulator.advance(5)
+        assert (await rpc("tasks.info", {"id": old}))["status"] == "stopped"
+        assert len(await rpc.get("tasks.log.download", {"id": old})) == 4
+        await rpc("tasks.logs.add", {"logs": [{"task_id": old, "message": "x"}]}, status=400)

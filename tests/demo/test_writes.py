@@ -228,7 +228,7 @@ async def test_legacy_runs(rpc: Rpc) -> None:
         "tasks.run.python", {"workspaceId": 201, "script": "xxx", "advanced": {"ignoreAgent": True}}
     )
     info = await rpc("tasks.info", {"id": detached["taskId"]})
-    assert info["type"] == "python" and info["status"] == "started"
+    assert info["type"] == "python" and info["status"] == "started" and info["agentId"] is None
 
 
 async def test_status_update(rpc: Rpc) -> None:
