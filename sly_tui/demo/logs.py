@@ -50,10 +50,6 @@ class TaskLog:
     def __len__(self) -> int:
         return len(self._entries)
 
-    @property
-    def last_ms(self) -> int | None:
-        return self._ms[-1] if self._ms else None
-
     def write(self, at: datetime, level: str, message: str, **extras: Any) -> Entry:
         """Append a line at `at`, nudged 1 ms past the previous line so that every line
         of a task has its own instant and a `sinceTime` cursor never skips one."""
@@ -78,9 +74,6 @@ class TaskLog:
         start = 0 if since_ms is None else bisect.bisect_right(self._ms, since_ms)
         window = _window(len(self._entries), start, limit)
         return self._entries[window.start : window.stop]
-
-    def entries(self) -> list[Entry]:
-        return list(self._entries)
 
     def clear(self) -> None:
         self._ms.clear()
