@@ -40,8 +40,13 @@ async def iter_pages(
     parse: Callable[[Any], T],
     *,
     per_page: int | None = None,
+    strict: bool = True,
 ) -> AsyncIterator[Page[T]]:
-    """Yield the pages of `rpc` one by one; raise `ProtocolError` if items went missing."""
+    """Yield the pages of `rpc` one by one; raise `ProtocolError` if items went missing.
+
+    `strict=False` skips that final check, for callers that compare counts themselves
+    (a live list may change between pages, which is no protocol error).
+    """
     query = dict(body)
     if "sort" not in query:
         query.update(sort="id", sort_order="asc")
@@ -60,7 +65,7 @@ async def iter_pages(
         )
         seen += len(page.entities)
         yield page
-    if seen != first.total:
+    if strict and seen != first.total:
         raise ProtocolError(
             f"The list is inconsistent: its pages held {seen} items but 'total' said "
             f"{first.total}.",

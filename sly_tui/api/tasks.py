@@ -106,19 +106,26 @@ class TaskApi(Namespace):
         )
 
     def iter_list_pages(
-        self, workspace_id: int, filters: Filters | None = None, per_page: int | None = None
+        self,
+        workspace_id: int,
+        filters: Filters | None = None,
+        per_page: int | None = None,
+        *,
+        newest_first: bool = False,
+        strict: bool = True,
     ) -> AsyncIterator[Page[TaskInfo]]:
         """The same list page by page, so a screen can show the first rows at once.
 
         `per_page` is sent with the first request too (the SDK only copies the server's page
-        size into later requests); without it the server picks.
+        size into later requests); without it the server picks. `newest_first` sorts by id
+        descending, so the first page holds the tasks people look at first. `strict=False`
+        leaves the page-count check to the caller (see `iter_pages`).
         """
+        body = self._list_body(workspace_id, filters)
+        if newest_first:
+            body.update(sort="id", sort_order="desc")
         return iter_pages(
-            self._t,
-            "tasks.list",
-            self._list_body(workspace_id, filters),
-            TaskInfo.from_json,
-            per_page=per_page,
+            self._t, "tasks.list", body, TaskInfo.from_json, per_page=per_page, strict=strict
         )
 
     @staticmethod

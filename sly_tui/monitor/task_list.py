@@ -57,6 +57,7 @@ class TaskListTopic:
         self._sweep_every = sweep_every
         self._clock = clock
         self._next_sweep: float | None = None  # None: sweep on the next poll
+        self._retried_sweep = False
 
     def __repr__(self) -> str:
         return f"TaskListTopic(workspace={self.workspace_id})"
@@ -70,20 +71,39 @@ class TaskListTopic:
 
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         if self._next_sweep is None or self._clock() >= self._next_sweep:
-            change = await self._sweep(client)
+            await self._sweep(client, emit)
         else:
-            change = await self._tick(client)
-        if change:
-            emit(change)
+            await self._tick(client, emit)
         return Next.WAIT
 
-    async def _sweep(self, client: SlyClient) -> TasksChanged:
-        listed = await client.tasks.get_list(self.workspace_id)
-        self._next_sweep = self._clock() + self._sweep_every
-        fresh = {task.id: task for task in listed}
-        return self._apply(fresh, removed=self.tasks.keys() - fresh.keys(), full=True)
+    async def _sweep(self, client: SlyClient, emit: Sink) -> None:
+        """Every page, newest first, published page by page so the first rows show at once.
 
-    async def _tick(self, client: SlyClient) -> TasksChanged:
+        A list that changed between pages (its pages held more or fewer tasks than its
+        `total`) may have skipped a task, so then nothing is removed and the sweep is
+        repeated on the next tick, once.
+        """
+        seen: set[int] = set()
+        total: int | None = None
+        pages = client.tasks.iter_list_pages(self.workspace_id, newest_first=True, strict=False)
+        async for page in pages:
+            total = page.total if total is None else total
+            fresh = {task.id: task for task in page.entities}
+            seen.update(fresh)
+            if change := self._apply(fresh, removed=(), full=False):
+                emit(change)
+            await asyncio.sleep(0)  # let the UI draw this page before parsing the next
+        consistent = total is None or len(seen) == total
+        if consistent or self._retried_sweep:
+            self._next_sweep = self._clock() + self._sweep_every
+            self._retried_sweep = False
+        else:
+            self._next_sweep = self._clock()
+            self._retried_sweep = True
+        removed = self.tasks.keys() - seen if consistent else ()
+        emit(self._apply({}, removed=removed, full=True))
+
+    async def _tick(self, client: SlyClient, emit: Sink) -> None:
         newest = max(self.tasks, default=0)
         active, new = await asyncio.gather(
             client.tasks.get_list(self.workspace_id, _ACTIVE_FILTER),
@@ -94,14 +114,16 @@ class TaskListTopic:
         fresh = {task.id: task for task in (*active, *new)}
         ended = sorted(self.active_ids - fresh.keys())
         if len(ended) > MAX_INFO_PER_TICK:
-            return await self._sweep(client)
+            await self._sweep(client, emit)
+            return
         removed: list[int] = []
         for task_id, info in zip(ended, await self._infos(client, ended), strict=True):
             if info is None or info.workspace_id not in (None, self.workspace_id):
                 removed.append(task_id)
             else:
                 fresh[task_id] = info
-        return self._apply(fresh, removed=removed, full=False)
+        if change := self._apply(fresh, removed=removed, full=False):
+            emit(change)
 
     @staticmethod
     async def _infos(client: SlyClient, task_ids: list[int]) -> list[TaskInfo | None]:

@@ -55,8 +55,9 @@ async def test_first_poll_is_a_full_sweep_then_ticks_are_cheap(emulator: Emulato
         workspace = await first_workspace(client)
         counter.take()
         topic = TaskListTopic(workspace, clock=lambda: 0.0)
-        [sweep] = await poll(topic, client)
-        assert sweep.full and len(sweep.added) == len(topic.tasks) > 0
+        events = await poll(topic, client)
+        assert events[-1].full and not events[-1].removed
+        assert sum(len(e.added) for e in events) == len(topic.tasks) > 0
         assert set(counter.take()) == {"tasks.list"}
 
         events = await poll(topic, client)
@@ -78,7 +79,7 @@ async def test_ticks_report_moves_and_endings(emulator: Emulator, clock: ManualC
         assert methods.count("tasks.list") == 2
         ended = [t for t in before.values() if t.is_active and not topic.tasks[t.id].is_active]
         assert methods.count("tasks.info") <= len([t for t in before.values() if t.is_active])
-        assert events and (events[0].changed or events[0].added)
+        assert events and (events[0].changed or events[0].added or events[0].removed)
         # the topic's view equals a fresh full listing
         fresh = {t.id: t.status for t in await client.tasks.get_list(workspace)}
         assert {i: t.status for i, t in topic.tasks.items()} == fresh
@@ -117,3 +118,19 @@ def test_diff_tasks_is_keyed_by_id():
     assert [t.id for t in added] == [3]
     assert [t.id for t in changed] == [1]
     assert removed == [2]
+
+
+async def test_sweep_removes_deleted_tasks_and_pages_newest_first(emulator: Emulator):
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        events = await poll(topic, client)
+        first_page = events[0].added
+        assert [t.id for t in first_page] == sorted((t.id for t in first_page), reverse=True)
+        victim = min(topic.tasks)
+        del emulator.world.tasks[victim]
+        topic.refresh()
+        events = await poll(topic, client)
+        assert events[-1].full and events[-1].removed == (victim,)
+        assert victim not in topic.tasks

@@ -206,6 +206,7 @@ class TaskTable(ScrollView, can_focus=True):
         self._cursor_id: int | None = None
         self._cursor_row = 0
         self._search: dict[int, str] = {}
+        self._sort_cache: dict[int, tuple[TaskInfo, Any]] = {}
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
@@ -230,6 +231,7 @@ class TaskTable(ScrollView, can_focus=True):
         for task_id in change.removed:
             self.tasks.pop(task_id, None)
             self._search.pop(task_id, None)
+            self._sort_cache.pop(task_id, None)
         for task in change.added:
             self.tasks[task.id] = task
             self._search.pop(task.id, None)
@@ -265,18 +267,28 @@ class TaskTable(ScrollView, can_focus=True):
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
         if reverse is None:
             reverse = not self.sort_reverse if key == self.sort_key else key in ("id", "started")
+        if key != self.sort_key:
+            self._sort_cache.clear()
         self.sort_key, self.sort_reverse = key, reverse
         self._reorder()
 
+    def _sort_value(self, task_id: int) -> Any:
+        """`sort_value`, memoised per task version (durations tick, so they are not)."""
+        task = self.tasks[task_id]
+        if self.sort_key == "duration":
+            return sort_value(task, "duration", self._now)
+        cached = self._sort_cache.get(task_id)
+        if cached is None or cached[0] is not task:
+            cached = self._sort_cache[task_id] = (task, sort_value(task, self.sort_key, self._now))
+        return cached[1]
+
     def _reorder(self) -> None:
-        now = self._now
-        key = self.sort_key
         ids = [
             task_id
             for task_id, task in self.tasks.items()
             if self._filter is None or self._filter(task)
         ]
-        ids.sort(key=lambda task_id: (sort_value(self.tasks[task_id], key, now), task_id))
+        ids.sort(key=lambda task_id: (self._sort_value(task_id), task_id))
         if self.sort_reverse:
             ids.reverse()
         self.order = ids
