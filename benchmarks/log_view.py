@@ -162,6 +162,11 @@ async def bench_view(path: Path, table: Row) -> tuple[float, float]:
         table.add("end in wrap mode (G) + paint", await timed(pilot, lambda: pilot.press("G")))
         await pilot.press("w")
 
+        probe = StallProbe()
+        await asyncio.sleep(2)
+        table.add(
+            "worst loop stall over 2 s idle (this machine's noise)", f"{probe.stop() * 1000:.0f} ms"
+        )
         for label, query, regex in (
             ("rare text", "step 777777:", False),
             ("text on 11% of lines", "step 1", False),

@@ -8,7 +8,9 @@ length and, when following, the scroll position.
   lines at or above the level filter (`LogSpool.at_least`), kept up to date by the spool on
   every append; changing the filter swaps one array for another.
 * **Caches.** The spool keeps recently decoded lines; the view keeps an LRU of rendered
-  rows keyed by (line, width), cleared when the look changes (theme, timestamps, search).
+  rows keyed by (line, wrap width, selected), cleared when the look changes (theme,
+  timestamps, search). The selected line is drawn on the cursor's background rather than
+  restyled afterwards, so its level colour and search highlights still show.
 * **Multi-line entries.** One log entry (a message with newlines, or a stack trace) is one
   row without wrap, its breaks shown as `↵`, and as many rows as it needs with wrap.
 * **Wrap, virtually.** With wrap, rows have different heights, and measuring a million of
@@ -36,7 +38,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -187,19 +189,24 @@ class SearchPrompt(ModalScreen[SearchRequest | None]):
     def action_toggle(self, flag: str) -> None:
         request = self._request
         if flag == "regex":
-            self._request = SearchRequest(request.text, not request.regex, request.case)
+            self._request = replace(request, regex=not request.regex)
         else:
-            self._request = SearchRequest(request.text, request.regex, not request.case)
+            self._request = replace(request, case=not request.case)
         self.query_one("#search-flags", Label).update(self._flags())
+
+    @on(Input.Changed)
+    def _edited(self) -> None:
+        self.query_one("#search-error", Label).update("")
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        request = SearchRequest(one_line(event.value), self._request.regex, self._request.case)
+        request = replace(self._request, text=one_line(event.value))
         if request.regex:
             try:
                 re.compile(request.text)
             except re.error as error:
-                self.query_one("#search-error", Label).update(f"invalid regex: {error}")
+                error_text = Text(f"invalid regex: {error}")  # Text: never read as markup
+                self.query_one("#search-error", Label).update(error_text)
                 return
         self.dismiss(request)
 
