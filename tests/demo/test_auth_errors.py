@@ -8,7 +8,8 @@ import pytest
 from sly_tui.demo import Emulator
 from sly_tui.demo.handlers_team import HANDLERS
 from sly_tui.enums import MUTATING_METHODS
-from tests.demo.conftest import API, Rpc, error_message
+
+from .conftest import API, Rpc, error_message
 
 
 async def test_missing_token_is_400(http: httpx.AsyncClient) -> None:

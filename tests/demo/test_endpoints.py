@@ -8,7 +8,8 @@ import httpx
 
 from sly_tui.demo import Emulator
 from sly_tui.enums import AgentStatus, Status
-from tests.demo.conftest import API, Rpc
+
+from .conftest import API, Rpc
 
 AGENT_KEYS = {
     "id",

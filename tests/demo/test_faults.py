@@ -11,8 +11,9 @@ import pytest
 
 from sly_tui.demo import Emulator, Faults, ManualClock
 from sly_tui.demo.errors import ApiError
-from tests.conftest import FROZEN_NOW
-from tests.demo.conftest import API, Rpc, error_message
+
+from ..conftest import FROZEN_NOW
+from .conftest import API, Rpc, error_message
 
 
 async def test_fail_next_fails_exactly_n_requests(rpc: Rpc, emulator: Emulator) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.demo.conftest import Rpc, error_message
+from .conftest import Rpc, error_message
 
 WS = 201
 

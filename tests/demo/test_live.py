@@ -14,7 +14,8 @@ import httpx
 
 from sly_tui.demo import Emulator, serve
 from sly_tui.demo.runner import write_env_file
-from tests.demo.conftest import API
+
+from .conftest import API
 
 
 async def test_loopback_serves_json_and_streams(live_url: str, emulator: Emulator) -> None:

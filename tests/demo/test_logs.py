@@ -13,8 +13,9 @@ import pytest
 from sly_tui.demo import Emulator, ManualClock
 from sly_tui.demo.logs import MAX_ENTRIES_PER_REQUEST
 from sly_tui.demo.seed_data import HOSTILE_LOG_LINES
-from tests.conftest import FROZEN_NOW
-from tests.demo.conftest import Rpc, error_message
+
+from ..conftest import FROZEN_NOW
+from .conftest import Rpc, error_message
 
 TASK = 1001
 

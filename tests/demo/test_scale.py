@@ -7,8 +7,9 @@ import time
 import httpx
 
 from sly_tui.demo import Emulator, ManualClock
-from tests.conftest import FROZEN_NOW
-from tests.demo.conftest import Rpc
+
+from ..conftest import FROZEN_NOW
+from .conftest import Rpc
 
 
 def test_ten_thousand_tasks_build_well_under_a_second() -> None:

@@ -10,8 +10,9 @@ import httpx
 from sly_tui.demo import Emulator, ManualClock
 from sly_tui.demo.simulator import MAX_CATCH_UP
 from sly_tui.enums import Status
-from tests.conftest import FROZEN_NOW
-from tests.demo.conftest import Rpc, error_message
+
+from ..conftest import FROZEN_NOW
+from .conftest import Rpc, error_message
 
 
 async def start(rpc: Rpc, module_id: int, workspace_id: int = 202) -> int:

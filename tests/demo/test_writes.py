@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from sly_tui.demo import Emulator
-from tests.demo.conftest import API, Rpc, error_message
+
+from .conftest import API, Rpc, error_message
 
 TASK = 1001
 
