@@ -35,7 +35,9 @@ async def serve(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> A
     """Serve `emulator` on `host:port` (0 = a free port) in the running event loop and
     yield its base URL; the server stops when the block exits."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio disables Nagle only on accepted sockets of that protocol,
+    # and without it every reply's body waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     config = uvicorn.Config(

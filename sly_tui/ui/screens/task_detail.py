@@ -144,7 +144,7 @@ class TaskDetailScreen(Screen[None]):
     def __init__(self, task_id: int, task: TaskInfo | None = None) -> None:
         super().__init__()
         self.task_id = task_id
-        self.task = task
+        self.info = task
         self.context: TaskContext | None = None
         self.subscription: Subscription | None = None
         self.progress: dict[str | None, ProgressRecord] = {}
@@ -152,7 +152,7 @@ class TaskDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.topic: TaskDetailTopic = self.app.detail_topic(self.task_id)  # type: ignore[attr-defined]
         self.spool = self.topic.spool
-        started = self.task.started_at if self.task else None
+        started = self.info.started_at if self.info else None
         yield StatusBar()
         yield Static(id="title")
         with TabbedContent(initial="logs"):
@@ -171,7 +171,7 @@ class TaskDetailScreen(Screen[None]):
         monitor = self.app.monitor  # type: ignore[attr-defined]
         self.subscription = monitor.subscribe(topic, lambda e: self.post_message(MonitorEvent(e)))
         self.progress = dict(topic.progress)
-        if self.task is not None:
+        if self.info is not None:
             self._show_task()
         self.query_one(LogView).focus()
 
@@ -193,7 +193,7 @@ class TaskDetailScreen(Screen[None]):
     def on_monitor_event(self, message: MonitorEvent) -> None:
         event = message.event
         if isinstance(event, TaskUpdated) and event.task.id == self.task_id:
-            self.task, self.context = event.task, event.context or self.context
+            self.info, self.context = event.task, event.context or self.context
             self._show_task()
         elif isinstance(event, LogsAppended) and event.task_id == self.task_id:
             self.query_one(LogView).lines_appended(event.count)
@@ -206,7 +206,7 @@ class TaskDetailScreen(Screen[None]):
             title.update(Text(f"Task {self.task_id} no longer exists on the server."))
 
     def _show_task(self) -> None:
-        task = self.task
+        task = self.info
         if task is None:
             return
         title = Text(no_wrap=True, overflow="ellipsis")
