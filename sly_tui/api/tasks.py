@@ -99,11 +99,16 @@ class TaskApi(Namespace):
         workspace_id: int,
         filters: Filters | None = None,
         progress_cb: PageProgress | None = None,
+        *,
+        with_progress: bool = False,
     ) -> list[TaskInfo]:
-        """Every task of the workspace matching `filters` (`[{"field", "operator", "value"}]`)."""
-        return await self._list(
-            "tasks.list", self._list_body(workspace_id, filters), TaskInfo.from_json, progress_cb
-        )
+        """Every task of the workspace matching `filters` (`[{"field", "operator", "value"}]`).
+
+        `with_progress` sends the server's `withProgress` flag, asking it to attach the
+        latest progress of running tasks (kept in `TaskInfo.raw["progress"]`).
+        """
+        body = self._list_body(workspace_id, filters, with_progress)
+        return await self._list("tasks.list", body, TaskInfo.from_json, progress_cb)
 
     def iter_list_pages(
         self,
@@ -113,6 +118,7 @@ class TaskApi(Namespace):
         *,
         newest_first: bool = False,
         strict: bool = True,
+        with_progress: bool = False,
     ) -> AsyncIterator[Page[TaskInfo]]:
         """The same list page by page, so a screen can show the first rows at once.
 
@@ -121,7 +127,7 @@ class TaskApi(Namespace):
         descending, so the first page holds the tasks people look at first. `strict=False`
         leaves the page-count check to the caller (see `iter_pages`).
         """
-        body = self._list_body(workspace_id, filters)
+        body = self._list_body(workspace_id, filters, with_progress)
         if newest_first:
             body.update(sort="id", sort_order="desc")
         return iter_pages(
@@ -129,8 +135,13 @@ class TaskApi(Namespace):
         )
 
     @staticmethod
-    def _list_body(workspace_id: int, filters: Filters | None) -> dict[str, Any]:
-        return {"workspaceId": workspace_id, "filter": list(filters or [])}
+    def _list_body(
+        workspace_id: int, filters: Filters | None, with_progress: bool = False
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"workspaceId": workspace_id, "filter": list(filters or [])}
+        if with_progress:
+            body["withProgress"] = True
+        return body
 
     async def get_info_by_id(self, task_id: int) -> TaskInfo | None:
         return await self._info("tasks.info", task_id, TaskInfo.from_json)

@@ -46,11 +46,15 @@ PLUGIN_TASK_TYPES = {*(str(t) for t in PluginTaskType), "infer_rpc"}
 def tasks_list(call: Call, p: Params) -> Any:
     workspace = call.world.workspace(p.int("workspaceId"))
     items = [t for t in call.world.tasks.values() if t.workspace_id == workspace.id]
-    return query(items, p, TASK_FIELDS, call.world.task_json)
+    with_progress = p.bool("withProgress")
+    return query(
+        items, p, TASK_FIELDS, lambda t: call.world.task_json(t, with_progress=with_progress)
+    )
 
 
 def tasks_info(call: Call, p: Params) -> Any:
-    return call.world.task_json(call.world.task(p.int("id")))
+    task = call.world.task(p.int("id"))
+    return call.world.task_json(task, with_progress=p.bool("withProgress"))
 
 
 def apps_tasks_list(call: Call, p: Params) -> Any:

@@ -46,6 +46,7 @@ class TaskLog:
         self.cap = cap
         self._ms: list[int] = []
         self._entries: list[Entry] = []
+        self.progress: Entry | None = None  # the latest progress record, for `withProgress`
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -57,6 +58,8 @@ class TaskLog:
         if self._ms and ms <= self._ms[-1]:
             ms = self._ms[-1] + 1
         entry = make_entry(self.task_id, ms, level, message, extras)
+        if message == "progress":
+            self.progress = entry
         self._ms.append(ms)
         self._entries.append(entry)
         self._trim()

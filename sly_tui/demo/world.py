@@ -15,7 +15,7 @@ from typing import Any
 from sly_tui.demo.clock import iso
 from sly_tui.demo.errors import not_found
 from sly_tui.demo.logs import LogSource
-from sly_tui.enums import Status
+from sly_tui.enums import ACTIVE_STATUSES, Status
 
 
 def _iso_or_none(instant: datetime | None) -> str | None:
@@ -384,10 +384,16 @@ class World:
 
     # --- rendering ------------------------------------------------------------------------
 
-    def task_json(self, task: Task) -> dict[str, Any]:
+    def task_json(self, task: Task, *, with_progress: bool = False) -> dict[str, Any]:
+        """A task as `tasks.info` / `tasks.list` show it.
+
+        `with_progress` (the `withProgress` request flag) adds the latest progress record
+        of a running task as `progress: {subtask, current, total}`; the real server's
+        shape for it is undocumented, so this is the emulator's choice.
+        """
         user = self.users.get(task.user_id)
         agent = self.agents.get(task.agent_id) if task.agent_id is not None else None
-        return {
+        info = {
             "id": task.id,
             "type": task.type,
             "status": str(task.status),
@@ -410,6 +416,10 @@ class World:
             "isShared": False,
             "size": "0",
         }
+        record = getattr(task.log, "progress", None)
+        if with_progress and record is not None and task.status in ACTIVE_STATUSES:
+            info["progress"] = {key: record.get(key) for key in ("subtask", "current", "total")}
+        return info
 
     def app_json(self, app: App, tasks: list[Task]) -> dict[str, Any]:
         module = self.modules[app.module_id]

@@ -85,7 +85,9 @@ class TaskListTopic:
         """
         seen: set[int] = set()
         total: int | None = None
-        pages = client.tasks.iter_list_pages(self.workspace_id, newest_first=True, strict=False)
+        pages = client.tasks.iter_list_pages(
+            self.workspace_id, newest_first=True, strict=False, with_progress=True
+        )
         async for page in pages:
             total = page.total if total is None else total
             fresh = {task.id: task for task in page.entities}
@@ -106,7 +108,7 @@ class TaskListTopic:
     async def _tick(self, client: SlyClient, emit: Sink) -> None:
         newest = max(self.tasks, default=0)
         active, new = await asyncio.gather(
-            client.tasks.get_list(self.workspace_id, _ACTIVE_FILTER),
+            client.tasks.get_list(self.workspace_id, _ACTIVE_FILTER, with_progress=True),
             client.tasks.get_list(
                 self.workspace_id, [{"field": "id", "operator": ">", "value": newest}]
             ),

@@ -134,3 +134,25 @@ async def test_sweep_removes_deleted_tasks_and_pages_newest_first(emulator: Emul
         events = await poll(topic, client)
         assert events[-1].full and events[-1].removed == (victim,)
         assert victim not in topic.tasks
+
+
+async def test_running_tasks_carry_their_latest_progress(emulator: Emulator):
+    from sly_tui.ui.format import list_progress
+
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        await poll(topic, client)
+        for _ in range(30):
+            emulator.advance(20)
+            await poll(topic, client)
+            running = [t for t in topic.tasks.values() if t.status == "started"]
+            with_progress = [t for t in running if list_progress(t) is not None]
+            if with_progress:
+                break
+        assert with_progress, "no running task reported progress"
+        record = list_progress(with_progress[0])
+        assert record is not None and record.total is not None
+        finished = [t for t in topic.tasks.values() if not t.is_active]
+        assert all("progress" not in t.raw for t in finished)
