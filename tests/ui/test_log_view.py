@@ -45,7 +45,7 @@ class Host(App[None]):
     def __init__(self, spool: LogSpool, **options: Any) -> None:
         super().__init__()
         self.spool = spool
-        self.options = options
+        self.options = {"save_dir": spool.path.parent, **options}  # never the working dir
         self.escaped = 0
         self.copied: list[str] = []
 
