@@ -732,14 +732,16 @@ class LogView(ScrollView, can_focus=True):
     # --- search -------------------------------------------------------------------------
 
     def _start_search(self, query: Query) -> None:
-        self._search = _Search(query, LEVELS[self._level :])
+        search = self._search = _Search(query, LEVELS[self._level :], scanning=True)
         self._rendered.clear()
-        self._scan(self._search)
         self.refresh()
+        # Paint the highlights first: a scan started now would compete with that paint.
+        self.call_after_refresh(self._scan, search)
 
     def _scan(self, search: _Search) -> None:
-        search.scanning = True
-        self._scan_worker(search)
+        if search is self._search:
+            search.scanning = True
+            self._scan_worker(search)
 
     @work(thread=True, exclusive=True, group="log-search", exit_on_error=False)
     def _scan_worker(self, search: _Search) -> None:
