@@ -47,6 +47,7 @@ def run_dashboard(settings: Settings, *, demo: DemoOptions | None, interval: flo
 
 async def _run_demo(settings: Settings, demo: DemoOptions, interval: float | None) -> int:
     from sly_tui.demo import Emulator, serve
+    from sly_tui.demo.seed_data import MAIN_TEAM_ID, MAIN_WORKSPACE_ID
     from sly_tui.ui.app import SlyApp
 
     emulator = Emulator(
@@ -61,11 +62,17 @@ async def _run_demo(settings: Settings, demo: DemoOptions, interval: float | Non
             server=url,
             token=Secret(emulator.token),
             api_server_address=None,
-            team_id=settings.team_id if settings.server is None else None,
-            workspace_id=settings.workspace_id if settings.server is None else None,
+            # The demo opens its main workspace unless --team/--workspace say otherwise.
+            team_id=settings.team_id
+            if settings.sources.get("team_id") == "--team"
+            else MAIN_TEAM_ID,
+            workspace_id=settings.workspace_id
+            if settings.sources.get("workspace_id") == "--workspace"
+            else MAIN_WORKSPACE_ID,
             profile=None,
             warnings=(),
         )
-        app = SlyApp(demo_settings, interval=interval, demo_label=f"demo {url}", remember=False)
+        port = url.rsplit(":", 1)[-1]
+        app = SlyApp(demo_settings, interval=interval, demo_label=f"demo:{port}", remember=False)
         await app.run_async()
         return app.return_code or 0

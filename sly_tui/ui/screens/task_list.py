@@ -136,7 +136,7 @@ class TaskListScreen(Screen[None]):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"{len(table.order)}/{len(table.tasks)} tasks ", "bold")
         for group in sorted(counts, key=lambda g: g.order):
-            style = table.get_component_rich_style(f"task-table--status-{group.name}")
+            style = table.get_component_rich_style(f"task-table--status-{group.name}", partial=True)
             line.append(f" {group.symbol}{counts[group]}", style)
         label, _ = STATUS_PRESETS[self._preset]
         line.append(f"  status:{label}")

@@ -96,20 +96,23 @@ class StatusBar(Widget):
         interval = getattr(getattr(app, "monitor", None), "interval", 2.0)
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(" sly-tui", "bold")
-        for part in (
-            place.server,
-            place.user,
-            " / ".join(p for p in (place.team, place.workspace) if p),
-        ):
-            if part:
-                left.append(" · ")
-                left.append(one_line(part))
+        where = " / ".join(p for p in (place.team, place.workspace) if p)
+        if where:
+            left.append(" · ")
+            left.append(one_line(where), "bold")
+        server = place.server.removeprefix("https://").removeprefix("http://")
+        who = f"{place.user}@{server}" if place.user else server
+        if who:
+            left.append(" · ")
+            left.append(one_line(who))
         health, kind = health_text(state, interval, time.monotonic())
         right = Text(no_wrap=True, overflow="ellipsis")
         if getattr(app, "read_only", False):
-            right.append(" READ-ONLY ", self.get_component_rich_style("status-bar--mode"))
+            right.append(
+                " READ-ONLY ", self.get_component_rich_style("status-bar--mode", partial=True)
+            )
             right.append(" ")
-        right.append(health, self.get_component_rich_style(f"status-bar--{kind}"))
+        right.append(health, self.get_component_rich_style(f"status-bar--{kind}", partial=True))
         right.append(" ")
         width = self.size.width or 80
         room = max(0, width - right.cell_len - 1)

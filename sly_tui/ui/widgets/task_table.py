@@ -11,7 +11,7 @@ task across refreshes, re-sorts and filtering.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -454,16 +454,18 @@ class TaskTable(ScrollView, can_focus=True):
         base: Style,
         cursor: bool,
     ) -> Strip:
-        muted = self.get_component_rich_style("task-table--muted")
+        muted = self.get_component_rich_style("task-table--muted", partial=True)
         group = status_group(task.status)
-        status_style = self.get_component_rich_style(f"task-table--status-{group.name}")
+        status_style = self.get_component_rich_style(
+            f"task-table--status-{group.name}", partial=True
+        )
         line = Text(no_wrap=True, end="")
         for column, col_width in layout:
             text = _fit(cell_text(task, column.key, self._now), col_width, column.right)
-            style = None
-            if column.key == "status":
+            style = None  # the cursor row takes the cursor's colours throughout
+            if not cursor and column.key == "status":
                 style = status_style
-            elif column.key in ("id", "started", "user", "type"):
+            elif not cursor and column.key in ("id", "started", "user", "type"):
                 style = muted
             line.append(text, style)
             line.append(" ")
@@ -472,11 +474,6 @@ class TaskTable(ScrollView, can_focus=True):
         if cursor:
             strip = strip.apply_style(self.get_component_rich_style("task-table--cursor"))
         return strip.apply_style(base) if not cursor else strip
-
-    def visible_rows(self) -> Iterable[TaskInfo]:
-        top = int(self.scroll_y)
-        for task_id in self.order[top : top + self.size.height - 1]:
-            yield self.tasks[task_id]
 
 
 def _fit(text: str, width: int, right: bool) -> str:

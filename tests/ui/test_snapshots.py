@@ -1,0 +1,68 @@
+"""SVG snapshots of the list and detail screens at 80x24 and 160x48.
+
+Deterministic: the emulator runs on a frozen clock, the app reads the same clock, the
+time zone is UTC, and polling is slow enough that nothing moves while the picture is taken.
+Update with `pytest tests/ui/test_snapshots.py --snapshot-update` after an intended change.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sly_tui.ui.screens.task_detail import TaskDetailScreen
+from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.widgets.log_view import LogView
+
+from .helpers import wait_for
+
+SIZES = [(80, 24), (160, 48)]
+HOSTILE_TASK = 1001  # the seeded task whose name and log carry markup and escapes
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.fixture
+def snap_app(make_app, emulator):
+    return make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
+
+
+async def list_loaded(pilot) -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.loaded)
+    await pilot.pause()
+
+
+async def detail_loaded(pilot) -> None:
+    await list_loaded(pilot)
+    pilot.app.push_screen(TaskDetailScreen(HOSTILE_TASK))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskDetailScreen))
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.info is not None and len(screen.spool) > 0)
+    await wait_for(pilot, lambda: screen.query_one(LogView).selected_index is not None)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_task_list(snap_compare, snap_app, size) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=list_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_task_detail_logs(snap_compare, snap_app, size) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=detail_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_task_detail_overview(snap_compare, snap_app, size) -> None:
+    async def overview(pilot) -> None:
+        await detail_loaded(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+
+    assert snap_compare(snap_app, terminal_size=size, run_before=overview)
