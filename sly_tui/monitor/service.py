@@ -115,6 +115,9 @@ class Subscription:
             self._last_end = monitor.clock()
             self._urgent = outcome is Next.AGAIN
             self.done = outcome is Next.DONE
+            # A burst of AGAIN polls over an in-process transport never suspends; yield so
+            # the UI draws between pages.
+            await asyncio.sleep(0)
 
     async def _wait_turn(self) -> None:
         monitor = self._monitor

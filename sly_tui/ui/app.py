@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import httpx
+from rich.text import Text
 from textual import work
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Static
 
 from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient
 from sly_tui.config import Settings
@@ -34,7 +36,7 @@ from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.state import load_selection, save_selection
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
-from sly_tui.ui.widgets.status_bar import Place
+from sly_tui.ui.widgets.status_bar import Place, StatusBar
 
 # The dashboard backs off by itself and shows it; the client only retries a blip.
 DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0)
@@ -97,6 +99,12 @@ class SlyApp(App[int]):
 
     # --- connecting -----------------------------------------------------------------------
 
+    def compose(self) -> ComposeResult:
+        """The base screen: what shows while connecting (every other screen covers it)."""
+        yield StatusBar()
+        yield Static(Text(f"Connecting to {self.place.server}…"), id="startup")
+        yield Footer()
+
     def on_mount(self) -> None:
         if self.settings.has_credentials:
             self.connect(self.settings)
@@ -137,6 +145,13 @@ class SlyApp(App[int]):
             except ApiError as exc:
                 failures += 1
                 delay = backoff_delay(failures)
+                self.query_one("#startup", Static).update(
+                    Text(
+                        f"{describe(exc)}\nRetrying in {delay:g} s. Check the address, the "
+                        "network (VPN, SSH tunnel) or the server; q quits; "
+                        "sly-tui --demo shows a simulated instance."
+                    )
+                )
                 self._set_state(
                     ConnectionState(
                         Phase.DISCONNECTED,
@@ -230,8 +245,6 @@ class SlyApp(App[int]):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        from sly_tui.ui.widgets.status_bar import StatusBar
-
         for bar in self.screen.query(StatusBar):
             bar.update_now()
 

@@ -171,6 +171,9 @@ class TaskDetailScreen(Screen[None]):
         monitor = self.app.monitor  # type: ignore[attr-defined]
         self.subscription = monitor.subscribe(topic, lambda e: self.post_message(MonitorEvent(e)))
         self.progress = dict(topic.progress)
+        # A topic kept from an earlier visit knows the task already and reports only changes.
+        self.info = topic.task or self.info
+        self.context = topic.context
         if self.info is not None:
             self._show_task()
         self.query_one(LogView).focus()

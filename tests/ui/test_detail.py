@@ -1,0 +1,100 @@
+"""The task detail screen: live log, overview, meta tree, hostile text everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from sly_tui.demo import Emulator
+from sly_tui.ui.screens.task_detail import TaskDetailScreen
+from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.widgets.log_view import LogView
+
+from .helpers import screen_text, wait_for
+
+HOSTILE = "[bold]x[/] [/red] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m \x9b2J"
+SHOWN = "[bold]x[/] [/red] [@click=app.quit]q[/] red 2J"
+
+
+@pytest.fixture
+def app(make_app, emulator: Emulator):
+    return make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
+
+
+async def open_detail(pilot, task_id: int) -> TaskDetailScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
+    pilot.app.push_screen(TaskDetailScreen(task_id))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskDetailScreen))
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.info is not None and len(screen.spool) > 0)
+    return screen
+
+
+def running_task(emulator: Emulator) -> int:
+    return min(
+        t.id
+        for t in emulator.world.tasks.values()
+        if t.workspace_id == 201 and t.status == "started"
+    )
+
+
+async def test_live_log_follows_new_lines(app, emulator: Emulator):
+    task_id = running_task(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, task_id)
+        view = screen.query_one(LogView)
+        before = len(screen.spool)
+        emulator.advance(60)
+        app.monitor.refresh()
+        await wait_for(pilot, lambda: len(screen.spool) > before)
+        assert view.following
+        # nothing lost or repeated: the spool equals the server's log
+        server_lines = emulator.simulator.log_of(emulator.world.tasks[task_id])
+        assert len(screen.spool) == len(server_lines)
+
+
+async def test_reopening_continues_without_repeating(app, emulator: Emulator):
+    task_id = running_task(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, task_id)
+        first = len(screen.spool)
+        await pilot.press("escape")
+        emulator.advance(30)
+        screen = await open_detail(pilot, task_id)
+        app.monitor.refresh()
+        expected = len(emulator.simulator.log_of(emulator.world.tasks[task_id]))
+        await wait_for(pilot, lambda: len(screen.spool) == expected)
+        assert len(screen.spool) >= first
+
+
+async def test_hostile_text_in_every_field(app, emulator: Emulator):
+    task = emulator.world.tasks[running_task(emulator)]
+    task.meta["name"] = HOSTILE
+    task.description = HOSTILE
+    task.meta["app"] = {**task.meta.get("app", {}), "name": HOSTILE, "version": HOSTILE}
+    task.meta["output"] = {"general": {"title": HOSTILE, "description": HOSTILE, "isError": True}}
+    task.meta[HOSTILE] = {HOSTILE: [HOSTILE]}
+    emulator.simulator.log_of(task).insert(
+        0, {"message": HOSTILE, "level": HOSTILE, "timestamp": "2026-11-27T00:00:00.000Z"}
+    )
+    async with app.run_test(size=(200, 60)) as pilot:
+        await open_detail(pilot, task.id)
+        text = screen_text(pilot)
+        assert SHOWN in text  # title and log line
+        for tab in ("1", "3"):
+            await pilot.press(tab)
+            await pilot.pause()
+            text = screen_text(pilot)
+            assert SHOWN in text
+            assert "\x1b" not in text and "PWNED" not in text and "\x9b" not in text
+        assert app.is_running
+
+
+async def test_session_token_is_hidden_in_meta(app, emulator: Emulator):
+    task = emulator.world.tasks[running_task(emulator)]
+    task.meta["sessionToken"] = "s3cr3t-session"
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_detail(pilot, task.id)
+        await pilot.press("3")
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "sessionToken" in text and "s3cr3t-session" not in text

@@ -1,0 +1,107 @@
+"""First run, pause and interval keys, and the dashboard riding out a broken server."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import httpx
+
+from sly_tui.config import Settings, load_config
+from sly_tui.demo import Emulator
+from sly_tui.monitor.events import Phase
+from sly_tui.secrets import Secret
+from sly_tui.ui.app import SlyApp
+from sly_tui.ui.screens.connect import ConnectScreen
+from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.screens.workspaces import WorkspaceScreen
+from sly_tui.ui.widgets.status_bar import StatusBar
+
+from .helpers import screen_text, wait_for
+
+
+def bar_text(app: SlyApp) -> str:
+    bar = app.screen.query_one(StatusBar)
+    bar.update_now()
+    return bar.render().plain
+
+
+async def test_first_run_rejects_a_bad_token_then_saves_a_good_one(
+    emulator: Emulator, tmp_path: Path, isolated_config: Path
+):
+    app = SlyApp(
+        Settings(),
+        transport=httpx.ASGITransport(app=emulator.app),
+        cache_dir=tmp_path / "cache",
+        remember=False,
+        interval=60,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await pilot.click("#server")
+        await pilot.press(*"http://emulator.test")
+        await pilot.click("#token")
+        await pilot.press(*("x" * 128), "enter")
+        await wait_for(pilot, lambda: "rejected" in screen_text(pilot))
+        assert "x" * 20 not in screen_text(pilot)  # the token is never echoed
+        token = app.screen.query_one("#token")
+        token.value = emulator.token
+        await pilot.click("#connect")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
+    config = load_config()
+    assert config.default_profile == "default"
+    assert config.profiles["default"].token.reveal() == emulator.token  # type: ignore[union-attr]
+    for name in ("config.toml", "credentials.toml"):
+        assert stat.S_IMODE((isolated_config / name).stat().st_mode) == 0o600
+    assert emulator.token not in (isolated_config / "config.toml").read_text()
+
+
+async def test_pause_and_interval_keys(make_app):
+    app = make_app(team_id=101, workspace_id=201, interval=2)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        await wait_for(pilot, lambda: app.screen.loaded)
+        await pilot.press("p")
+        assert app.monitor.paused and "paused" in bar_text(app)
+        await pilot.press("p")
+        assert not app.monitor.paused
+        await pilot.press("plus")
+        assert app.monitor.interval == 3.0
+        await pilot.press("minus", "minus")
+        assert app.monitor.interval == 1.0
+        assert "every 1s" in bar_text(app)
+
+
+async def test_outage_is_shown_and_recovered_from(make_app, emulator: Emulator):
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.loaded)
+        shown = len(screen.table.order)
+        emulator.faults.error_status = 503
+        emulator.faults.fail_next = 1000
+        app.monitor.refresh()
+        await wait_for(pilot, lambda: app.connection_state.phase is Phase.RETRYING)
+        text = bar_text(app)
+        assert "stale" in text and "retrying in" in text and "503" in text
+        assert len(screen.table.order) == shown  # the last data stays on screen
+        emulator.faults.fail_next = 0
+        emulator.faults.malformed_rate = 1.0  # garbage instead of JSON
+        app.monitor.refresh()
+        await wait_for(pilot, lambda: app.connection_state.failures >= 2)
+        assert app.is_running
+        emulator.faults.malformed_rate = 0.0
+        app.monitor.refresh()
+        await wait_for(pilot, lambda: app.connection_state.phase is Phase.LIVE)
+        assert "live" in bar_text(app)
+
+
+async def test_server_gone_shows_disconnected(emulator: Emulator, tmp_path: Path):
+    settings = Settings(server="http://127.0.0.1:9", token=Secret("t" * 128))
+    app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.connection_state.phase is Phase.DISCONNECTED)
+        assert "disconnected" in bar_text(app) and "127.0.0.1:9" in bar_text(app)
+        assert "Retrying in" in screen_text(pilot)
+        assert "t" * 20 not in screen_text(pilot)
