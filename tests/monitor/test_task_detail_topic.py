@@ -1,0 +1,78 @@
+"""The detail topic: incremental logs into a spool, and an end to polling finished tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sly_tui.api import RequestRecord, SlyClient
+from sly_tui.demo import Emulator
+from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
+from sly_tui.monitor.log_spool import LogSpool
+from sly_tui.monitor.service import Next
+from sly_tui.monitor.task_detail import TaskDetailTopic
+
+
+def task_with(emulator: Emulator, status: str) -> int:
+    return min(t.id for t in emulator.world.tasks.values() if t.status == status)
+
+
+async def drain(topic: TaskDetailTopic, client: SlyClient, events: list[object]) -> Next:
+    outcome = Next.AGAIN
+    for _ in range(50):
+        outcome = await topic.poll(client, events.append)
+        if outcome is not Next.AGAIN:
+            break
+    return outcome
+
+
+async def test_finished_task_is_read_once_then_dropped(client: SlyClient, emulator, tmp_path: Path):
+    task_id = task_with(emulator, "finished")
+    with LogSpool(tmp_path / "log.jsonl") as spool:
+        topic = TaskDetailTopic(task_id, spool)
+        events: list[object] = []
+        assert await drain(topic, client, events) is Next.WAIT
+        assert isinstance(events[0], TaskUpdated) and events[0].context is not None
+        total = len(emulator.simulator.log_of(emulator.world.tasks[task_id]))
+        assert len(spool) == total
+        assert await topic.poll(client, events.append) is Next.DONE
+        assert isinstance(events[-1], LogsAppended) and events[-1].complete
+
+
+async def test_running_task_pages_a_long_log_and_resumes(emulator: Emulator, tmp_path: Path):
+    import httpx
+
+    records: list[RequestRecord] = []
+    async with SlyClient(
+        "http://emulator.test",
+        emulator.token,
+        transport=httpx.ASGITransport(app=emulator.app),
+        on_request=records.append,
+    ) as client:
+        task_id = task_with(emulator, "started")
+        path = tmp_path / "log.jsonl"
+        spool = LogSpool(path)
+        topic = TaskDetailTopic(task_id, spool, page=7)  # tiny pages: many AGAIN polls
+        events: list[object] = []
+        await drain(topic, client, events)
+        source = emulator.simulator.log_of(emulator.world.tasks[task_id])
+        assert len(spool) == len(source)
+        spool.close()
+
+        emulator.advance(120)
+        reopened = LogSpool(path)  # the view was closed and opened again
+        topic = TaskDetailTopic(task_id, reopened, page=7)
+        records.clear()
+        await drain(topic, client, events)
+        assert len(reopened) == len(source)  # every line once, none repeated
+        first_log_request = next(r for r in records if r.method == "tasks.log.download")
+        assert first_log_request is not None
+        reopened.close()
+
+
+async def test_deleted_task_is_reported_gone(client: SlyClient, emulator, tmp_path: Path):
+    task_id = task_with(emulator, "finished")
+    del emulator.world.tasks[task_id]
+    with LogSpool(tmp_path / "log.jsonl") as spool:
+        events: list[object] = []
+        assert await TaskDetailTopic(task_id, spool).poll(client, events.append) is Next.DONE
+        assert events == [TaskGone(task_id)]
