@@ -175,7 +175,8 @@ async def bench_view(path: Path, table: Row) -> tuple[float, float]:
             probe = StallProbe()
             start = time.perf_counter()
             view.search(query, regex=regex)
-            await app.workers.wait_for_complete()
+            while view.searching:
+                await pilot.pause()
             total = time.perf_counter() - start
             stall = probe.stop()
             table.add(

@@ -97,6 +97,12 @@ async def running(
 
 
 async def settle(pilot: Pilot[None]) -> None:
+    """Wait for the view's workers: a search scan starts only after the next paint."""
+    view = pilot.app.query_one(LogView)
+    for _ in range(1000):
+        await pilot.pause()
+        if not view.searching:
+            break
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -279,7 +285,7 @@ async def test_wrap_toggle(spool: LogSpool) -> None:
 
 async def test_wrap_reads_an_entry_taller_than_the_screen(spool: LogSpool) -> None:
     fill(spool, 3)
-    spool.append([entry(3, "\n".join(f"part {k}" for k in range(60)))])
+    spool.append([entry(3, "\n".join(f"part {k}" for k in range(30)))])
     fill(spool, 3)
     async with running(spool) as (_, view, pilot):
         await pilot.press("w", "g", "j", "j", "j")
@@ -287,8 +293,7 @@ async def test_wrap_reads_an_entry_taller_than_the_screen(spool: LogSpool) -> No
         assert body(view)[0].endswith("part 0")
         await pilot.press("j")  # inside the tall entry: scroll it by one row
         assert view.selected_index == 3 and body(view)[0].endswith("part 1")
-        for _ in range(60):
-            await pilot.press("j")
+        await pilot.press(*["j"] * 30)
         assert view.selected_index > 3
         await pilot.press("G")
         assert body(view)[-1].endswith("line 6")
@@ -449,9 +454,7 @@ def _snapshot_app(spool: LogSpool) -> Host:
 
 def test_snapshot_mixed_levels_with_search(snap_compare: Any, spool: LogSpool) -> None:
     async def search(pilot: Pilot[None]) -> None:
-        view = pilot.app.query_one(LogView)
-        view.search("loss")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        pilot.app.query_one(LogView).search("loss")
+        await settle(pilot)
 
     assert snap_compare(_snapshot_app(spool), terminal_size=(80, 24), run_before=search)
