@@ -98,3 +98,10 @@ async def test_session_token_is_hidden_in_meta(app, emulator: Emulator):
         await pilot.pause()
         text = screen_text(pilot)
         assert "sessionToken" in text and "s3cr3t-session" not in text
+
+
+async def test_escape_goes_back_to_the_list(app, emulator: Emulator):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_detail(pilot, running_task(emulator))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
