@@ -3,7 +3,9 @@
 Other people's code writes these strings. Textual and Rich strip only a few control
 characters, so an ESC in a log line would reach the terminal and could recolour the
 screen, retitle the window or reset the terminal. `clean` removes every escape sequence,
-C1 control and C0 control except tab and newline; `one_line` also folds line breaks for
+C1 control, C0 control except tab and newline, and bidi override (which would let
+text pose as something else); lone UTF-16 surrogates, which no terminal encoding can
+carry, become U+FFFD; `one_line` also folds line breaks for
 table cells and headers. Markup safety is the widgets' job: they must be given `Text` or
 `Content` objects built from cleaned strings, never markup strings.
 """
@@ -20,7 +22,8 @@ _ESC_SEQ = re.compile(
     r"|\x1b"  # a lone ESC at the end
     r"|[\x80-\x9f]"  # C1 controls (8-bit CSI and friends)
 )
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # + bidi overrides
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone halves (from JSON escapes) cannot be encoded
 _BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
 
 
@@ -28,7 +31,7 @@ def clean(text: str) -> str:
     """Drop escape sequences and control characters; keep tabs and newlines."""
     if text.isprintable():
         return text
-    return _CTRL.sub("", _ESC_SEQ.sub("", text))
+    return _SURROGATE.sub("\ufffd", _CTRL.sub("", _ESC_SEQ.sub("", text)))
 
 
 def one_line(text: str) -> str:

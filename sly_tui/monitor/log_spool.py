@@ -46,7 +46,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypedDict, Unpack
 
-from sly_tui.api.models import LogEntry
+from sly_tui.api.models import LogEntry, ProgressRecord
 from sly_tui.text import clean, one_line
 
 LEVELS: tuple[str, ...] = ("trace", "debug", "info", "warn", "error", "fatal")
@@ -62,11 +62,10 @@ _to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 _from_json = json.JSONDecoder().decode
 _CACHE_LINES = 2048
 _CHUNK_BYTES = 1 << 20
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-# JSON escapes whose characters `clean` may drop or fold (\u…, \b, \f, \r): in a record
-# holding one, the searchable text can differ from the bytes, so the byte prefilter
-# must let the record through to the exact check.
-_HAZARD = re.compile(rb"\\[ubfr]")
+# Records whose searchable text can differ from their bytes, which the byte prefilter must
+# let through to the exact check: JSON escapes that `clean` may drop or fold (\u…, \b,
+# \f, \r), and progress records, whose text is composed (`progress · step: 3/10`).
+_HAZARD = re.compile(rb'\\[ubfr]|"progress"|PROGRESS')
 
 
 def level_code(level: str | None) -> int:
@@ -481,14 +480,24 @@ def _searchable(record: bytes) -> str:
 
 
 def _text(message: object, raw: Mapping[str, Any]) -> str:
+    progress = ProgressRecord.from_entry(dict(raw))
+    if progress is not None:
+        message = _progress_text(progress)
     parts = [message if isinstance(message, str) else str(message)]
     stack = raw.get("stack")
     if isinstance(stack, list):
         parts.extend(str(frame).rstrip("\n") for frame in stack)
     elif isinstance(stack, str) and stack:
         parts.append(stack.rstrip("\n"))
-    text = clean("\n".join(parts))
-    if not text.isascii() and _SURROGATE.search(text):
-        # Lone surrogates (from JSON escapes) cannot be encoded for the terminal.
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
+    return clean("\n".join(parts))
+
+
+def _progress_text(record: ProgressRecord) -> str:
+    """`progress · Epoch 3/12: train 50/100` instead of the bare word the SDK logs."""
+    if record.current_label and record.total_label:
+        amount = f"{record.current_label} / {record.total_label}"
+    elif record.total is not None:
+        amount = f"{record.current}/{record.total}"
+    else:
+        amount = "" if record.current is None else str(record.current)
+    return " ".join(part for part in ("progress ·", record.subtask, amount) if part)

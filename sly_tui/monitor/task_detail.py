@@ -8,6 +8,7 @@ and its last lines have arrived, then no more.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -91,7 +92,8 @@ class TaskDetailTopic:
         self._more_logs = full_page and self._limit < LOG_PAGE_CAP
         complete = ended_before and not fresh and not self._more_logs
         if fresh or complete:
-            self.spool.append(fresh)
+            # Off the event loop: a page of thousands of lines takes tens of milliseconds.
+            await asyncio.to_thread(self.spool.append, fresh)
             self.progress.update(latest_progress(fresh))
             emit(
                 LogsAppended(

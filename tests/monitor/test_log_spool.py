@@ -322,3 +322,19 @@ def test_records_are_json_lines(spool: LogSpool) -> None:
     records = [json.loads(line) for line in spool.path.read_text().splitlines()]
     assert records[0][0] == 2 and records[0][3] is None
     assert records[1] == [2, None, "notice", "b", {"other": 1}]
+
+
+def test_progress_records_read_and_search_as_progress(tmp_path: Path) -> None:
+    record = {
+        "message": "progress",
+        "level": "info",
+        "timestamp": "2026-11-27T12:00:00.000Z",
+        "event_type": "EventType.PROGRESS",
+        "subtask": "Epoch 3/12: train",
+        "current": 50,
+        "total": 100,
+    }
+    with LogSpool(tmp_path / "p.jsonl") as spool:
+        spool.append([LogEntry.from_json(record)])
+        assert spool.line(0).text == "progress · Epoch 3/12: train 50/100"
+        assert spool.count("train 50/100") == 1
