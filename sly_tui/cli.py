@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sly_tui import __version__
@@ -17,24 +17,24 @@ from sly_tui import __version__
 EXIT_USAGE = 2
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive id, got {value}")
-    return value
+def _whole(minimum: int, maximum: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number in [minimum, maximum], or a one-line complaint."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        return value
+
+    return parse
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected zero or more, got {value}")
-    return value
+_positive_int = _whole(1, 2**63 - 1, "a positive id")
+_count = _whole(0, 2**63 - 1, "zero or more")
+_port = _whole(0, 65535, "a port from 0 to 65535")
 
 
 def _positive_float(text: str) -> float:
@@ -44,13 +44,6 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _port(text: str) -> int:
-    value = _count(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0-65535, got {value}")
     return value
 
 
@@ -156,7 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="write SERVER_ADDRESS and API_TOKEN to PATH (mode 0600)",
     )
-    server.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    # SUPPRESS: an absent --debug here must not undo `sly-tui --debug demo-server`.
+    server.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
     _world_flags(server)
     return parser
 

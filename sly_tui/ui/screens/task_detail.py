@@ -20,11 +20,11 @@ from textual.widgets import Footer, Label, ProgressBar, Static, TabbedContent, T
 
 from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
 from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
-from sly_tui.monitor.service import Subscription
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
 from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group, status_label
 from sly_tui.ui.widgets.json_tree import JsonTree, scalar_text
 from sly_tui.ui.widgets.log_view import LogView
@@ -121,7 +121,7 @@ class ProgressRow(Vertical):
         bar.update(total=record.total or None, progress=record.current or 0)
 
 
-class TaskDetailScreen(Screen[None]):
+class TaskDetailScreen(LiveScreen):
     """Overview, Logs and Meta tabs of one task."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -146,11 +146,10 @@ class TaskDetailScreen(Screen[None]):
         self.task_id = task_id
         self.info = task
         self.context: TaskContext | None = None
-        self.subscription: Subscription | None = None
         self.progress: dict[str | None, ProgressRecord] = {}
 
     def compose(self) -> ComposeResult:
-        self.topic: TaskDetailTopic = self.app.detail_topic(self.task_id)  # type: ignore[attr-defined]
+        self.topic: TaskDetailTopic = self.sly.detail_topic(self.task_id)
         self.spool = self.topic.spool
         started = self.info.started_at if self.info else None
         yield StatusBar()
@@ -168,8 +167,7 @@ class TaskDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         topic = self.topic
-        monitor = self.app.monitor  # type: ignore[attr-defined]
-        self.subscription = monitor.subscribe(topic, lambda e: self.post_message(MonitorEvent(e)))
+        self.subscribe(topic)
         self.progress = dict(topic.progress)
         # A topic kept from an earlier visit knows the task already and reports only changes.
         self.info = topic.task or self.info
@@ -177,19 +175,6 @@ class TaskDetailScreen(Screen[None]):
         if self.info is not None:
             self._show_task()
         self.query_one(LogView).focus()
-
-    async def on_unmount(self) -> None:
-        monitor = getattr(self.app, "monitor", None)
-        if monitor is not None and self.subscription is not None:
-            await monitor.unsubscribe(self.subscription)
-
-    def on_screen_suspend(self) -> None:
-        if self.subscription is not None:
-            self.subscription.pause()
-
-    def on_screen_resume(self) -> None:
-        if self.subscription is not None:
-            self.subscription.resume()
 
     # --- events ---------------------------------------------------------------------------
 
@@ -225,7 +210,7 @@ class TaskDetailScreen(Screen[None]):
         facts = Table.grid(padding=(0, 2))
         facts.add_column(style="bold", no_wrap=True)
         facts.add_column(overflow="fold")
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.sly.now()
         for label, text in overview_rows(task, self.context, now):
             facts.add_row(Text(label), Text(text))
         self.query_one("#facts", Static).update(facts)

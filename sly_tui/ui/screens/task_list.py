@@ -14,16 +14,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from sly_tui.api import TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
-from sly_tui.monitor.service import Subscription
 from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
 from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
@@ -39,7 +38,7 @@ STATUS_PRESETS: tuple[tuple[str, frozenset[str] | None], ...] = (
 SORT_KEYS = tuple(column.key for column in COLUMNS)
 
 
-class TaskListScreen(Screen[None]):
+class TaskListScreen(LiveScreen):
     """Every task of one workspace."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,7 +61,6 @@ class TaskListScreen(Screen[None]):
     def __init__(self, workspace_id: int) -> None:
         super().__init__()
         self.workspace_id = workspace_id
-        self.subscription: Subscription | None = None
         self.loaded = False
         self._preset = 0
         self._type: str | None = None
@@ -81,29 +79,14 @@ class TaskListScreen(Screen[None]):
         return self.query_one(TaskTable)
 
     def on_mount(self) -> None:
-        monitor = self.app.monitor  # type: ignore[attr-defined]
-        topic = TaskListTopic(self.workspace_id)
-        self.subscription = monitor.subscribe(topic, lambda e: self.post_message(MonitorEvent(e)))
+        self.subscribe(TaskListTopic(self.workspace_id))
         self._tick()
         self.set_interval(1.0, self._tick)
         self.table.focus()
         self._show_filters()
 
-    async def on_unmount(self) -> None:
-        monitor = getattr(self.app, "monitor", None)
-        if monitor is not None and self.subscription is not None:
-            await monitor.unsubscribe(self.subscription)
-
-    def on_screen_suspend(self) -> None:
-        if self.subscription is not None:
-            self.subscription.pause()
-
-    def on_screen_resume(self) -> None:
-        if self.subscription is not None:
-            self.subscription.resume()
-
     def _tick(self) -> None:
-        self.table.tick(self.app.now())  # type: ignore[attr-defined]
+        self.table.tick(self.sly.now())
 
     # --- data -----------------------------------------------------------------------------
 
@@ -199,7 +182,7 @@ class TaskListScreen(Screen[None]):
         self._show_filters()
 
     def action_workspaces(self) -> None:
-        self.app.pick_workspace()  # type: ignore[attr-defined]
+        self.sly.pick_workspace()
 
     # --- opening a task -------------------------------------------------------------------
 
