@@ -63,12 +63,15 @@ async def requests_per_tick(emulator: Emulator, ticks: int) -> dict[str, float]:
             await topic.poll(client, lambda e: None)
             durations.append(time.perf_counter() - start)
         active = len(topic.active_ids)
+        lists = sum(r.method == "tasks.list" for r in records)
         return {
             "tasks": len(topic.tasks),
-            "active": active,
+            "active at the end": active,
             "sweep requests": sweep_requests,
             "sweep s": sweep_time,
             "requests/tick": len(records) / ticks,
+            "  tasks.list/tick": lists / ticks,
+            "  tasks.info/tick (tasks that ended)": (len(records) - lists) / ticks,
             "tick ms (median)": statistics.median(durations) * 1000,
         }
 
