@@ -1,17 +1,24 @@
-"""A screen fed by one subscription to the polling service.
+"""A screen fed by one subscription to the polling service, with the task actions.
 
 The subscription lives exactly as long as the screen: it pauses while another screen
 covers this one (no polling for what nobody sees), resumes when the screen is shown again,
 and ends when the screen is dismissed. Events arrive as `MonitorEvent` messages.
+
+The task actions (start, stop, outputs …) are bound here from `sly_tui.ui.actions`; each
+screen says what they act on through `target()`. In read-only mode the mutating ones are
+hidden from the footer and refused.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from sly_tui.monitor.service import Subscription, Topic
+from sly_tui.ui import actions
+from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 
 if TYPE_CHECKING:
@@ -20,6 +27,8 @@ if TYPE_CHECKING:
 
 class LiveScreen(Screen[None]):
     """Base of the screens that show polled data."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
 
     subscription: Subscription | None = None
 
@@ -47,3 +56,33 @@ class LiveScreen(Screen[None]):
     def on_screen_resume(self, _: Any = None) -> None:
         if self.subscription is not None:
             self.subscription.resume()
+
+    # --- task actions ---------------------------------------------------------------------
+
+    def target(self) -> Target:
+        """What the actions act on here; screens with tasks override this."""
+        selection = self.sly.selection
+        if selection is None:
+            return Target()
+        return Target(team_id=selection.team_id, workspace_id=selection.workspace_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act" and parameters:
+            known = actions.BY_ID.get(str(parameters[0]))
+            if known is not None and known.mutates and self.sly.read_only:
+                return False
+        return True
+
+    def action_act(self, action_id: str) -> None:
+        action = actions.BY_ID[action_id]
+        if action.mutates and self.sly.read_only:
+            self.notify("Read-only mode: this action is disabled.", severity="warning")
+            return
+        target = self.target()
+        if (why := actions.refusal(action, target)) is not None:
+            self.notify(why, severity="warning", markup=False)
+            return
+        self.app.push_screen(action.form_class()(target), self.action_done)
+
+    def action_done(self, result: Any) -> None:
+        """Called when an action's form closes (None when cancelled)."""

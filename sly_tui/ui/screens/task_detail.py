@@ -7,6 +7,7 @@ this screen continues where it was instead of downloading the log again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -23,6 +24,7 @@ from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
+from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group, status_label
@@ -232,6 +234,10 @@ class TaskDetailScreen(LiveScreen):
                 box.mount(ProgressRow(record))
             else:
                 row.show(record)
+
+    def target(self) -> Target:
+        tasks = (self.info,) if self.info is not None else ()
+        return replace(super().target(), tasks=tasks)
 
     def action_back(self) -> None:
         self.app.pop_screen()

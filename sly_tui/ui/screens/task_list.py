@@ -8,6 +8,7 @@ over the tasks already held, so they are instant even at 10,000 tasks.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
+from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group
@@ -183,6 +185,20 @@ class TaskListScreen(LiveScreen):
 
     def action_workspaces(self) -> None:
         self.sly.pick_workspace()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def target(self) -> Target:
+        """The marked tasks, else the one under the cursor (as they are right now)."""
+        table = self.table
+        marked = [table.tasks[i] for i in sorted(table.marked) if i in table.tasks]
+        cursor = table.cursor_task
+        tasks = marked or ([cursor] if cursor is not None else [])
+        return replace(super().target(), tasks=tuple(tasks))
+
+    def action_done(self, result: object) -> None:
+        if result is not None:
+            self.table.clear_marks()
 
     # --- opening a task -------------------------------------------------------------------
 

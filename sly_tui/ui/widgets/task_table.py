@@ -132,6 +132,7 @@ class TaskTable(ScrollView, can_focus=True):
         Binding("home,g", "jump(0)", "Top", show=False, id="table.top"),
         Binding("end,G", "jump(-1)", "Bottom", show=False, id="table.bottom"),
         Binding("enter", "select", "Open", id="table.open"),
+        Binding("space", "mark", "Mark", id="table.mark"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -139,6 +140,7 @@ class TaskTable(ScrollView, can_focus=True):
         "task-table--sorted",
         "task-table--cursor",
         "task-table--muted",
+        "task-table--marked",
         *(
             f"task-table--status-{group}"
             for group in (
@@ -173,6 +175,7 @@ class TaskTable(ScrollView, can_focus=True):
         color: $block-cursor-foreground;
     }
     TaskTable > .task-table--muted { color: $text-muted; }
+    TaskTable > .task-table--marked { color: $accent; text-style: bold; }
     TaskTable > .task-table--status-pending { color: $status-pending; }
     TaskTable > .task-table--status-running { color: $status-running; }
     TaskTable > .task-table--status-serving { color: $status-serving; }
@@ -214,6 +217,7 @@ class TaskTable(ScrollView, can_focus=True):
         self._tick = 0
         self.sort_key = "id"
         self.sort_reverse = True
+        self.marked: set[int] = set()  # tasks picked for a multi-task action (stop)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -229,6 +233,7 @@ class TaskTable(ScrollView, can_focus=True):
         """Merge a diff from the polling service, touching only what changed."""
         reorder = bool(change.added or change.removed)
         for task_id in change.removed:
+            self.marked.discard(task_id)
             self.tasks.pop(task_id, None)
             self._search.pop(task_id, None)
             self._sort_cache.pop(task_id, None)
@@ -345,6 +350,20 @@ class TaskTable(ScrollView, can_focus=True):
     def action_jump(self, row: int) -> None:
         self._move_to_row(len(self.order) - 1 if row < 0 else row)
 
+    def action_mark(self) -> None:
+        """Mark or unmark the task under the cursor, then move down."""
+        if self._cursor_id is None:
+            return
+        self.marked.symmetric_difference_update({self._cursor_id})
+        self._refresh_row(self._cursor_row)
+        self.action_cursor(1)
+
+    def clear_marks(self) -> None:
+        rows = [self._row_of[task_id] for task_id in self.marked if task_id in self._row_of]
+        self.marked.clear()
+        for row in rows:
+            self._refresh_row(row)
+
     def action_select(self) -> None:
         if self._cursor_id is not None:
             self.post_message(self.Selected(self._cursor_id))
@@ -426,10 +445,11 @@ class TaskTable(ScrollView, can_focus=True):
         task = self.tasks[self.order[row]]
         selected = row == self._cursor_row
         ticking = self._tick if task.is_active else 0
-        key = (task.id, id(task), width, selected, ticking, self.has_focus)
+        marked = task.id in self.marked
+        key = (task.id, id(task), width, selected, ticking, self.has_focus, marked)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._row(task, layout, width, base, selected)
+            strip = self._row(task, layout, width, base, selected, marked)
             self._strips[key] = strip
         return strip
 
@@ -453,6 +473,7 @@ class TaskTable(ScrollView, can_focus=True):
         width: int,
         base: Style,
         cursor: bool,
+        marked: bool,
     ) -> Strip:
         muted = self.get_component_rich_style("task-table--muted", partial=True)
         group = status_group(task.status)
@@ -462,9 +483,13 @@ class TaskTable(ScrollView, can_focus=True):
         line = Text(no_wrap=True, end="")
         for column, col_width in layout:
             text = _fit(cell_text(task, column.key, self._now), col_width, column.right)
+            if marked and column.key == "id":
+                text = "●" + text[1:]
             style = None  # the cursor row takes the cursor's colours throughout
             if not cursor and column.key == "status":
                 style = status_style
+            elif not cursor and marked and column.key == "id":
+                style = self.get_component_rich_style("task-table--marked", partial=True)
             elif not cursor and column.key in ("id", "started", "user", "type"):
                 style = muted
             line.append(text, style)

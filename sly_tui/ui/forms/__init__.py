@@ -1,0 +1,1 @@
+"""Action forms: one modal per write operation of the Task API."""

@@ -1,0 +1,315 @@
+"""The shape every action form shares: fields, inline errors, a preview, one send.
+
+A form is a modal. Its fields validate on submit and show their problem right under
+themselves; the preview shows the exact call that will be made; Submit is disabled while
+the request is in flight, so a double press sends once; a server error appears in the
+form, which stays open with everything typed intact. Subclasses only say which fields
+they have (`compose_fields`) and how the values become a call (`build`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from sly_tui.api import ApiError, PermissionDenied, ReadOnlyError, SlyClient, TaskInfo
+from sly_tui.text import clean, one_line
+
+if TYPE_CHECKING:
+    from sly_tui.ui.app import SlyApp
+
+PREVIEW_LIMIT = 2000
+
+
+class Invalid(Exception):
+    """A field's value is not acceptable; the message is shown under the field."""
+
+    def __init__(self, field_id: str, message: str) -> None:
+        super().__init__(message)
+        self.field_id = field_id
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a form acts on: the tasks chosen when it opened (ids are kept, not rows), and
+    where the user is (for forms that create tasks)."""
+
+    tasks: tuple[TaskInfo, ...] = ()
+    team_id: int | None = None
+    workspace_id: int | None = None
+    agent_id: int | None = None  # preselected (from the agents screen)
+
+    @property
+    def task(self) -> TaskInfo:
+        """The one task of a single-task form."""
+        return self.tasks[0]
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a form will do: a client call, and how to show it before it is made."""
+
+    rpc: str  # the API method, for the preview ("tasks.stop")
+    arguments: dict[str, Any]  # shown in the preview, as sent to the client method
+    run: Callable[[SlyClient], Awaitable[Any]]
+    done: str = "Done."  # the notification after success
+
+
+def json_value(text: str, field_id: str, *, allow_empty: bool = True) -> Any:
+    """Parse JSON typed into a field; a mistake names its line and column."""
+    if not text.strip():
+        if allow_empty:
+            return None
+        raise Invalid(field_id, "Enter a JSON value.")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(
+            field_id, f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        ) from None
+
+
+def whole_number(text: str, field_id: str, what: str, *, required: bool = True) -> int | None:
+    """A positive id typed into a field."""
+    text = text.strip()
+    if not text:
+        if required:
+            raise Invalid(field_id, f"Enter the {what}.")
+        return None
+    if not text.isascii() or not text.isdigit() or int(text) <= 0:
+        raise Invalid(field_id, f"The {what} is a positive whole number.")
+    return int(text)
+
+
+def required_text(text: str, field_id: str, what: str) -> str:
+    if not text.strip():
+        raise Invalid(field_id, f"Enter the {what}.")
+    return text.strip()
+
+
+class Field(Vertical):
+    """A label, an input widget and the place where its error appears."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin-bottom: 0; }
+    Field > .field--label { color: $text-muted; height: 1; }
+    Field > .field--error { color: $error; height: auto; display: none; }
+    Field.-invalid > .field--error { display: block; }
+    Field.-invalid > Input, Field.-invalid > TextArea { border: tall $error; }
+    Field > TextArea { height: 6; }
+    """
+
+    def __init__(self, label: str, widget: Widget, *, hint: str = "") -> None:
+        super().__init__(id=f"field-{widget.id}" if widget.id else None)
+        self.label = label + (f"  ({hint})" if hint else "")
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text(self.label), classes="field--label")
+        yield self.widget
+        yield Static("", classes="field--error")
+
+    def show_error(self, message: str | None) -> None:
+        self.set_class(message is not None, "-invalid")
+        self.query_one(".field--error", Static).update(Text(one_line(message or "")))
+
+
+class FormModal(ModalScreen[Any]):
+    """Base of every action form."""
+
+    TITLE: ClassVar[str] = "Action"
+    SUBMIT_LABEL: ClassVar[str] = "Send"
+    SUBMIT_VARIANT: ClassVar[str] = "primary"
+    # Forms that read something back (data fields, app requests) stay open after success
+    # and show the answer with `show_result`; the others close.
+    STAYS_OPEN: ClassVar[bool] = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+j", "submit", "Send", id="form.submit", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    FormModal { align: center middle; }
+    FormModal > #form {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    FormModal #form-title { text-style: bold; height: 1; margin-bottom: 1; }
+    FormModal #form-fields { height: auto; max-height: 1fr; }
+    FormModal #form-preview { color: $text-muted; height: auto; max-height: 8; margin-top: 1; }
+    FormModal #form-error { color: $error; height: auto; }
+    FormModal #form-buttons { height: 3; align-horizontal: right; }
+    FormModal #form-buttons Button { margin-left: 1; }
+    """
+
+    def __init__(self, target: Target) -> None:
+        super().__init__()
+        self.target = target
+        self.heading = self.TITLE
+        self.sending = False
+        self.sent = 0  # requests actually sent (a double press must not make this 2)
+
+    @property
+    def sly(self) -> SlyApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- what subclasses provide ----------------------------------------------------------
+
+    def compose_fields(self) -> Iterable[Widget]:
+        """The form's `Field`s (and any explanatory text)."""
+        return ()
+
+    def build(self) -> Call:
+        """Read the fields into a `Call`, or raise `Invalid` for the first bad one."""
+        raise NotImplementedError
+
+    def succeeded(self, result: Any) -> Any:
+        """What the modal dismisses with after success (the call's result by default)."""
+        return result
+
+    def show_result(self, result: Any) -> None:
+        """For `STAYS_OPEN` forms: show what the server answered (below the fields)."""
+        text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
+        self.query_one("#form-error", Static).update(Text(clean(text)))
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(Text(self.heading), id="form-title")
+            with VerticalScroll(id="form-fields"):
+                yield from self.compose_fields()
+            yield Static(id="form-preview")
+            yield Static(id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Cancel", id="form-cancel")
+                yield Button(self.SUBMIT_LABEL, id="form-submit", variant=self.SUBMIT_VARIANT)
+
+    def on_mount(self) -> None:
+        self.refresh_preview()
+        first = next(iter(self.query("Input, TextArea, Select, Checkbox")), None)
+        if first is not None:
+            first.focus()
+
+    # --- values ---------------------------------------------------------------------------
+
+    def value(self, field_id: str) -> str:
+        """The text of an Input or TextArea field."""
+        widget = self.query_one(f"#{field_id}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Input):
+            return widget.value
+        raise TypeError(f"#{field_id} is not a text field")
+
+    def choice(self, field_id: str) -> Any:
+        """The value of a Select (None when nothing is chosen)."""
+        value = self.query_one(f"#{field_id}", Select).value
+        return None if value is Select.NULL else value
+
+    def checked(self, field_id: str) -> bool:
+        return self.query_one(f"#{field_id}", Checkbox).value
+
+    # --- preview and errors ---------------------------------------------------------------
+
+    def _clear_errors(self) -> None:
+        for field in self.query(Field):
+            field.show_error(None)
+        self.query_one("#form-error", Static).update("")
+
+    def _show_invalid(self, problem: Invalid) -> None:
+        field = self.query(f"#field-{problem.field_id}").first(Field)
+        field.show_error(problem.message)
+        field.widget.focus()
+
+    def refresh_preview(self) -> None:
+        preview = self.query_one("#form-preview", Static)
+        try:
+            call = self.build()
+        except Invalid:
+            preview.update(Text("Preview: complete the form to see the request.", "italic"))
+            return
+        except Exception:  # a half-typed form must never break the preview
+            preview.update("")
+            return
+        body = json.dumps(call.arguments, ensure_ascii=False, indent=None, default=str)
+        if len(body) > PREVIEW_LIMIT:
+            body = body[: PREVIEW_LIMIT - 1] + "…"
+        text = Text("Will send ", "italic")
+        text.append(call.rpc, "bold")
+        text.append(" " + clean(body))
+        preview.update(text)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.refresh_preview()
+
+    # --- submit ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#form-cancel")
+    def action_cancel(self) -> None:
+        if not self.sending:
+            self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#form-submit")
+    def action_submit(self) -> None:
+        if self.sending:
+            return
+        self._clear_errors()
+        try:
+            call = self.build()
+        except Invalid as problem:
+            self._show_invalid(problem)
+            return
+        self.sending = True
+        self.query_one("#form-submit", Button).disabled = True
+        self.query_one("#form-error", Static).update(Text("Sending…", "italic"))
+        self._send(call)
+
+    @work(exclusive=True, group="form-send", exit_on_error=False)
+    async def _send(self, call: Call) -> None:
+        client = self.sly.client
+        try:
+            if client is None:
+                raise ApiError("Not connected to a server yet.")
+            self.sent += 1
+            result = await call.run(client)
+        except ApiError as exc:
+            self.sending = False
+            self.query_one("#form-submit", Button).disabled = False
+            self.query_one("#form-error", Static).update(Text(failure_sentence(exc)))
+            return
+        self.sending = False
+        self.sly.action_refresh()
+        if self.STAYS_OPEN:
+            self.query_one("#form-submit", Button).disabled = False
+            self.show_result(result)
+            return
+        self.sly.notify(one_line(call.done), markup=False)
+        self.dismiss(self.succeeded(result))
+
+
+def failure_sentence(error: ApiError) -> str:
+    """What a form shows when the server said no."""
+    if isinstance(error, PermissionDenied):
+        return "The server refused: the token lacks rights for this action (HTTP 403)."
+    if isinstance(error, ReadOnlyError):
+        return "Read-only mode: nothing was sent."
+    return one_line(str(error))
