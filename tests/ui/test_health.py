@@ -101,7 +101,8 @@ async def test_server_gone_shows_disconnected(emulator: Emulator, tmp_path: Path
     settings = Settings(server="http://127.0.0.1:9", token=Secret("t" * 128))
     app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.connection_state.phase is Phase.DISCONNECTED)
+        disconnected = lambda: app.connection_state.phase is Phase.DISCONNECTED  # noqa: E731
+        await wait_for(pilot, disconnected, tries=500)
         assert "disconnected" in bar_text(app) and "127.0.0.1:9" in bar_text(app)
         assert "Retrying in" in screen_text(pilot)
         assert "t" * 20 not in screen_text(pilot)
