@@ -1,0 +1,176 @@
+"""Stopping tasks: confirmation with Cancel focused, by id, one send, read-only, 403."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sly_tui.api import ReadOnlyError, SlyClient
+from sly_tui.config import Settings
+from sly_tui.demo import Emulator
+from sly_tui.enums import Status
+from sly_tui.secrets import Secret
+from sly_tui.ui.app import SlyApp
+from sly_tui.ui.forms.stop import StopModal
+from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.widgets.task_table import TaskTable
+
+from .helpers import screen_text, wait_for
+
+
+@pytest.fixture
+def app(make_app, emulator: Emulator):
+    return make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
+
+
+def active_ids(emulator: Emulator) -> list[int]:
+    return sorted(
+        t.id
+        for t in emulator.world.tasks.values()
+        if t.workspace_id == 201 and t.status in (Status.STARTED, Status.DEPLOYED, Status.QUEUED)
+    )
+
+
+async def loaded_list(pilot) -> TaskTable:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.loaded)
+    return screen.table
+
+
+async def test_cancel_is_focused_and_cancels(app, emulator: Emulator):
+    target = active_ids(emulator)[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        table.move_cursor_to(target)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        assert app.focused is not None and app.focused.id == "form-cancel"
+        text = screen_text(pilot)
+        assert str(target) in text and "gpu-node" in text
+        await pilot.press("enter")  # Enter on the focused button: Cancel
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+    assert emulator.world.tasks[target].status != Status.TERMINATING
+
+
+async def test_stop_acts_on_the_id_even_if_the_list_changes(app, emulator: Emulator):
+    target = active_ids(emulator)[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        table.move_cursor_to(target)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        modal = app.screen
+        # the list underneath is filtered so the row is gone from view
+        table.set_filter(lambda task: task.id != target)
+        emulator.faults.latency = 0.3  # keep the request in flight for a moment
+        emulator.faults.methods = ["tasks.stop"]
+        await pilot.click("#form-submit")
+        await pilot.press("ctrl+j")  # a second submit while the first is in flight
+        assert modal.sending
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        assert modal.sent == 1
+    assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
+    emulator.advance(60)
+    assert emulator.world.tasks[target].status == Status.STOPPED
+
+
+async def test_marked_tasks_stop_together(app, emulator: Emulator):
+    targets = active_ids(emulator)[:2]
+    assert len(targets) == 2
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        for task_id in targets:
+            table.move_cursor_to(task_id)
+            await pilot.press("space")
+        assert table.marked == set(targets)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        assert app.screen.task_ids == sorted(targets)
+        assert "Stop 2 tasks?" in screen_text(pilot)
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        assert table.marked == set()
+    for task_id in targets:
+        assert emulator.world.tasks[task_id].status in (Status.TERMINATING, Status.STOPPED)
+
+
+async def test_server_error_keeps_the_modal_open(app, emulator: Emulator):
+    target = active_ids(emulator)[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        table.move_cursor_to(target)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        emulator.faults.error_status = 500
+        emulator.faults.fail_next = 10
+        emulator.faults.methods = ["tasks.stop"]
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: "500" in screen_text(pilot))
+        assert isinstance(app.screen, StopModal) and not app.screen.sending
+        emulator.faults.fail_next = 0
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+    assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
+
+
+async def test_read_only_hides_stop_and_the_client_refuses(make_app, emulator: Emulator):
+    app = make_app(team_id=101, workspace_id=201, read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        table.move_cursor_to(active_ids(emulator)[0])
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskListScreen)
+        assert "Stop" not in screen_text(pilot).splitlines()[-1]  # not in the footer
+        assert "READ-ONLY" in screen_text(pilot)
+    sent: list[object] = []
+    async with SlyClient(
+        "http://emulator.test",
+        emulator.token,
+        transport=httpx.ASGITransport(app=emulator.app),
+        read_only=True,
+        on_request=sent.append,
+    ) as client:
+        with pytest.raises(ReadOnlyError):
+            await client.tasks.stop(active_ids(emulator)[0])
+    assert sent == []
+
+
+async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path: Path):
+    settings = Settings(
+        server="http://emulator.test",
+        token=Secret(emulator.viewer_token),
+        team_id=101,
+        workspace_id=201,
+    )
+    app = SlyApp(
+        settings,
+        transport=httpx.ASGITransport(app=emulator.app),
+        cache_dir=tmp_path / "cache",
+        remember=False,
+        interval=60,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        table.move_cursor_to(active_ids(emulator)[0])
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: "lacks rights" in screen_text(pilot))
+        assert isinstance(app.screen, StopModal)
+
+
+def test_stop_modal_snapshot(snap_compare, app, emulator: Emulator):
+    target = active_ids(emulator)[0]
+
+    async def open_stop(pilot) -> None:
+        table = await loaded_list(pilot)
+        table.move_cursor_to(target)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StopModal))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_stop)
