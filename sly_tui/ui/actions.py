@@ -64,7 +64,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "output",
         "o",
-        "Output",
+        "Set output",
         "Set the task's output: project, report, archive, file, directory, error, text",
         "sly_tui.ui.forms.output:SetOutputModal",
         "task",
@@ -72,7 +72,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "meta",
         "m",
-        "Meta",
+        "Update meta",
         "Update the task's meta (tasks.meta.update)",
         "sly_tui.ui.forms.meta:UpdateMetaModal",
         "task",
@@ -80,7 +80,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "data",
         "d",
-        "Data",
+        "Data fields",
         "View and set the task's data fields (tasks.data.get / tasks.data.set)",
         "sly_tui.ui.forms.data:DataFieldsModal",
         "task",
@@ -89,7 +89,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "request",
         "R",
-        "Request",
+        "Send request",
         "Send a request to the running app (tasks.request.direct)",
         "sly_tui.ui.forms.request:SendRequestModal",
         "task",
@@ -97,7 +97,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "log_line",
         "L",
-        "Log line",
+        "Add log line",
         "Add a line to the task's log (tasks.logs.add)",
         "sly_tui.ui.forms.log_line:LogLineModal",
         "task",

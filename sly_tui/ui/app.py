@@ -14,17 +14,19 @@ import hashlib
 import tempfile
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 import httpx
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient
@@ -64,6 +66,7 @@ class SlyApp(App[int]):
         Binding("plus,equals_sign", "interval(1)", "Slower", show=False, id="app.slower"),
         Binding("minus", "interval(-1)", "Faster", show=False, id="app.faster"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("A", "agents", "Agents", show=False, id="app.agents"),
     ]
 
     def __init__(
@@ -271,6 +274,35 @@ class SlyApp(App[int]):
         self.monitor.interval = nxt
         self.notify(f"Polling every {nxt:g} s", timeout=2)
         self.refresh_status()
+
+    def action_agents(self) -> None:
+        from sly_tui.ui.screens.agents import AgentsScreen
+
+        if self.client is None or self.selection is None:
+            self.notify("Open a workspace first.", severity="warning")
+        elif not isinstance(self.screen, AgentsScreen):
+            self.push_screen(AgentsScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
+        """The palette reaches every action by name (mutating ones not in read-only)."""
+        from sly_tui.ui import actions
+        from sly_tui.ui.screens.live import LiveScreen
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Pause or resume polling", "p", self.action_toggle_pause)
+        yield SystemCommand("Refresh now", "r: poll everything at once", self.action_refresh)
+        yield SystemCommand("Poll slower", "+", partial(self.action_interval, 1))
+        yield SystemCommand("Poll faster", "-", partial(self.action_interval, -1))
+        if self.selection is not None:
+            yield SystemCommand("Switch workspace", "w", self.pick_workspace)
+            yield SystemCommand("Agents", "A: agents of the team", self.action_agents)
+        if isinstance(screen, LiveScreen):
+            for action in actions.available(self.read_only):
+                yield SystemCommand(
+                    action.label,
+                    f"{action.key}: {action.description}",
+                    partial(screen.action_act, action.id),
+                )
 
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 from sly_tui.ui.widgets.task_table import TaskTable
@@ -27,3 +29,18 @@ async def test_picker_then_list(make_app, emulator):
         await wait_for(pilot, lambda: screen.loaded)
         table = screen.query_one(TaskTable)
         assert len(table.order) == len(table.tasks) > 0
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+async def test_palette_lists_actions_and_hides_mutations_in_read_only(make_app, read_only):
+    from textual.command import CommandPalette
+
+    expect_stop = not read_only
+    app = make_app(team_id=101, workspace_id=201, read_only=read_only)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert ("Stop" in titles) is expect_stop
+        assert "Data fields" in titles and "Agents" in titles
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
