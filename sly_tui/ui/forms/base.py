@@ -145,10 +145,11 @@ class FormModal(ModalScreen[Any]):
     FormModal { align: center middle; }
     FormModal > #form {
         width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
+        border: round $primary; background: $surface; padding: 0 1; overflow-y: auto;
     }
-    FormModal #form-title { text-style: bold; height: 1; margin-bottom: 1; }
-    FormModal #form-fields { height: auto; max-height: 1fr; }
+    FormModal #form-title { text-style: bold; height: 1; margin-bottom: 1; dock: top; }
+    FormModal #form-fields { height: auto; }
+    FormModal #form-footer { height: auto; dock: bottom; }
     FormModal #form-preview { color: $text-muted; height: auto; max-height: 8; margin-top: 1; }
     FormModal #form-error { color: $error; height: auto; }
     FormModal #form-buttons { height: 3; align-horizontal: right; }
@@ -192,11 +193,14 @@ class FormModal(ModalScreen[Any]):
             yield Static(Text(self.heading), id="form-title")
             with VerticalScroll(id="form-fields"):
                 yield from self.compose_fields()
-            yield Static(id="form-preview")
-            yield Static(id="form-error")
-            with Horizontal(id="form-buttons"):
-                yield Button("Cancel", id="form-cancel")
-                yield Button(self.SUBMIT_LABEL, id="form-submit", variant=self.SUBMIT_VARIANT)
+            # Title and footer are docked: when the fields are taller than the screen, they
+            # scroll between them and the buttons stay in view.
+            with Vertical(id="form-footer"):
+                yield Static(id="form-preview")
+                yield Static(id="form-error")
+                with Horizontal(id="form-buttons"):
+                    yield Button("Cancel", id="form-cancel")
+                    yield Button(self.SUBMIT_LABEL, id="form-submit", variant=self.SUBMIT_VARIANT)
 
     def on_mount(self) -> None:
         self.refresh_preview()
