@@ -57,8 +57,6 @@ class PluginRunModal(LaunchModal):
     """Train or inference (`tasks.run.plugin`): agent, input project and model, result name,
     JSON config. The model's plugin is looked up by the client, as the SDK does."""
 
-    TALL = True
-
     def __init__(self, target: Target, run: PluginRun) -> None:
         super().__init__(target)
         self.kind = run
@@ -94,7 +92,6 @@ class DtlModal(LaunchModal):
     """`tasks.run.dtl`: a DTL graph (a JSON list of layers) run in a workspace."""
 
     TITLE = "DTL (legacy)"
-    TALL = True
 
     def compose_fields(self) -> Iterable[Widget]:
         yield self.choice_field(WORKSPACES)

@@ -114,22 +114,15 @@ class LaunchModal(FormModal):
 
     SUBMIT_LABEL = "Start"
 
-    # A form taller than the terminal must still show its buttons: a `TALL` one always
-    # takes the full height and scrolls its fields (an auto-height form would push the
-    # buttons off a 24-row screen).
-    TALL: ClassVar[bool] = False
-
+    # The preview of a long params object must leave room for the fields at 80x24.
     DEFAULT_CSS = """
     LaunchModal #form-preview { max-height: 4; }
-    LaunchModal.-tall > #form { height: 100%; }
-    LaunchModal.-tall #form-fields { height: 1fr; }
     """
 
     def __init__(self, target: Target) -> None:
         super().__init__(target)
         self._choices: list[Choices] = []
         self._load_errors: dict[str, str] = {}
-        self.set_class(self.TALL, "-tall")
 
     def choice_field(self, choices: Choices, *, hint: str = "") -> Field:
         """A Select for `choices`, filled from the server once the form is mounted."""
@@ -283,7 +276,6 @@ class StartAppModal(LaunchModal):
     """`tasks.run.app`: agent, module, workspace, start params and session options."""
 
     TITLE = "Start app"
-    TALL = True
 
     DEFAULT_CSS = """
     StartAppModal .pair { height: auto; }

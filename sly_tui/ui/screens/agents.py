@@ -1,0 +1,195 @@
+"""The team's agents: who is up, what each can run, and which of this workspace's tasks
+run on it. `a` starts an app on the highlighted agent.
+
+Agents change rarely, so the screen reads them once (and again on `r`) instead of
+subscribing to the polling service. The tasks shown per agent are the active tasks of the
+current workspace, read in the same go: the task list's own copy may be filtered or not
+loaded yet, and one filtered `tasks.list` is cheap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import replace
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from sly_tui.api import Agent, ApiError, TaskInfo
+from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
+from sly_tui.text import one_line
+from sly_tui.ui import format as fmt
+from sly_tui.ui.forms.base import Target
+from sly_tui.ui.screens.live import LiveScreen
+from sly_tui.ui.status import status_label
+from sly_tui.ui.widgets.status_bar import StatusBar
+
+ACTIVE_FILTER = [
+    {"field": "status", "operator": "in", "value": sorted(str(s) for s in ACTIVE_STATUSES)}
+]
+LISTED_TASKS = 8  # per agent in the detail below the table
+
+
+def capabilities(agent: Agent) -> str:
+    """The task types the agent accepts (`capabilities.types.<type>.enabled`)."""
+    types = agent.capabilities.get("types")
+    if not isinstance(types, dict):
+        return "—"
+    enabled = [
+        str(kind) for kind, spec in types.items() if isinstance(spec, dict) and spec.get("enabled")
+    ]
+    return one_line(", ".join(enabled)) if enabled else "none"
+
+
+class AgentsScreen(LiveScreen):
+    """One row per agent of the team; the highlighted agent's tasks below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="agents.back"),
+        Binding("r", "reload", "Refresh", id="agents.refresh"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"agents--running", "agents--waiting"}
+
+    DEFAULT_CSS = """
+    AgentsScreen > .agents--running { color: $status-running; }
+    AgentsScreen > .agents--waiting { color: $status-pending; }
+    AgentsScreen #agents-title { height: 1; padding: 0 1; background: $boost; }
+    AgentsScreen DataTable { height: 1fr; }
+    AgentsScreen #agent-detail { height: auto; max-height: 12; padding: 0 1; }
+    AgentsScreen #agents-message { height: auto; padding: 0 1; color: $error; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.agents: dict[int, Agent] = {}
+        self.tasks_by_agent: dict[int, list[TaskInfo]] = {}
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(Text("Agents", "bold"), id="agents-title")
+        yield DataTable(id="agents", cursor_type="row", zebra_stripes=True)
+        yield Static(id="agent-detail")
+        yield Static(Text("Loading agents…"), id="agents-message")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#agents", DataTable)
+
+    def on_mount(self) -> None:
+        self.table.add_columns("NAME", "ID", "STATUS", "TASKS HERE", "CAPABILITIES")
+        self.table.focus()
+        self.load()
+
+    # --- data -----------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.query_one("#agents-message", Static).update(Text("Refreshing…"))
+        self.load()
+
+    @work(exclusive=True, group="agents", exit_on_error=False)
+    async def load(self) -> None:
+        message = self.query_one("#agents-message", Static)
+        client, selection = self.sly.client, self.sly.selection
+        if client is None or selection is None:
+            message.update(Text("Open a workspace first."))
+            return
+        title = f"Agents of {selection.team_name} · tasks of {selection.workspace_name}"
+        self.query_one("#agents-title", Static).update(Text(one_line(title), "bold"))
+        agents, tasks = await asyncio.gather(
+            client.agents.get_list(selection.team_id),
+            client.tasks.get_list(selection.workspace_id, ACTIVE_FILTER),
+            return_exceptions=True,
+        )
+        problems = []
+        if isinstance(agents, BaseException):
+            if not isinstance(agents, ApiError):
+                raise agents
+            problems.append(f"Could not load the agents: {agents.sentence}")
+            agents = list(self.agents.values())  # keep what is shown
+        if isinstance(tasks, BaseException):
+            if not isinstance(tasks, ApiError):
+                raise tasks
+            problems.append(f"Could not load the tasks: {tasks.sentence}")
+            tasks = [task for listed in self.tasks_by_agent.values() for task in listed]
+        self.agents = {agent.id: agent for agent in agents}
+        self.tasks_by_agent = defaultdict(list)
+        for task in sorted(tasks, key=lambda t: t.id):
+            if task.agent_id is not None:
+                self.tasks_by_agent[task.agent_id].append(task)
+        self._show()
+        self.loaded = True
+        if not self.agents and not problems:
+            problems.append("This team has no agents.")
+        message.update(Text(one_line(" ".join(problems))))
+        message.display = bool(problems)
+
+    def _show(self) -> None:
+        """Rebuild the rows (a handful), keeping the cursor on the same agent."""
+        table = self.table
+        selected = self.selected_agent_id
+        table.clear()
+        for agent in self.agents.values():
+            tasks = self.tasks_by_agent.get(agent.id, [])
+            table.add_row(
+                Text(one_line(agent.name or "—")),
+                Text(str(agent.id)),
+                self._status(agent),
+                Text(", ".join(str(task.id) for task in tasks) or "—"),
+                Text(capabilities(agent)),
+                key=str(agent.id),
+            )
+        if selected in self.agents:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        self._show_detail()
+
+    def _status(self, agent: Agent) -> Text:
+        if agent.status == AgentStatus.RUNNING:
+            return Text("▶ running", self.get_component_rich_style("agents--running", partial=True))
+        if agent.status == AgentStatus.WAITING:
+            return Text("◷ waiting", self.get_component_rich_style("agents--waiting", partial=True))
+        return Text(one_line(str(agent.status or "unknown")))
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        detail = self.query_one("#agent-detail", Static)
+        agent = self.agents.get(self.selected_agent_id or -1)
+        if agent is None:
+            detail.update("")
+            return
+        text = Text(one_line(agent.name or "—"), "bold")
+        text.append(one_line(f" · id {agent.id} · {agent.version or 'version unknown'}"))
+        text.append(f"\ncan run: {capabilities(agent)}")
+        tasks = self.tasks_by_agent.get(agent.id, [])
+        text.append(f"\n{len(tasks)} active task(s) in this workspace" + (":" if tasks else "."))
+        for task in tasks[:LISTED_TASKS]:
+            text.append(f"\n  {task.id}  ")
+            text.append(fmt.task_name(task))
+            text.append(f"  {status_label(task.status)}", "dim")
+        if len(tasks) > LISTED_TASKS:
+            text.append(f"\n  … and {len(tasks) - LISTED_TASKS} more", "italic")
+        detail.update(text)
+
+    # --- actions --------------------------------------------------------------------------
+
+    @property
+    def selected_agent_id(self) -> int | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def target(self) -> Target:
+        """No tasks; the highlighted agent, which the start form preselects."""
+        return replace(super().target(), agent_id=self.selected_agent_id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
