@@ -122,11 +122,13 @@ class LaunchModal(FormModal):
     def __init__(self, target: Target) -> None:
         super().__init__(target)
         self._choices: list[Choices] = []
+        self.loading: set[str] = set()  # ids of the fields whose list has not arrived yet
         self._load_errors: dict[str, str] = {}
 
     def choice_field(self, choices: Choices, *, hint: str = "") -> Field:
         """A Select for `choices`, filled from the server once the form is mounted."""
         self._choices.append(choices)
+        self.loading.add(choices.field_id)
         select: Select[int] = Select([], id=choices.field_id, prompt=f"Loading {choices.noun}s…")
         return Field(choices.label, select, hint=hint)
 
@@ -138,29 +140,45 @@ class LaunchModal(FormModal):
     @work(exit_on_error=False)
     async def _fill(self, choices: Choices) -> None:
         select = self.query_one(f"#{choices.field_id}", Select)
-        client = self.sly.client
         try:
-            if client is None:
-                raise ApiError("Not connected to a server yet.")
-            items = await choices.fetch(client, self.target)
+            items = await choices.fetch(self.connected(), self.target)
         except ApiError as exc:
-            problem = f"Could not load the {choices.noun}s: {exc.sentence}"
-            self._load_errors[choices.field_id] = problem
+            self.list_failed(choices.field_id, choices.noun, exc)
             select.prompt = f"No {choices.noun}s (the list failed to load)"
-            self.query_one(f"#field-{choices.field_id}", Field).show_error(problem)
             return
         wanted = self.choice(choices.field_id) or choices.preferred(self.target)
         select.set_options([(choices.describe(item), item.id) for item in items])
         select.prompt = f"Choose the {choices.noun}" if items else f"No {choices.noun}s here"
         if any(item.id == wanted for item in items):
             select.value = wanted
+        self.loading.discard(choices.field_id)
+
+    def connected(self) -> SlyClient:
+        client = self.sly.client
+        if client is None:
+            raise ApiError("Not connected to a server yet.")
+        return client
+
+    def list_failed(self, field_id: str, noun: str, error: ApiError) -> None:
+        """Say next to the field why its list is empty (and again if the form is sent)."""
+        problem = f"Could not load the {noun}s: {error.sentence}"
+        self.loading.discard(field_id)
+        self._load_errors[field_id] = problem
+        self.query_one(f"#field-{field_id}", Field).show_error(problem)
+
+    def missing(self, field_id: str, noun: str) -> Invalid:
+        """Why a list field has nothing chosen."""
+        if field_id in self._load_errors:
+            return Invalid(field_id, self._load_errors[field_id])
+        if field_id in self.loading:
+            return Invalid(field_id, f"The {noun}s are still loading.")
+        return Invalid(field_id, f"Choose the {noun}.")
 
     def chosen(self, choices: Choices) -> int:
         """The id chosen in a required choice field."""
         value = self.choice(choices.field_id)
         if value is None:
-            message = self._load_errors.get(choices.field_id, f"Choose the {choices.noun}.")
-            raise Invalid(choices.field_id, message)
+            raise self.missing(choices.field_id, choices.noun)
         return int(value)
 
     def new_task_id(self, result: Any) -> int:
@@ -287,6 +305,7 @@ class StartAppModal(LaunchModal):
         super().__init__(target)
         self.module_info: Module | None = None  # the chosen module as `ecosystem.info` tells
         self._prefilled = ""  # the params text we wrote; the user's own text is never replaced
+        self.loading.add("module")
 
     def compose_fields(self) -> Iterable[Widget]:
         yield self.choice_field(AGENTS)
@@ -334,19 +353,15 @@ class StartAppModal(LaunchModal):
 
     @work(exclusive=True, group="modules", exit_on_error=False)
     async def _load_modules(self) -> None:
-        client = self.sly.client
         picker = self.query_one(ModulePicker)
         try:
-            if client is None:
-                raise ApiError("Not connected to a server yet.")
-            modules = await client.ecosystem.get_list()
+            modules = await self.connected().ecosystem.get_list()
         except ApiError as exc:
-            problem = f"Could not load the modules: {exc.sentence}"
-            self._load_errors["module"] = problem
+            self.list_failed("module", "module", exc)
             picker.query_one(Input).placeholder = "No modules (the list failed to load)"
-            self.query_one("#field-module", Field).show_error(problem)
             return
         picker.set_modules(sorted(modules, key=lambda m: (m.name or "").casefold()))
+        self.loading.discard("module")
 
     @on(ModulePicker.Chosen)
     def _module_chosen(self, event: ModulePicker.Chosen) -> None:
@@ -360,11 +375,8 @@ class StartAppModal(LaunchModal):
     async def _load_module_info(self, module: Module) -> None:
         """`ecosystem.info` for the latest version and the start state (the list's copy of
         the module may be a summary); a failure leaves the fields as they are."""
-        client = self.sly.client
         try:
-            if client is None:
-                raise ApiError("Not connected to a server yet.")
-            info = await client.ecosystem.get_info(module.id)
+            info = await self.connected().ecosystem.get_info(module.id)
         except ApiError as exc:
             self.notify(f"Module {module.id}: {exc.sentence}", title="Module details", markup=False)
             info = module
@@ -387,7 +399,7 @@ class StartAppModal(LaunchModal):
         agent_id = self.chosen(AGENTS)
         module = self.query_one(ModulePicker).module
         if module is None:
-            raise Invalid("module", self._load_errors.get("module", "Choose the module."))
+            raise self.missing("module", "module")
         workspace_id = self.chosen(WORKSPACES)
         params = json_object(self.value("params"), "params", "params") or {"state": {}}
         arguments: dict[str, Any] = {

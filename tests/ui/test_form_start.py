@@ -1,0 +1,332 @@
+"""The start-app form against the emulator: what reaches the server, validation, failures,
+one send per press, read-only, 403, lists that fail to load, and a snapshot at 80x24."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import pytest
+from textual.widgets import Input, Select, TextArea
+
+from sly_tui.api import ReadOnlyError
+from sly_tui.config import Settings
+from sly_tui.demo import Emulator
+from sly_tui.secrets import Secret
+from sly_tui.ui.app import SlyApp
+from sly_tui.ui.forms.base import FormModal
+from sly_tui.ui.forms.start import LaunchModal, ModulePicker, StartAppModal
+from sly_tui.ui.screens.task_detail import TaskDetailScreen
+from sly_tui.ui.screens.task_list import TaskListScreen
+
+from .helpers import screen_text, wait_for
+
+TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
+IMPORT_IMAGES = 401  # supervisely-ecosystem/import-images, has "slyFolder"
+F = TypeVar("F", bound=LaunchModal)
+
+
+@pytest.fixture
+def app(make_app, emulator: Emulator):
+    return make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
+
+
+# --- helpers shared with the legacy and agents tests --------------------------------------
+
+
+async def list_loaded(pilot) -> TaskListScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.loaded)
+    return screen
+
+
+async def form_ready(pilot, kind: type[F]) -> F:
+    """The form on top, once every list it fills has arrived (or failed)."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
+    form = pilot.app.screen
+    await wait_for(pilot, lambda: not form.loading)
+    await pilot.pause()
+    return form
+
+
+async def type_into(pilot, form: FormModal, field_id: str, text: str) -> None:
+    """Replace a text field's content (as a paste would: one Changed message, not one per key)."""
+    widget = form.query_one(f"#{field_id}")
+    widget.focus()
+    if isinstance(widget, TextArea):
+        widget.load_text(text)
+    else:
+        widget.value = text
+    await pilot.pause()
+
+
+def field_error(form: FormModal, field_id: str) -> str:
+    """The message under a field ('' when it has none)."""
+    field = form.query_one(f"#field-{field_id}")
+    return str(field.query_one(".field--error").content) if field.has_class("-invalid") else ""
+
+
+def viewer_app(emulator: Emulator, tmp_path: Path) -> SlyApp:
+    """Signed in as the viewer, whom the server refuses every write (403); `make_app`
+    always uses the admin's token."""
+    settings = Settings(
+        server="http://emulator.test",
+        token=Secret(emulator.viewer_token),
+        team_id=101,
+        workspace_id=201,
+    )
+    return SlyApp(
+        settings,
+        transport=httpx.ASGITransport(app=emulator.app),
+        cache_dir=tmp_path / "cache",
+        remember=False,
+        interval=60,
+    )
+
+
+def new_task_ids(emulator: Emulator, before: set[int]) -> list[int]:
+    return sorted(set(emulator.world.tasks) - before)
+
+
+async def opened_new_task(pilot, emulator: Emulator, before: set[int]) -> int:
+    """Exactly one task was created, it was announced, and its detail view is on top."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
+    (task_id,) = new_task_ids(emulator, before)
+    assert app.screen.task_id == task_id
+    assert any(str(task_id) in str(n.message) for n in app._notifications)
+    return task_id
+
+
+# --- start ---------------------------------------------------------------------------------
+
+
+async def open_start(pilot) -> StartAppModal:
+    await list_loaded(pilot)
+    await pilot.press("a")
+    return await form_ready(pilot, StartAppModal)
+
+
+async def choose_module(pilot, form: StartAppModal, text: str, module_id: int) -> None:
+    """Filter the module list by `text`; the first match is chosen and its params arrive."""
+    await type_into(pilot, form, "module-filter", text)
+    picker = form.query_one(ModulePicker)
+    await wait_for(pilot, lambda: picker.module is not None and picker.module.id == module_id)
+    await wait_for(pilot, lambda: form.module_info is not None)
+    await pilot.pause()
+
+
+async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Emulator):
+    before = set(emulator.world.tasks)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+        assert form.choice("workspace") == 201  # the current workspace by default
+        form.query_one("#agent", Select).value = 301
+        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        params = json.loads(form.value("params"))
+        assert params["state"]["epochs"] == 20  # from modalTemplateState
+        assert form.query_one("#app-version", Input).placeholder == "latest: v1.4.3"
+        params["state"]["epochs"] = 5
+        await type_into(pilot, form, "params", json.dumps(params))
+        await type_into(pilot, form, "task-name", "nightly [bold]run[/]")
+        await type_into(pilot, form, "description", "from the dashboard")
+        await type_into(pilot, form, "app-version", "v1.4.2")
+        await type_into(pilot, form, "users", "3, 4")
+        form.query_one("#log-level", Select).value = "debug"
+        form.query_one("#restart-policy", Select).value = "on_error"
+        await pilot.pause()
+        preview = str(form.query_one("#form-preview").content)
+        assert "tasks.run.app" in preview and '"epochs": 5' in preview
+        await pilot.click("#form-submit")
+        task_id = await opened_new_task(pilot, emulator, before)
+    task = emulator.world.tasks[task_id]
+    assert (task.module_id, task.agent_id, task.workspace_id) == (TRAIN_YOLO, 301, 201)
+    assert task.name == "nightly [bold]run[/]"
+    assert task.description == "from the dashboard"
+    assert task.meta["params"] == {"state": params["state"]}
+    assert task.meta["app"]["logLevel"] == "debug"
+    assert task.meta["app"]["version"] == "v1.4.2"
+    assert task.meta["restartPolicy"] == "on_error"
+
+
+async def test_agents_show_status_and_the_preselected_one_is_chosen(make_app, emulator):
+    from sly_tui.ui.forms.base import Target
+
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await list_loaded(pilot)
+        app.push_screen(StartAppModal(Target(team_id=101, workspace_id=201, agent_id=302)))
+        form = await form_ready(pilot, StartAppModal)
+        assert form.choice("agent") == 302
+        assert "(waiting)" in screen_text(pilot)  # a waiting agent is allowed, and marked
+        labels = [str(label) for label, _ in form.query_one("#agent", Select)._options]
+        assert any("gpu-node-1" in label and "running" in label for label in labels)
+
+
+async def test_params_prefill_never_replaces_what_the_user_typed(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+        await choose_module(pilot, form, "import-images", IMPORT_IMAGES)
+        assert "slyFolder" in form.value("params")
+        # untouched: choosing another module replaces the prefill
+        picker_filter = form.query_one("#module-filter", Input)
+        picker_filter.value = ""
+        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        assert "epochs" in form.value("params") and "slyFolder" not in form.value("params")
+        # edited: the user's text stays
+        await type_into(pilot, form, "params", '{"state": {"mine": true}}')
+        picker_filter.value = ""
+        await choose_module(pilot, form, "import-images", IMPORT_IMAGES)
+        assert form.value("params") == '{"state": {"mine": true}}'
+
+
+async def test_module_filter_matches_name_or_slug_and_enter_does_not_send(app, emulator):
+    before = set(emulator.world.tasks)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+        picker = form.query_one(ModulePicker)
+        assert picker.module is None  # nothing is chosen for the user
+        await type_into(pilot, form, "module-filter", "pascal")
+        await wait_for(pilot, lambda: picker.module is not None and picker.module.id == 404)
+        await type_into(pilot, form, "module-filter", "zzz")
+        await wait_for(pilot, lambda: picker.module is None)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.sent == 0 and isinstance(app.screen, StartAppModal)
+    assert new_task_ids(emulator, before) == []
+
+
+async def test_each_field_is_validated_before_sending(app, emulator: Emulator):
+    before = set(emulator.world.tasks)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+
+        async def submit_fails(field_id: str, *words: str) -> None:
+            await pilot.press("ctrl+j")  # the form's submit key, from any field
+            await pilot.pause()
+            message = field_error(form, field_id)
+            assert all(word in message for word in words), message
+            assert form.sent == 0 and isinstance(app.screen, StartAppModal)
+
+        await submit_fails("agent", "Choose the agent")
+        form.query_one("#agent", Select).value = 301
+        await submit_fails("module", "Choose the module")
+        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        await type_into(pilot, form, "params", '{\n  "state": {"epochs": 5,}\n}')
+        await submit_fails("params", "line 2", "column")
+        await type_into(pilot, form, "params", "[1, 2]")
+        await submit_fails("params", "JSON object")
+        await type_into(pilot, form, "params", "")  # empty: the default {"state": {}}
+        await type_into(pilot, form, "users", "3, x7")
+        await submit_fails("users", "'x7' is not a user id")
+        assert form.value("users") == "3, x7"  # what was typed stays
+        form.query_one("#users", Input).value = "0"
+        await submit_fails("users", "'0'")
+        form.query_one("#workspace", Select).clear()
+        form.query_one("#users", Input).value = ""
+        await submit_fails("workspace", "Choose the workspace")
+    assert new_task_ids(emulator, before) == []
+
+
+async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emulator):
+    before = set(emulator.world.tasks)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+        form.query_one("#agent", Select).value = 301
+        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        await type_into(pilot, form, "task-name", "survives errors")
+        emulator.faults.fail_next = 10
+        emulator.faults.error_status = 500
+        emulator.faults.methods = ["tasks.run.app"]
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: not form.sending, tries=300)
+        assert app.screen is form
+        assert "500" in str(form.query_one("#form-error").content)
+        assert form.value("task-name") == "survives errors"
+        assert not form.query_one("#form-submit").disabled
+        emulator.faults.fail_next = 0
+        await pilot.click("#form-submit")
+        task_id = await opened_new_task(pilot, emulator, before)
+    assert emulator.world.tasks[task_id].name == "survives errors"
+
+
+async def test_double_enter_sends_once(app, emulator: Emulator):
+    before = set(emulator.world.tasks)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+        form.query_one("#agent", Select).value = 301
+        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        emulator.faults.latency = 0.3  # keep the request in flight for a moment
+        emulator.faults.methods = ["tasks.run.app"]
+        form.query_one("#task-name").focus()
+        await pilot.press("enter", "enter")
+        assert form.sending and form.query_one("#form-submit").disabled
+        await pilot.click("#form-submit")
+        await opened_new_task(pilot, emulator, before)
+        assert form.sent == 1
+
+
+async def test_read_only_hides_the_key_and_the_client_refuses(make_app, emulator):
+    before = set(emulator.world.tasks)
+    app = make_app(team_id=101, workspace_id=201, read_only=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await list_loaded(pilot)
+        assert screen.check_action("act", ("start",)) is False
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is screen
+        with pytest.raises(ReadOnlyError):
+            await app.client.tasks.start(301, module_id=TRAIN_YOLO, workspace_id=201)
+    assert new_task_ids(emulator, before) == []
+
+
+async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path: Path):
+    before = set(emulator.world.tasks)
+    app = viewer_app(emulator, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+        form.query_one("#agent", Select).value = 301
+        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: "lacks rights" in str(form.query_one("#form-error").content))
+        assert app.screen is form
+    assert new_task_ids(emulator, before) == []
+
+
+async def test_a_list_that_fails_to_load_is_explained_not_fatal(app, emulator: Emulator):
+    emulator.faults.fail_next = 100
+    emulator.faults.methods = ["agents.list", "ecosystem.list"]
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_start(pilot)
+        assert "Could not load the agents" in field_error(form, "agent")
+        assert "Could not load the modules" in field_error(form, "module")
+        assert form.choice("workspace") == 201  # the other lists still work
+        await pilot.click("#form-submit")
+        await pilot.pause()
+        assert "Could not load the agents" in field_error(form, "agent")
+        assert form.sent == 0 and app.is_running
+
+
+# --- snapshot ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list behind the modal shows times; the snapshot must not depend on the zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+def test_start_modal_snapshot(snap_compare, app, utc) -> None:
+    async def filled(pilot) -> None:
+        form = await open_start(pilot)
+        form.query_one("#agent", Select).value = 301
+        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        form.query_one("#agent").focus()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=filled)
