@@ -1,0 +1,114 @@
+"""The agents screen: every agent of the team with status, capabilities and this
+workspace's tasks; refresh; starting an app on the highlighted agent; failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from sly_tui.demo import Emulator
+from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
+from sly_tui.ui.forms.start import StartAppModal
+from sly_tui.ui.screens.agents import AgentsScreen
+
+from .helpers import screen_text, wait_for
+from .test_form_start import form_ready, list_loaded
+
+
+async def open_agents(pilot) -> AgentsScreen:
+    await list_loaded(pilot)
+    await pilot.press("A")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, AgentsScreen))
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.loaded)
+    await pilot.pause()
+    return screen
+
+
+def row(screen: AgentsScreen, agent_id: int) -> list[str]:
+    return [str(cell) for cell in screen.table.get_row(str(agent_id))]
+
+
+@pytest.mark.parametrize(
+    ("team_id", "workspace_id", "expected"),
+    [
+        (101, 201, {301: ("gpu-node-1", "running"), 302: ("cpu-node", "waiting")}),
+        (102, 203, {303: ("lab-gpu", "running"), 304: ("lab-spare", "waiting")}),
+    ],
+)
+async def test_lists_the_team_agents_with_status_capabilities_and_tasks(
+    make_app, emulator: Emulator, team_id, workspace_id, expected
+):
+    app = make_app(team_id=team_id, workspace_id=workspace_id)
+    running_here = {
+        agent_id: sorted(
+            t.id
+            for t in emulator.world.tasks.values()
+            if t.agent_id == agent_id
+            and t.workspace_id == workspace_id
+            and t.status in ACTIVE_STATUSES
+        )
+        for agent_id in expected
+    }
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_agents(pilot)
+        assert screen.table.row_count == len(expected)
+        for agent_id, (name, status) in expected.items():
+            name_cell, id_cell, status_cell, tasks_cell, capabilities_cell = row(screen, agent_id)
+            assert (name_cell, id_cell) == (name, str(agent_id))
+            assert status in status_cell
+            assert "train" in capabilities_cell and "app" in capabilities_cell
+            shown = [] if tasks_cell == "—" else [int(i) for i in tasks_cell.split(", ")]
+            assert shown == running_here[agent_id]
+        # the highlighted agent's tasks are listed by name below the table
+        first = next(iter(expected))
+        if running_here[first]:
+            assert str(running_here[first][0]) in str(screen.query_one("#agent-detail").content)
+
+
+async def test_start_key_opens_the_form_with_the_highlighted_agent(make_app):
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_agents(pilot)
+        await pilot.press("down", "a")
+        form = await form_ready(pilot, StartAppModal)
+        assert form.choice("agent") == 302
+        assert form.choice("workspace") == 201
+
+
+async def test_refresh_reads_the_agents_again_and_escape_goes_back(make_app, emulator: Emulator):
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agents(pilot)
+        assert "waiting" in row(screen, 302)[2]
+        emulator.world.agents[302].status = AgentStatus.RUNNING
+        emulator.world.agents[301].name = "[bold]gpu[/] \x1b[31mnode"  # hostile, must be literal
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "running" in row(screen, 302)[2])
+        assert row(screen, 301)[0] == "[bold]gpu[/] node"
+        assert "[bold]gpu[/] node" in screen_text(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AgentsScreen))
+
+
+async def test_a_failed_list_is_reported_and_the_screen_stays(make_app, emulator: Emulator):
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await list_loaded(pilot)
+        emulator.faults.fail_next = 10
+        emulator.faults.methods = ["agents.list"]
+        screen = await open_agents(pilot)
+        assert "Could not load the agents" in screen_text(pilot)
+        assert screen.table.row_count == 0
+        emulator.faults.fail_next = 0
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.table.row_count == 2)
+        assert not screen.query_one("#agents-message").display
+
+
+async def test_read_only_agents_screen_does_not_start(make_app):
+    app = make_app(team_id=101, workspace_id=201, read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agents(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is screen
