@@ -31,6 +31,8 @@ from .test_form_start import (
     list_loaded,
     new_task_ids,
     opened_new_task,
+    refused_for_lack_of_rights,
+    submit_fails,
     type_into,
     viewer_app,
 )
@@ -104,25 +106,18 @@ async def test_plugin_run_validation(app, emulator: Emulator):
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_legacy(pilot, "train")
 
-        async def submit_fails(field_id: str, *words: str) -> None:
-            await pilot.press("ctrl+j")
-            await pilot.pause()
-            message = field_error(form, field_id)
-            assert all(word in message for word in words), message
-            assert form.sent == 0
-
-        await submit_fails("agent", "Choose the agent")
+        await submit_fails(pilot, form, "agent", "Choose the agent")
         choose(form, agent=301)
-        await submit_fails("project", "Choose the project")
+        await submit_fails(pilot, form, "project", "Choose the project")
         choose(form, project=602)
-        await submit_fails("model", "Choose the model")
+        await submit_fails(pilot, form, "model", "Choose the model")
         choose(form, model=701)
-        await submit_fails("result-name", "Enter the name")
+        await submit_fails(pilot, form, "result-name", "Enter the name")
         await type_into(pilot, form, "result-name", "r")
         await type_into(pilot, form, "config", '{"lr": 0.1\n "epochs": 3}')
-        await submit_fails("config", "line 2", "column")
+        await submit_fails(pilot, form, "config", "line 2", "column")
         await type_into(pilot, form, "config", '"text"')
-        await submit_fails("config", "JSON object")
+        await submit_fails(pilot, form, "config", "JSON object")
     assert new_task_ids(emulator, before) == []
 
 
@@ -247,7 +242,5 @@ async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path
     app = viewer_app(emulator, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_legacy(pilot, "detached")
-        await pilot.click("#form-submit")
-        await wait_for(pilot, lambda: "lacks rights" in str(form.query_one("#form-error").content))
-        assert app.screen is form
+        await refused_for_lack_of_rights(pilot, form)
     assert new_task_ids(emulator, before) == []

@@ -88,6 +88,22 @@ def viewer_app(emulator: Emulator, tmp_path: Path) -> SlyApp:
     )
 
 
+async def submit_fails(pilot, form: FormModal, field_id: str, *words: str) -> None:
+    """Submitting shows a message with `words` under the field, and sends nothing."""
+    await pilot.press("ctrl+j")  # the form's submit key, from any field
+    await pilot.pause()
+    message = field_error(form, field_id)
+    assert all(word in message for word in words), message
+    assert form.sent == 0 and pilot.app.screen is form
+
+
+async def refused_for_lack_of_rights(pilot, form: FormModal) -> None:
+    """Signed in as the viewer: the server's 403 is explained and the form stays open."""
+    await pilot.click("#form-submit")
+    await wait_for(pilot, lambda: "lacks rights" in str(form.query_one("#form-error").content))
+    assert pilot.app.screen is form
+
+
 def new_task_ids(emulator: Emulator, before: set[int]) -> list[int]:
     return sorted(set(emulator.world.tasks) - before)
 
@@ -118,6 +134,14 @@ async def choose_module(pilot, form: StartAppModal, text: str, module_id: int) -
     await wait_for(pilot, lambda: picker.module is not None and picker.module.id == module_id)
     await wait_for(pilot, lambda: form.module_info is not None)
     await pilot.pause()
+
+
+async def complete_start(pilot) -> StartAppModal:
+    """The form open with what a start needs: agent 301 and Train YOLOv8."""
+    form = await open_start(pilot)
+    form.query_one("#agent", Select).value = 301
+    await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+    return form
 
 
 async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Emulator):
@@ -205,39 +229,30 @@ async def test_each_field_is_validated_before_sending(app, emulator: Emulator):
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_start(pilot)
 
-        async def submit_fails(field_id: str, *words: str) -> None:
-            await pilot.press("ctrl+j")  # the form's submit key, from any field
-            await pilot.pause()
-            message = field_error(form, field_id)
-            assert all(word in message for word in words), message
-            assert form.sent == 0 and isinstance(app.screen, StartAppModal)
-
-        await submit_fails("agent", "Choose the agent")
+        await submit_fails(pilot, form, "agent", "Choose the agent")
         form.query_one("#agent", Select).value = 301
-        await submit_fails("module", "Choose the module")
+        await submit_fails(pilot, form, "module", "Choose the module")
         await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
         await type_into(pilot, form, "params", '{\n  "state": {"epochs": 5,}\n}')
-        await submit_fails("params", "line 2", "column")
+        await submit_fails(pilot, form, "params", "line 2", "column")
         await type_into(pilot, form, "params", "[1, 2]")
-        await submit_fails("params", "JSON object")
+        await submit_fails(pilot, form, "params", "JSON object")
         await type_into(pilot, form, "params", "")  # empty: the default {"state": {}}
         await type_into(pilot, form, "users", "3, x7")
-        await submit_fails("users", "'x7' is not a user id")
+        await submit_fails(pilot, form, "users", "'x7' is not a user id")
         assert form.value("users") == "3, x7"  # what was typed stays
         form.query_one("#users", Input).value = "0"
-        await submit_fails("users", "'0'")
+        await submit_fails(pilot, form, "users", "'0'")
         form.query_one("#workspace", Select).clear()
         form.query_one("#users", Input).value = ""
-        await submit_fails("workspace", "Choose the workspace")
+        await submit_fails(pilot, form, "workspace", "Choose the workspace")
     assert new_task_ids(emulator, before) == []
 
 
 async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emulator):
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
-        form = await open_start(pilot)
-        form.query_one("#agent", Select).value = 301
-        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        form = await complete_start(pilot)
         await type_into(pilot, form, "task-name", "survives errors")
         emulator.faults.fail_next = 10
         emulator.faults.error_status = 500
@@ -257,9 +272,7 @@ async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emula
 async def test_double_enter_sends_once(app, emulator: Emulator):
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
-        form = await open_start(pilot)
-        form.query_one("#agent", Select).value = 301
-        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        form = await complete_start(pilot)
         emulator.faults.latency = 0.3  # keep the request in flight for a moment
         emulator.faults.methods = ["tasks.run.app"]
         form.query_one("#task-name").focus()
@@ -288,12 +301,8 @@ async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path
     before = set(emulator.world.tasks)
     app = viewer_app(emulator, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        form = await open_start(pilot)
-        form.query_one("#agent", Select).value = 301
-        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
-        await pilot.click("#form-submit")
-        await wait_for(pilot, lambda: "lacks rights" in str(form.query_one("#form-error").content))
-        assert app.screen is form
+        form = await complete_start(pilot)
+        await refused_for_lack_of_rights(pilot, form)
     assert new_task_ids(emulator, before) == []
 
 
@@ -323,9 +332,7 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_start_modal_snapshot(snap_compare, app, utc) -> None:
     async def filled(pilot) -> None:
-        form = await open_start(pilot)
-        form.query_one("#agent", Select).value = 301
-        await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
+        form = await complete_start(pilot)
         form.query_one("#agent").focus()
         await pilot.pause()
 
