@@ -218,6 +218,10 @@ async def test_module_filter_matches_name_or_slug_and_enter_does_not_send(app, e
         await wait_for(pilot, lambda: picker.module is not None and picker.module.id == 404)
         await type_into(pilot, form, "module-filter", "zzz")
         await wait_for(pilot, lambda: picker.module is None)
+        await type_into(pilot, form, "module-filter", "")
+        await pilot.press("down", "down")  # from the filter, through the list
+        await wait_for(pilot, lambda: picker.module is not None and picker.module.id == 410)
+        assert form.focused.id == "module-filter"
         await pilot.press("enter")
         await pilot.pause()
         assert form.sent == 0 and isinstance(app.screen, StartAppModal)

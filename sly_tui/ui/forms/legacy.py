@@ -123,6 +123,8 @@ class DeployModal(LaunchModal):
     `deploy_model` does; without it the new task's id comes back at once.
     """
 
+    SUBMIT_LABEL = "Deploy"
+
     def __init__(self, target: Target, *, wait: bool) -> None:
         super().__init__(target)
         self.wait = wait
@@ -153,6 +155,7 @@ class DetachedModal(LaunchModal):
     """`tasks.run.python` with `ignoreAgent`: a task no agent runs, for a script to report into."""
 
     TITLE = "Detached task (legacy)"
+    SUBMIT_LABEL = "Create"
 
     def compose_fields(self) -> Iterable[Widget]:
         yield self.choice_field(WORKSPACES)
@@ -203,7 +206,7 @@ class LegacyMenu(ModalScreen[None]):
     DEFAULT_CSS = """
     LegacyMenu { align: center middle; }
     LegacyMenu > #menu {
-        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $primary; background: $surface; padding: 0 1;
     }
     LegacyMenu #menu-title { text-style: bold; height: 1; margin-bottom: 1; }

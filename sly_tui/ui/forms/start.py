@@ -80,11 +80,23 @@ class Choices:
     preferred: Callable[[Target], int | None] = lambda _: None
 
 
+def team_of(target: Target) -> int:
+    if target.team_id is None:
+        raise ApiError("No team is open.")
+    return target.team_id
+
+
+def workspace_of(target: Target) -> int:
+    if target.workspace_id is None:
+        raise ApiError("No workspace is open.")
+    return target.workspace_id
+
+
 AGENTS = Choices(
     "agent",
     "Agent",
     "agent",
-    lambda client, target: client.agents.get_list(target.team_id),  # type: ignore[arg-type]
+    lambda client, target: client.agents.get_list(team_of(target)),
     agent_label,
     lambda target: target.agent_id,
 )
@@ -92,20 +104,20 @@ WORKSPACES = Choices(
     "workspace",
     "Workspace",
     "workspace",
-    lambda client, target: client.workspaces.get_list(target.team_id),  # type: ignore[arg-type]
+    lambda client, target: client.workspaces.get_list(team_of(target)),
     preferred=lambda target: target.workspace_id,
 )
 PROJECTS = Choices(
     "project",
     "Project",
     "project",
-    lambda client, target: client.projects.get_list(target.workspace_id),  # type: ignore[arg-type]
+    lambda client, target: client.projects.get_list(workspace_of(target)),
 )
 MODELS = Choices(
     "model",
     "Model",
     "model",
-    lambda client, target: client.models.get_list(target.workspace_id),  # type: ignore[arg-type]
+    lambda client, target: client.models.get_list(workspace_of(target)),
 )
 
 
