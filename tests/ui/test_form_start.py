@@ -165,6 +165,7 @@ async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Em
         await pilot.pause()
         preview = str(form.query_one("#form-preview").content)
         assert "tasks.run.app" in preview and '"epochs": 5' in preview
+        assert form.build().arguments["users_ids"] == [3, 4]  # the emulator does not keep them
         await pilot.click("#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     task = emulator.world.tasks[task_id]
