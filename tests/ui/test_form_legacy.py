@@ -28,6 +28,7 @@ from .helpers import screen_text, wait_for
 from .test_form_start import (
     field_error,
     form_ready,
+    key_is_refused,
     list_loaded,
     new_task_ids,
     opened_new_task,
@@ -219,11 +220,7 @@ async def test_read_only_hides_the_menu_and_the_client_refuses(make_app, emulato
     before = set(emulator.world.tasks)
     app = make_app(team_id=101, workspace_id=201, read_only=True)
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await list_loaded(pilot)
-        assert screen.check_action("act", ("legacy",)) is False
-        await pilot.press("T")
-        await pilot.pause()
-        assert app.screen is screen
+        await key_is_refused(pilot, "T", "legacy")
         tasks = app.client.tasks
         for call in (
             tasks.run_train(301, 601, 701, "r"),

@@ -104,6 +104,15 @@ async def refused_for_lack_of_rights(pilot, form: FormModal) -> None:
     assert pilot.app.screen is form
 
 
+async def key_is_refused(pilot, key: str, action_id: str) -> None:
+    """Read-only: the action is hidden from the footer and its key opens nothing."""
+    screen = await list_loaded(pilot)
+    assert screen.check_action("act", (action_id,)) is False
+    await pilot.press(key)
+    await pilot.pause()
+    assert pilot.app.screen is screen
+
+
 def new_task_ids(emulator: Emulator, before: set[int]) -> list[int]:
     return sorted(set(emulator.world.tasks) - before)
 
@@ -292,11 +301,7 @@ async def test_read_only_hides_the_key_and_the_client_refuses(make_app, emulator
     before = set(emulator.world.tasks)
     app = make_app(team_id=101, workspace_id=201, read_only=True)
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await list_loaded(pilot)
-        assert screen.check_action("act", ("start",)) is False
-        await pilot.press("a")
-        await pilot.pause()
-        assert app.screen is screen
+        await key_is_refused(pilot, "a", "start")
         with pytest.raises(ReadOnlyError):
             await app.client.tasks.start(301, module_id=TRAIN_YOLO, workspace_id=201)
     assert new_task_ids(emulator, before) == []
