@@ -27,9 +27,11 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def make_app(emulator: Emulator, tmp_path: Path) -> Callable[..., SlyApp]:
     def make(**overrides: object) -> SlyApp:
+        """An app on the emulator; `token=` picks another token (e.g. the viewer's)."""
+        token = Secret(str(overrides.pop("token", emulator.token)))
         settings = Settings(
             server="http://emulator.test",
-            token=Secret(emulator.token),
+            token=token,
             **{k: v for k, v in overrides.items() if k in Settings.__dataclass_fields__},
         )
         kwargs = {k: v for k, v in overrides.items() if k not in Settings.__dataclass_fields__}

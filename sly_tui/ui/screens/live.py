@@ -82,7 +82,9 @@ class LiveScreen(Screen[None]):
         if (why := actions.refusal(action, target)) is not None:
             self.notify(why, severity="warning", markup=False)
             return
-        self.app.push_screen(action.form_class()(target), self.action_done)
+        # Only task actions report back (the list clears its marks); starting an app does not.
+        callback = self.action_done if action.scope != "workspace" else None
+        self.app.push_screen(action.form_class()(target), callback)
 
     def action_done(self, result: Any) -> None:
         """Called when an action's form closes (None when cancelled)."""
