@@ -1,28 +1,33 @@
 """Setting a task's output, every kind, opened from the list or the detail view.
 
-Also the helpers the other form tests share: opening a form the way a user does, filling
-fields, counting what reached the server, and an app signed in with the viewer's token.
+The first part holds what every form test shares: opening a form the way a user does,
+filling it, counting what reached the server, and the checks each form must pass (bad
+fields named, a server error survived, one send per press, read-only refused, a viewer
+told it lacks rights).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, TextArea
 
 from sly_tui.api import ReadOnlyError, SlyClient
 from sly_tui.config import Settings
 from sly_tui.demo import Emulator
 from sly_tui.enums import Status
 from sly_tui.secrets import Secret
+from sly_tui.ui import actions
 from sly_tui.ui.app import SlyApp
 from sly_tui.ui.forms.base import FormModal
+from sly_tui.ui.forms.data import Answer
 from sly_tui.ui.forms.output import KINDS, SetOutputModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
@@ -31,7 +36,6 @@ from .helpers import screen_text, wait_for
 
 F = TypeVar("F", bound=FormModal)
 HOSTILE = "[bold]x[/] \x1b]2;t\x07 [@click=app.quit]y[/]"
-HOSTILE_SHOWN = "[bold]x[/] ]2;t [@click=app.quit]y[/]"  # the escape sequence is dropped
 
 
 # --- shared by the form tests -------------------------------------------------------------
@@ -54,15 +58,31 @@ def finished_task(emulator: Emulator) -> int:
     )
 
 
-def count_requests(emulator: Emulator) -> Counter[str]:
-    """Count the RPC methods that reach the emulator from now on (make the app after this)."""
-    calls: Counter[str] = Counter()
+class Requests(Counter[str]):
+    """How many requests of each RPC method reached the emulator. While `gate` is set,
+    each request waits at the door until the gate opens: a slow server, on cue."""
+
+    gate: asyncio.Event | None = None
+    in_flight = 0  # requests received and not yet answered
+
+
+def count_requests(emulator: Emulator) -> Requests:
+    """Count what reaches the emulator from now on (make the app after this)."""
+    calls = Requests()
     inner = emulator.app
 
     async def counted(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            calls[scope["path"].rsplit("/", 1)[-1]] += 1
-        await inner(scope, receive, send)
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
+        calls[scope["path"].rsplit("/", 1)[-1]] += 1
+        calls.in_flight += 1
+        try:
+            if calls.gate is not None:
+                await calls.gate.wait()
+            await inner(scope, receive, send)
+        finally:
+            calls.in_flight -= 1
 
     emulator.app = counted  # type: ignore[assignment]
     return calls
@@ -87,6 +107,7 @@ def viewer_app(emulator: Emulator, tmp_path: Path) -> SlyApp:
 
 
 def read_only_client(emulator: Emulator, sent: list[object]) -> SlyClient:
+    """A client in read-only mode that records every request it makes into `sent`."""
     return SlyClient(
         "http://emulator.test",
         emulator.token,
@@ -166,6 +187,11 @@ def form_error(form: FormModal) -> str:
     return str(form.query_one("#form-error").render())
 
 
+def answer_of(form: FormModal) -> str:
+    """What a form that stays open shows of the server's answer."""
+    return str(form.query_one(Answer).render())
+
+
 def includes(actual: Any, expected: Any) -> bool:
     """`expected`'s keys have these values in `actual` (recursively, for nested objects)."""
     if isinstance(expected, dict):
@@ -173,6 +199,113 @@ def includes(actual: Any, expected: Any) -> bool:
             k in actual and includes(actual[k], v) for k, v in expected.items()
         )
     return bool(actual == expected)
+
+
+def dashboard(make_app: Callable[..., SlyApp], emulator: Emulator) -> tuple[SlyApp, Requests]:
+    """The dashboard on the main workspace, and the count of what it sends."""
+    calls = count_requests(emulator)
+    return make_app(team_id=101, workspace_id=201, clock=emulator.clock.now), calls
+
+
+def field_values(form: FormModal) -> dict[str, Any]:
+    """Everything typed or chosen in the form, by widget id."""
+    return {
+        widget.id: widget.text if isinstance(widget, TextArea) else widget.value
+        for widget in form.query("Input, TextArea, Select, Checkbox")
+        if widget.id
+    }
+
+
+async def names_each_bad_field(
+    pilot: Pilot, form: FormModal, cases: Iterable[tuple[dict[str, Any], str, str]]
+) -> None:
+    """For each (values, field id, message): Submit shows the message under that field and
+    focuses it; nothing is ever sent."""
+    for values, field, message in cases:
+        await fill(pilot, values)
+        assert "complete the form" in str(form.query_one("#form-preview").render()), values
+        await submit(pilot)
+        assert message in error_of(form, field), values
+        assert pilot.app.focused is not None and pilot.app.focused.id == field
+    assert form.sent == 0 and pilot.app.screen is form
+
+
+async def fails_then_sends_once(
+    pilot: Pilot, emulator: Emulator, form: FormModal, method: str, calls: Requests
+) -> None:
+    """First `method` fails with 500: the form stays open with the error and every value as
+    it was. Then, while the next request is held in flight, Submit is disabled, and a
+    second click and Ctrl+J make no second request."""
+    emulator.faults.update({"error_status": 500, "fail_next": 10, "methods": [method]})
+    typed = field_values(form)
+    sent = form.sent
+    await submit(pilot)
+    await wait_for(pilot, lambda: form.sent == sent + 1 and not form.sending, tries=300)
+    await pilot.pause()  # the error's lines move the buttons: click where they are now
+    assert "500" in form_error(form)
+    assert pilot.app.screen is form and field_values(form) == typed
+    submit_button = form.query_one("#form-submit", Button)
+    assert not submit_button.disabled
+    emulator.faults.update({"fail_next": 0, "methods": None})
+    failed = calls[method]
+    gate = calls.gate = asyncio.Event()
+    await pilot.click("#form-submit")
+    assert submit_button.disabled
+    await pilot.click("#form-submit")
+    await pilot.press("ctrl+j")
+    await wait_for(pilot, lambda: calls[method] == failed + 1)
+    assert form.sending and form.sent == sent + 2
+    gate.set()
+    calls.gate = None
+    await wait_for(pilot, lambda: not form.sending and calls.in_flight == 0, tries=300)
+    await pilot.pause()  # what the held polls brought is handled before the test goes on
+    assert calls[method] == failed + 1
+
+
+async def refused_in_read_only(
+    make_app: Callable[..., SlyApp],
+    emulator: Emulator,
+    key: str,
+    *writes: Callable[[SlyClient], Awaitable[Any]],
+) -> None:
+    """In read-only mode the key opens nothing and the action is disabled; the client
+    itself refuses each write before sending anything."""
+    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        screen = app.screen
+        assert isinstance(screen, TaskListScreen)
+        await wait_for(pilot, lambda: screen.loaded)
+        action = next(a for a in actions.ACTIONS if a.key == key)
+        assert not screen.check_action("act", (action.id,))
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is screen
+    sent: list[object] = []
+    async with read_only_client(emulator, sent) as client:
+        for write in writes:
+            with pytest.raises(ReadOnlyError):
+                await write(client)
+    assert sent == []
+
+
+async def viewer_lacks_rights(
+    emulator: Emulator,
+    tmp_path: Path,
+    task_id: int,
+    key: str,
+    form_class: type[FormModal],
+    values: dict[str, Any],
+) -> None:
+    """Signed in as the viewer, the server refuses the write (403); the form says the
+    token lacks rights and stays open."""
+    app = viewer_app(emulator, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = await open_form(pilot, task_id, key, form_class)
+        await fill(pilot, values)
+        await submit(pilot)
+        await wait_for(pilot, lambda: "lacks rights" in form_error(form))
+        assert app.screen is form
 
 
 # --- the set-output form ------------------------------------------------------------------
@@ -367,17 +500,14 @@ async def test_bad_fields_are_named_and_nothing_is_sent(app: SlyApp, emulator: E
     before = output_of(emulator, task_id)
     async with app.run_test(size=(100, 30)) as pilot:
         form = await open_form(pilot, task_id, "o", SetOutputModal)
-        for kind, typed, field, message in BAD_FIELDS:
+        for kind in KINDS:  # every kind's fields, mounted
             await fill(pilot, {"output-kind": kind})
-            for entry in KINDS[kind].entries:  # start each case from empty inputs
-                if entry.flag is None:
-                    await fill(pilot, {entry.widget_id(kind): ""})
-            await fill(pilot, {f"output-{kind}-{key}": value for key, value in typed.items()})
-            assert "complete the form" in screen_text(pilot), field
-            await submit(pilot)
-            assert message in error_of(form, f"output-{field}"), field
-            assert app.focused is not None and app.focused.id == f"output-{field}"
-        assert form.sent == 0 and isinstance(app.screen, SetOutputModal)
+        cases = []
+        for kind, typed, field, message in BAD_FIELDS:
+            blank = {e.widget_id(kind): "" for e in KINDS[kind].entries if e.flag is None}
+            values = {f"output-{kind}-{key}": value for key, value in typed.items()}
+            cases.append(({"output-kind": kind, **blank, **values}, f"output-{field}", message))
+        await names_each_bad_field(pilot, form, cases)
     assert output_of(emulator, task_id) == before
 
 
@@ -390,47 +520,22 @@ async def test_unknown_project_is_the_servers_answer_in_the_form(
         await submit(pilot)
         await sent_and_settled(pilot, form)
         assert "99999" in form_error(form) and "does not exist" in form_error(form)
-        assert isinstance(app.screen, SetOutputModal)
+        assert app.screen is form
 
 
-async def test_server_error_keeps_the_form_and_its_values(app: SlyApp, emulator: Emulator) -> None:
+async def test_server_error_then_one_send_per_press(
+    make_app: Callable[..., SlyApp], emulator: Emulator
+) -> None:
+    app, calls = dashboard(make_app, emulator)
     task_id = finished_task(emulator)
     async with app.run_test(size=(100, 30)) as pilot:
         form = await open_form(pilot, task_id, "o", SetOutputModal)
         await fill(pilot, {"output-kind": "error"})
         await fill(pilot, {"output-error-title": "Disk full", "output-error-show-logs": False})
-        emulator.faults.error_status = 500
-        emulator.faults.fail_next = 10
-        await submit(pilot)
-        await sent_and_settled(pilot, form)
-        assert "500" in form_error(form)
-        assert isinstance(app.screen, SetOutputModal)
-        assert form.value("output-error-title") == "Disk full"
-        assert form.checked("output-error-show-logs") is False
-        assert not form.query_one("#form-submit").disabled
-        emulator.faults.fail_next = 0
-        await submit(pilot)
+        await fails_then_sends_once(pilot, emulator, form, "tasks.output.set", calls)
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
-    assert includes(output_of(emulator, task_id), {"general": {"title": "Disk full"}})
-    assert output_of(emulator, task_id)["general"]["showLogs"] is False
-
-
-async def test_double_press_sends_once(make_app: Callable[..., SlyApp], emulator: Emulator) -> None:
-    calls = count_requests(emulator)
-    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
-    async with app.run_test(size=(100, 30)) as pilot:
-        form = await open_form(pilot, finished_task(emulator), "o", SetOutputModal)
-        await fill(pilot, {"output-kind": "report"})
-        await fill(pilot, {"output-report-file-id": "801", "output-report-file-name": "r.html"})
-        emulator.faults.latency = 1.0  # the answer is slow: the second press lands in flight
-        await pilot.click("#form-submit")
-        assert form.query_one("#form-submit").disabled
-        await pilot.click("#form-submit")
-        await pilot.press("ctrl+j")
-        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
-        emulator.faults.latency = 0
-        assert form.sent == 1
-    assert calls["tasks.output.set"] == 1
+    general = output_of(emulator, task_id)["general"]
+    assert general["title"] == "Disk full" and general["showLogs"] is False
 
 
 async def test_hostile_text_is_sent_verbatim_and_shown_literally(
@@ -453,40 +558,22 @@ async def test_hostile_text_is_sent_verbatim_and_shown_literally(
 async def test_read_only_hides_the_key_and_the_client_refuses(
     make_app: Callable[..., SlyApp], emulator: Emulator
 ) -> None:
-    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, read_only=True)
     task_id = finished_task(emulator)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
-        screen = app.screen
-        await wait_for(pilot, lambda: screen.loaded)  # type: ignore[attr-defined]
-        screen.table.move_cursor_to(task_id)  # type: ignore[attr-defined]
-        await pilot.press("o")
-        await pilot.pause()
-        assert isinstance(app.screen, TaskListScreen)
-        assert not screen.check_action("act", ("output",))
-    sent: list[object] = []
-    async with read_only_client(emulator, sent) as client:
-        with pytest.raises(ReadOnlyError):
-            await client.tasks.set_output_project(task_id, 601)  # would look the project up
-        with pytest.raises(ReadOnlyError):
-            await client.tasks.set_output_archive(task_id, 802, "a.tar")
-        with pytest.raises(ReadOnlyError):
-            await client.tasks.set_output_text(task_id, "t")
-    assert sent == []
+    await refused_in_read_only(
+        make_app,
+        emulator,
+        "o",
+        lambda client: client.tasks.set_output_project(task_id, 601),  # no look-up either
+        lambda client: client.tasks.set_output_archive(task_id, 802, "a.tar"),
+        lambda client: client.tasks.set_output_text(task_id, "t"),
+    )
 
 
 async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path: Path) -> None:
-    app = viewer_app(emulator, tmp_path)
     task_id = finished_task(emulator)
     before = output_of(emulator, task_id)
-    async with app.run_test(size=(100, 30)) as pilot:
-        form = await open_form(pilot, task_id, "o", SetOutputModal)
-        await fill(pilot, {"output-kind": "error"})
-        await fill(pilot, {"output-error-title": "nope"})
-        await submit(pilot)
-        await sent_and_settled(pilot, form)
-        assert "lacks rights" in form_error(form)
-        assert isinstance(app.screen, SetOutputModal)
+    values = {"output-project-project-id": "601", "output-project-project-name": "P"}
+    await viewer_lacks_rights(emulator, tmp_path, task_id, "o", SetOutputModal, values)
     assert output_of(emulator, task_id) == before
 
 
