@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,10 +135,12 @@ async def test_meta_read_only(make_app: Callable[..., SlyApp], emulator: Emulato
     await kit.refused_in_read_only(make_app, emulator, "m", write)
 
 
-async def test_meta_viewer_lacks_rights(emulator: Emulator, tmp_path: Path) -> None:
+async def test_meta_viewer_lacks_rights(
+    make_app: Callable[..., SlyApp], emulator: Emulator
+) -> None:
     task_id = kit.finished_task(emulator)
     values = {"meta-json": '{"name": "x"}'}
-    await kit.viewer_lacks_rights(emulator, tmp_path, task_id, "m", UpdateMetaModal, values)
+    await kit.viewer_lacks_rights(make_app, emulator, task_id, "m", UpdateMetaModal, values)
     assert meta_of(emulator, task_id)["name"] != "x"
 
 
@@ -264,11 +265,13 @@ async def test_read_only_reads_but_refuses_writes(
     assert data_of(emulator, task_id) == before
 
 
-async def test_viewer_lacks_rights_to_write_data(emulator: Emulator, tmp_path: Path) -> None:
+async def test_viewer_lacks_rights_to_write_data(
+    make_app: Callable[..., SlyApp], emulator: Emulator
+) -> None:
     task_id = kit.finished_task(emulator)
     before = data_of(emulator, task_id)
     values = {"data-action": "set", "data-path": "state.run", "data-payload": "1"}
-    await kit.viewer_lacks_rights(emulator, tmp_path, task_id, "d", DataFieldsModal, values)
+    await kit.viewer_lacks_rights(make_app, emulator, task_id, "d", DataFieldsModal, values)
     assert data_of(emulator, task_id) == before
 
 

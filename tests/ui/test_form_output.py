@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -20,10 +19,8 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select, TextArea
 
 from sly_tui.api import ReadOnlyError, SlyClient
-from sly_tui.config import Settings
 from sly_tui.demo import Emulator
 from sly_tui.enums import Status
-from sly_tui.secrets import Secret
 from sly_tui.ui import actions
 from sly_tui.ui.app import SlyApp
 from sly_tui.ui.forms.base import FormModal
@@ -86,24 +83,6 @@ def count_requests(emulator: Emulator) -> Requests:
 
     emulator.app = counted  # type: ignore[assignment]
     return calls
-
-
-def viewer_app(emulator: Emulator, tmp_path: Path) -> SlyApp:
-    """The dashboard signed in as the viewer, whom the server refuses every write (403)."""
-    settings = Settings(
-        server="http://emulator.test",
-        token=Secret(emulator.viewer_token),
-        team_id=101,
-        workspace_id=201,
-    )
-    return SlyApp(
-        settings,
-        transport=httpx.ASGITransport(app=emulator.app),
-        cache_dir=tmp_path / "cache",
-        remember=False,
-        interval=60,
-        clock=emulator.clock.now,
-    )
 
 
 def read_only_client(emulator: Emulator, sent: list[object]) -> SlyClient:
@@ -290,8 +269,8 @@ async def refused_in_read_only(
 
 
 async def viewer_lacks_rights(
+    make_app: Callable[..., SlyApp],
     emulator: Emulator,
-    tmp_path: Path,
     task_id: int,
     key: str,
     form_class: type[FormModal],
@@ -299,7 +278,7 @@ async def viewer_lacks_rights(
 ) -> None:
     """Signed in as the viewer, the server refuses the write (403); the form says the
     token lacks rights and stays open."""
-    app = viewer_app(emulator, tmp_path)
+    app = make_app(team_id=101, workspace_id=201, token=emulator.viewer_token)
     async with app.run_test(size=(100, 30)) as pilot:
         form = await open_form(pilot, task_id, key, form_class)
         await fill(pilot, values)
@@ -569,11 +548,13 @@ async def test_read_only_hides_the_key_and_the_client_refuses(
     )
 
 
-async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path: Path) -> None:
+async def test_viewer_token_is_told_it_lacks_rights(
+    make_app: Callable[..., SlyApp], emulator: Emulator
+) -> None:
     task_id = finished_task(emulator)
     before = output_of(emulator, task_id)
     values = {"output-project-project-id": "601", "output-project-project-name": "P"}
-    await viewer_lacks_rights(emulator, tmp_path, task_id, "o", SetOutputModal, values)
+    await viewer_lacks_rights(make_app, emulator, task_id, "o", SetOutputModal, values)
     assert output_of(emulator, task_id) == before
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,10 +157,12 @@ async def test_request_read_only(make_app: Callable[..., SlyApp], emulator: Emul
     await kit.refused_in_read_only(make_app, emulator, "R", write)
 
 
-async def test_request_viewer_lacks_rights(emulator: Emulator, tmp_path: Path) -> None:
+async def test_request_viewer_lacks_rights(
+    make_app: Callable[..., SlyApp], emulator: Emulator
+) -> None:
     values = {"request-command": "is_running"}
     task_id = kit.running_task(emulator)
-    await kit.viewer_lacks_rights(emulator, tmp_path, task_id, "R", SendRequestModal, values)
+    await kit.viewer_lacks_rights(make_app, emulator, task_id, "R", SendRequestModal, values)
 
 
 # --- log lines ----------------------------------------------------------------------------
@@ -251,8 +252,10 @@ async def test_log_line_read_only(make_app: Callable[..., SlyApp], emulator: Emu
     assert lines_saying(emulator, task_id, "x") == []
 
 
-async def test_log_line_viewer_lacks_rights(emulator: Emulator, tmp_path: Path) -> None:
+async def test_log_line_viewer_lacks_rights(
+    make_app: Callable[..., SlyApp], emulator: Emulator
+) -> None:
     task_id = kit.finished_task(emulator)
     values = {"log-message": "from a viewer"}
-    await kit.viewer_lacks_rights(emulator, tmp_path, task_id, "L", LogLineModal, values)
+    await kit.viewer_lacks_rights(make_app, emulator, task_id, "L", LogLineModal, values)
     assert lines_saying(emulator, task_id, "from a viewer") == []

@@ -77,6 +77,8 @@ async def read_field(client: SlyClient, task_id: int, path: str) -> Reading:
 async def write_field(
     client: SlyClient, task_id: int, path: str, payload: Any, append: bool, recursive: bool
 ) -> Reading:
+    """Write, then read back what the server's merge made of it. Should only the read fail,
+    its error names `tasks.data.get`, so the user can tell the write landed."""
     await client.tasks.set_field(task_id, path, payload, append=append, recursive=recursive)
     return Reading(path, await client.tasks.get_field(task_id, path), written=True)
 

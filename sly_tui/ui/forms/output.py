@@ -22,7 +22,15 @@ from textual.widgets import Checkbox, ContentSwitcher, Input, Select
 
 from sly_tui.api import outputs
 from sly_tui.api.tasks import TaskApi
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, whole_number
+from sly_tui.ui.forms.base import (
+    Call,
+    Field,
+    FormModal,
+    Invalid,
+    Target,
+    required_text,
+    whole_number,
+)
 
 OutputMethod = Callable[..., Awaitable[Any]]  # an unbound `TaskApi.set_output_*`
 
@@ -66,9 +74,9 @@ class Entry:
         text = form.value(field_id).strip()
         if self.number:
             return whole_number(text, field_id, self.label.lower(), required=self.required)
-        if not text:
-            if self.required:
-                raise Invalid(field_id, f"Enter the {self.label.lower()}.")
+        if self.required:
+            text = required_text(text, field_id, self.label.lower())
+        elif not text:
             return None
         if self.pattern is not None and not self.pattern.fullmatch(text):
             raise Invalid(field_id, f"The {self.label.lower()} is {self.pattern_says}.")
@@ -77,6 +85,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Kind:
+    """One kind of output: its name, the client method that sets it, and its inputs."""
+
     label: str
     method: OutputMethod
     entries: tuple[Entry, ...]
@@ -93,6 +103,7 @@ COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def colour(argument: str, label: str, default: str) -> Entry:
+    """An optional `#rrggbb` colour; empty keeps the SDK's default."""
     return Entry(
         argument,
         label,
