@@ -1,4 +1,8 @@
-"""Updating a task's meta, and reading and writing its data fields."""
+"""Updating a task's meta, and reading and writing its data fields.
+
+The steps every form test shares (open, fill, the failure and read-only checks) are
+`kit`, the first part of `test_form_output`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Sending a request to a running app, and adding a line to a task's log."""
+"""Sending a request to a running app, and adding a line to a task's log.
+
+The steps every form test shares (open, fill, the failure and read-only checks) are
+`kit`, the first part of `test_form_output`.
+"""
 
 from __future__ import annotations
 
