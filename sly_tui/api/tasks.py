@@ -485,8 +485,14 @@ class TaskApi(Namespace):
             }
         await self._t.send("tasks.meta.update", body)
 
-    async def submit_logs(self, logs: Sequence[Mapping[str, Any]]) -> None:
-        await self._t.send("tasks.logs.add", {"logs": [dict(entry) for entry in logs]})
+    async def submit_logs(
+        self, logs: Sequence[Mapping[str, Any]], retries: int | None = None
+    ) -> None:
+        """`tasks.logs.add`. Not idempotent: pass `retries=1` where a retried request must
+        not risk adding the same lines twice."""
+        await self._t.send(
+            "tasks.logs.add", {"logs": [dict(entry) for entry in logs]}, retries=retries
+        )
 
     async def upload_files(
         self,

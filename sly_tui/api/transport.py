@@ -160,10 +160,10 @@ class Transport:
         )
         return self._decode(rpc, response, parse)
 
-    async def send(self, rpc: str, body: Any) -> None:
+    async def send(self, rpc: str, body: Any, *, retries: int | None = None) -> None:
         """POST JSON where the SDK ignores the reply, so any 200 body is accepted."""
         await self._exchange(
-            rpc, lambda: self._http.build_request("POST", self._url(rpc), json=body), None
+            rpc, lambda: self._http.build_request("POST", self._url(rpc), json=body), retries
         )
 
     async def upload(self, rpc: str, parts: Parts, *, task_id: int | None = None) -> None:

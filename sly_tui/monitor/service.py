@@ -77,9 +77,13 @@ class Subscription:
             self.wake()
 
     def refresh(self) -> None:
-        """Poll now, completely, even while backing off."""
+        """Poll now, completely, even while backing off; a finished topic polls once more
+        (something was just written to an ended task, and the screen should show it)."""
         self.topic.refresh()
         self._forced = True
+        if self.done:
+            self.done = False
+            self.start()
         self.wake()
 
     def wake(self) -> None:

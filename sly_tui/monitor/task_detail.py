@@ -64,7 +64,8 @@ class TaskDetailTopic:
         return f"TaskDetailTopic(task={self.task_id})"
 
     def refresh(self) -> None:
-        """Info and logs are always read completely; nothing to reset."""
+        """Read info and logs again until nothing new comes, even for an ended task."""
+        self._ended_seen = False
 
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         if not self._more_logs:

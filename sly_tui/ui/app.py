@@ -248,6 +248,8 @@ class SlyApp(App[int]):
         self.refresh_status()
 
     def refresh_status(self) -> None:
+        if not self.screen_stack:  # a late message while the app shuts down
+            return
         for bar in self.screen.query(StatusBar):
             bar.update_now()
 

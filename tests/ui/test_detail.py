@@ -105,3 +105,18 @@ async def test_escape_goes_back_to_the_list(app, emulator: Emulator):
         await open_detail(pilot, running_task(emulator))
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+
+
+async def test_refresh_shows_writes_to_an_ended_task(make_app, emulator: Emulator):
+    app = make_app(team_id=101, workspace_id=201, interval=0.5)
+    tasks = emulator.world.tasks.values()
+    ended = min(t.id for t in tasks if t.workspace_id == 201 and t.status == "finished")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_detail(pilot, ended)
+        # an ended task is read until nothing new comes, then no more
+        await wait_for(pilot, lambda: screen.subscription.done)
+        for title in ("first", "second"):  # every later write shows too, not only the first
+            await app.client.tasks.set_output_text(ended, f"note {title}")
+            app.action_refresh()
+            await wait_for(pilot, lambda t=title: f"note {t}" in str(screen.info.output))
+            await wait_for(pilot, lambda: screen.subscription.done)

@@ -65,7 +65,7 @@ async def test_stop_acts_on_the_id_even_if_the_list_changes(app, emulator: Emula
         modal = app.screen
         # the list underneath is filtered so the row is gone from view
         table.set_filter(lambda task: task.id != target)
-        emulator.faults.latency = 0.3  # keep the request in flight for a moment
+        emulator.faults.latency = 2.0  # keep the request in flight for a moment
         emulator.faults.methods = ["tasks.stop"]
         await pilot.click("#form-submit")
         await pilot.press("ctrl+j")  # a second submit while the first is in flight

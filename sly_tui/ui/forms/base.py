@@ -181,6 +181,10 @@ class FormModal(ModalScreen[Any]):
         """What the modal dismisses with after success (the call's result by default)."""
         return result
 
+    def done_message(self, call: Call, result: Any) -> str:
+        """The notification after success; forms whose answer matters add it."""
+        return call.done
+
     def show_result(self, result: Any) -> None:
         """For `STAYS_OPEN` forms: show what the server answered (below the fields)."""
         text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
@@ -268,8 +272,14 @@ class FormModal(ModalScreen[Any]):
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
-        if not self.sending:
-            self.dismiss(None)
+        """Close; while a request is in flight, stop waiting for it (a long deploy wait)."""
+        if self.sending:
+            self.workers.cancel_group(self, "form-send")
+            self.sly.notify(
+                "Stopped waiting; the request may already have been carried out.",
+                severity="warning",
+            )
+        self.dismiss(None)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#form-submit")
@@ -304,9 +314,10 @@ class FormModal(ModalScreen[Any]):
         self.sly.action_refresh()
         if self.STAYS_OPEN:
             self.query_one("#form-submit", Button).disabled = False
+            self.query_one("#form-error", Static).update("")
             self.show_result(result)
             return
-        self.sly.notify(one_line(call.done), markup=False)
+        self.sly.notify(one_line(self.done_message(call, result)), markup=False)
         self.dismiss(self.succeeded(result))
 
 

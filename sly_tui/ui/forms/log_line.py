@@ -55,6 +55,6 @@ class LogLineModal(FormModal):
         return Call(
             "tasks.logs.add",
             {"logs": [entry]},
-            lambda client: client.tasks.submit_logs([entry]),
+            lambda client: client.tasks.submit_logs([entry], retries=1),
             done=f"Line added to the log of task {self.task_id}.",
         )

@@ -145,7 +145,6 @@ class LaunchModal(FormModal):
         return Field(choices.label, select, hint=hint)
 
     def on_mount(self) -> None:
-        super().on_mount()
         for choices in self._choices:
             self._fill(choices)
 
@@ -197,9 +196,11 @@ class LaunchModal(FormModal):
         """The id of the task the call created (the legacy starters return just the id)."""
         return int(result)
 
+    def done_message(self, call: Call, result: Any) -> str:
+        return f"{call.done} New task {self.new_task_id(result)}: opening it."
+
     def succeeded(self, result: Any) -> Any:
         task_id = self.new_task_id(result)
-        self.sly.notify(f"New task {task_id}: opening it.", title=self.heading, markup=False)
         # `dismiss` pops this modal right after; the detail view goes on top of what is left.
         self.app.call_later(self.app.push_screen, TaskDetailScreen(task_id))
         return result
@@ -358,7 +359,6 @@ class StartAppModal(LaunchModal):
         )
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._load_modules()
 
     # --- the module, and what it pre-fills ------------------------------------------------

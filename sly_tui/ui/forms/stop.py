@@ -73,7 +73,6 @@ class StopModal(FormModal):
         yield Static(table, id="stop-list")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#form-cancel", Button).focus()  # the safe choice is the default
 
     def build(self) -> Call:
