@@ -44,3 +44,23 @@ async def test_palette_lists_actions_and_hides_mutations_in_read_only(make_app, 
         assert "Data fields" in titles and "Agents" in titles
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+
+async def test_every_action_form_opens_ready(make_app, emulator):
+    """Each action's modal opens on a task, usable (no loading cover), and Escape closes it."""
+    from sly_tui.ui.actions import ACTIONS
+    from sly_tui.ui.screens.task_list import TaskListScreen
+
+    running = min(t.id for t in emulator.world.tasks.values() if t.status == "started")
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        app.screen.query_one(TaskTable).move_cursor_to(running)
+        for action in ACTIONS:
+            await pilot.press(action.key)
+            await wait_for(pilot, lambda: not isinstance(app.screen, TaskListScreen))
+            await pilot.pause(0.2)
+            modal = app.screen
+            assert not modal.loading and not modal.query("LoadingIndicator"), action.id
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))

@@ -48,7 +48,7 @@ async def form_ready(pilot, kind: type[F]) -> F:
     """The form on top, once every list it fills has arrived (or failed)."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
     form = pilot.app.screen
-    await wait_for(pilot, lambda: not form.loading)
+    await wait_for(pilot, lambda: not form.lists_loading)
     await pilot.pause()
     return form
 

@@ -134,13 +134,13 @@ class LaunchModal(FormModal):
     def __init__(self, target: Target) -> None:
         super().__init__(target)
         self._choices: list[Choices] = []
-        self.loading: set[str] = set()  # ids of the fields whose list has not arrived yet
+        self.lists_loading: set[str] = set()  # ids of the fields whose list has not arrived yet
         self._load_errors: dict[str, str] = {}
 
     def choice_field(self, choices: Choices, *, hint: str = "") -> Field:
         """A Select for `choices`, filled from the server once the form is mounted."""
         self._choices.append(choices)
-        self.loading.add(choices.field_id)
+        self.lists_loading.add(choices.field_id)
         select: Select[int] = Select([], id=choices.field_id, prompt=f"Loading {choices.noun}s…")
         return Field(choices.label, select, hint=hint)
 
@@ -162,7 +162,7 @@ class LaunchModal(FormModal):
         select.prompt = f"Choose the {choices.noun}" if items else f"No {choices.noun}s here"
         if any(item.id == wanted for item in items):
             select.value = wanted
-        self.loading.discard(choices.field_id)
+        self.lists_loading.discard(choices.field_id)
 
     def connected(self) -> SlyClient:
         client = self.sly.client
@@ -173,7 +173,7 @@ class LaunchModal(FormModal):
     def list_failed(self, field_id: str, noun: str, error: ApiError) -> None:
         """Say next to the field why its list is empty (and again if the form is sent)."""
         problem = f"Could not load the {noun}s: {error.sentence}"
-        self.loading.discard(field_id)
+        self.lists_loading.discard(field_id)
         self._load_errors[field_id] = problem
         self.query_one(f"#field-{field_id}", Field).show_error(problem)
 
@@ -181,7 +181,7 @@ class LaunchModal(FormModal):
         """Why a list field has nothing chosen."""
         if field_id in self._load_errors:
             return Invalid(field_id, self._load_errors[field_id])
-        if field_id in self.loading:
+        if field_id in self.lists_loading:
             return Invalid(field_id, f"The {noun}s are still loading.")
         return Invalid(field_id, f"Choose the {noun}.")
 
@@ -318,7 +318,7 @@ class StartAppModal(LaunchModal):
         super().__init__(target)
         self.module_info: Module | None = None  # the chosen module as `ecosystem.info` tells
         self._prefilled = ""  # the params text we wrote; the user's own text is never replaced
-        self.loading.add("module")
+        self.lists_loading.add("module")
 
     def compose_fields(self) -> Iterable[Widget]:
         yield self.choice_field(AGENTS)
@@ -373,7 +373,7 @@ class StartAppModal(LaunchModal):
             picker.query_one(Input).placeholder = "No modules (the list failed to load)"
             return
         picker.set_modules(sorted(modules, key=lambda m: (m.name or "").casefold()))
-        self.loading.discard("module")
+        self.lists_loading.discard("module")
 
     @on(ModulePicker.Chosen)
     def _module_chosen(self, event: ModulePicker.Chosen) -> None:

@@ -81,10 +81,8 @@ class StopModal(FormModal):
             "tasks.stop",
             {"ids": ids},
             lambda client: stop_tasks(client, ids),
-            done=f"Stop sent for {', '.join(map(str, ids[:MAX_LISTED]))}.",
         )
 
-    def succeeded(self, result: Any) -> Any:
-        lines = [f"{task_id}: {status}" for task_id, status in result.items()]
-        self.sly.notify("\n".join(lines), title="Stop", markup=False, timeout=8)
-        return result
+    def done_message(self, call: Call, result: Any) -> str:
+        """What the server answered for each task (`1163: terminating`)."""
+        return "; ".join(f"{task_id}: {status}" for task_id, status in result.items())
