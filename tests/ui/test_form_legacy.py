@@ -204,7 +204,7 @@ async def test_detached_task_double_press_sends_once(app, emulator: Emulator):
         form = await open_legacy(pilot, "detached")
         assert form.choice("workspace") == 201
         choose(form, workspace=202)
-        emulator.faults.latency = 0.3
+        emulator.faults.latency = 2.0
         emulator.faults.methods = ["tasks.run.python"]
         await pilot.press("ctrl+j", "ctrl+j")
         assert form.sending

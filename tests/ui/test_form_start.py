@@ -287,7 +287,7 @@ async def test_double_enter_sends_once(app, emulator: Emulator):
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await complete_start(pilot)
-        emulator.faults.latency = 0.3  # keep the request in flight for a moment
+        emulator.faults.latency = 2.0  # keep the request in flight for a moment
         emulator.faults.methods = ["tasks.run.app"]
         form.query_one("#task-name").focus()
         await pilot.press("enter", "enter")
