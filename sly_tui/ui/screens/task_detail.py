@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -26,11 +27,22 @@ from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
 from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.panes.base import TaskPane
+from sly_tui.ui.panes.checkpoints import CheckpointsPane
+from sly_tui.ui.panes.files import FilesPane
+from sly_tui.ui.panes.metrics import MetricsPane
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group, status_label
 from sly_tui.ui.widgets.json_tree import JsonTree, scalar_text
 from sly_tui.ui.widgets.log_view import LogView
 from sly_tui.ui.widgets.status_bar import StatusBar
+
+# Extra tabs after Overview, Logs and Meta: tab id → pane class.
+PANES: dict[str, type[TaskPane]] = {
+    "metrics": MetricsPane,
+    "checkpoints": CheckpointsPane,
+    "files": FilesPane,
+}
 
 
 def overview_rows(
@@ -131,6 +143,9 @@ class TaskDetailScreen(LiveScreen):
         Binding("1", "tab('overview')", "Overview", show=False, id="detail.overview"),
         Binding("2", "tab('logs')", "Logs", show=False, id="detail.logs"),
         Binding("3", "tab('meta')", "Meta", show=False, id="detail.meta"),
+        Binding("4", "tab('metrics')", "Metrics", show=False, id="detail.metrics"),
+        Binding("5", "tab('checkpoints')", "Checkpoints", show=False, id="detail.checkpoints"),
+        Binding("6", "tab('files')", "Files", show=False, id="detail.files"),
     ]
 
     DEFAULT_CSS = """
@@ -165,6 +180,9 @@ class TaskDetailScreen(LiveScreen):
             with TabPane("Meta & output", id="meta"), VerticalScroll():
                 yield Static(id="outputs")
                 yield JsonTree("meta", id="meta-tree")
+            for key, pane in PANES.items():
+                with TabPane(pane.TAB, id=key):
+                    yield pane(self.task_id, self.info)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -176,6 +194,8 @@ class TaskDetailScreen(LiveScreen):
         self.context = topic.context
         if self.info is not None:
             self._show_task()
+        else:
+            self._show_panes(None)
         self.query_one(LogView).focus()
 
     # --- events ---------------------------------------------------------------------------
@@ -185,6 +205,8 @@ class TaskDetailScreen(LiveScreen):
         if isinstance(event, TaskUpdated) and event.task.id == self.task_id:
             self.info, self.context = event.task, event.context or self.context
             self._show_task()
+            for pane in self.query(TaskPane):
+                pane.task_updated(event.task)
         elif isinstance(event, LogsAppended) and event.task_id == self.task_id:
             self.query_one(LogView).lines_appended(event.count)
             if event.progress != self.progress:
@@ -195,10 +217,27 @@ class TaskDetailScreen(LiveScreen):
             title.add_class("gone")
             title.update(Text(f"Task {self.task_id} no longer exists on the server."))
 
+    def _show_panes(self, task: TaskInfo | None) -> None:
+        """Show only the extra tabs that make sense for this task (metrics for training …)."""
+        tabs = self.query_one(TabbedContent)
+        for key, pane in PANES.items():
+            if pane.applies(task):
+                tabs.show_tab(key)
+            else:
+                tabs.hide_tab(key)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        active = event.pane.id if event.pane is not None else None
+        for key in PANES:
+            for pane in self.query(f"#{key} TaskPane").results(TaskPane):
+                pane.shown(key == active)
+
     def _show_task(self) -> None:
         task = self.info
         if task is None:
             return
+        self._show_panes(task)
         title = Text(no_wrap=True, overflow="ellipsis")
         group = status_group(task.status)
         title.append(status_label(task.status), f"bold {_theme_colour(self, group.name)}")
@@ -243,7 +282,10 @@ class TaskDetailScreen(LiveScreen):
         self.app.pop_screen()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        pane = PANES.get(tab)
+        if pane is None or pane.applies(self.info):
+            tabs.active = tab
 
 
 def _theme_colour(screen: Screen[Any], group: str) -> str:

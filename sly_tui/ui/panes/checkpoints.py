@@ -1,0 +1,20 @@
+"""Checkpoints of a train task (placeholder until implemented)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from sly_tui.api import TaskInfo
+from sly_tui.ui.panes.base import TaskPane
+
+
+class CheckpointsPane(TaskPane):
+    TAB = "Checkpoints"
+
+    @classmethod
+    def applies(cls, task: TaskInfo | None) -> bool:
+        return task is not None and task.type == "train"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Checkpoints will appear here.")
