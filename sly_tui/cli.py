@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="run against the built-in emulator (no server needed)"
     )
     parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="colour theme (e.g. supervisely-light, high-contrast, colorblind, ansi-dark)",
+    )
+    parser.add_argument(
         "--interval",
         type=_positive_float,
         default=None,
@@ -201,7 +206,7 @@ def _run_dashboard(args: argparse.Namespace) -> int:
             big_log_lines=args.demo_big_log,
         )
     settings = _settings_from(args)
-    return run_dashboard(settings, demo=demo, interval=args.interval)
+    return run_dashboard(settings, demo=demo, interval=args.interval, theme=args.theme)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

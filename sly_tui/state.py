@@ -1,4 +1,4 @@
-"""What sly-tui remembers between runs: the last team and workspace per server.
+"""What sly-tui remembers between runs: the last team and workspace per server, the theme.
 
 Kept apart from `config.toml` (which the user edits) in the platform state directory.
 A broken or unreadable state file is ignored: forgetting a selection is harmless.
@@ -45,4 +45,17 @@ def save_selection(server: str, team_id: int, workspace_id: int) -> None:
     if not isinstance(servers, dict):
         servers = {}
     servers[normalize_server_address(server)] = {"team": team_id, "workspace": workspace_id}
-    write_private_file(state_file(), dump_toml({"servers": servers}))
+    _save({**data, "servers": servers})
+
+
+def load_theme() -> str | None:
+    theme = _load().get("theme")
+    return theme if isinstance(theme, str) else None
+
+
+def save_theme(name: str) -> None:
+    _save({**_load(), "theme": name})
+
+
+def _save(data: dict) -> None:
+    write_private_file(state_file(), dump_toml(data))

@@ -35,7 +35,7 @@ from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
-from sly_tui.state import load_selection, save_selection
+from sly_tui.state import load_selection, load_theme, save_selection, save_theme
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
@@ -79,6 +79,7 @@ class SlyApp(App[int]):
         demo_label: str | None = None,
         remember: bool = True,
         clock: Callable[[], datetime] | None = None,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -96,6 +97,32 @@ class SlyApp(App[int]):
         self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
         self._cache_dir = cache_dir
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
+        self.warnings: list[str] = list(settings.warnings)
+        self._choose_theme(theme)
+
+    def _choose_theme(self, wanted: str | None) -> None:
+        """Register the shipped and the user's themes; pick --theme, else the last one used,
+        else the config's `[ui] theme`, else the default."""
+        from sly_tui.config import config_dir
+        from sly_tui.ui.themes import DEFAULT_THEME, builtin_theme_dir, load_themes
+
+        themes, problems = load_themes([builtin_theme_dir(), config_dir() / "themes"])
+        self.warnings.extend(problems)
+        for theme in themes:
+            self.register_theme(theme)
+        configured = self.settings.config.ui.get("theme") if self.settings.config else None
+        remembered = load_theme()
+        for name in (wanted, remembered, configured):
+            if not isinstance(name, str):
+                continue
+            if name in self.available_themes:
+                self.theme = name
+                return
+            self.warnings.append(
+                f"No theme named {name!r}; available: {', '.join(sorted(self.available_themes))}."
+            )
+        if DEFAULT_THEME in self.available_themes:
+            self.theme = DEFAULT_THEME
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **STATUS_COLOURS}
@@ -115,8 +142,9 @@ class SlyApp(App[int]):
             from sly_tui.ui.screens.connect import ConnectScreen
 
             self.push_screen(ConnectScreen(self.settings))
-        for warning in self.settings.warnings:
+        for warning in self.warnings:
             self.notify(warning, severity="warning", markup=False, timeout=10)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def make_client(self, settings: Settings) -> SlyClient:
         assert settings.server is not None
@@ -234,6 +262,11 @@ class SlyApp(App[int]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen)  # type: ignore[arg-type]
+
+    def _theme_changed(self, theme: object) -> None:
+        """The user switched themes (palette or key): keep the choice for the next run."""
+        with contextlib.suppress(OSError):
+            save_theme(self.theme)
 
     # --- health and the status bar --------------------------------------------------------
 

@@ -31,21 +31,29 @@ def _cache_dir() -> Path:
     return Path(user_cache_dir("sly-tui", appauthor=False))
 
 
-def run_dashboard(settings: Settings, *, demo: DemoOptions | None, interval: float | None) -> int:
+def run_dashboard(
+    settings: Settings,
+    *,
+    demo: DemoOptions | None,
+    interval: float | None,
+    theme: str | None = None,
+) -> int:
     """Run the app until the user quits; returns the exit code."""
     from sly_tui.ui.app import SlyApp
 
     if demo is None:
-        app = SlyApp(settings, interval=interval, cache_dir=_cache_dir())
+        app = SlyApp(settings, interval=interval, cache_dir=_cache_dir(), theme=theme)
         app.run()
         if app.return_value == "demo":  # the first-run screen's "Open demo" button
             demo = DemoOptions()
         else:
             return app.return_code or 0
-    return asyncio.run(_run_demo(settings, demo, interval))
+    return asyncio.run(_run_demo(settings, demo, interval, theme))
 
 
-async def _run_demo(settings: Settings, demo: DemoOptions, interval: float | None) -> int:
+async def _run_demo(
+    settings: Settings, demo: DemoOptions, interval: float | None, theme: str | None
+) -> int:
     from sly_tui.demo import Emulator, serve
     from sly_tui.demo.seed_data import MAIN_TEAM_ID, MAIN_WORKSPACE_ID
     from sly_tui.ui.app import SlyApp
@@ -73,6 +81,8 @@ async def _run_demo(settings: Settings, demo: DemoOptions, interval: float | Non
             warnings=(),
         )
         port = url.rsplit(":", 1)[-1]
-        app = SlyApp(demo_settings, interval=interval, demo_label=f"demo:{port}", remember=False)
+        app = SlyApp(
+            demo_settings, interval=interval, demo_label=f"demo:{port}", remember=False, theme=theme
+        )
         await app.run_async()
         return app.return_code or 0

@@ -28,6 +28,7 @@ from sly_tui.ui.forms.base import Target
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_label
 from sly_tui.ui.widgets.status_bar import StatusBar
+from sly_tui.ui.widgets.styling import text_style
 
 ACTIVE_FILTER = [
     {"field": "status", "operator": "in", "value": sorted(str(s) for s in ACTIVE_STATUSES)}
@@ -152,9 +153,9 @@ class AgentsScreen(LiveScreen):
 
     def _status(self, agent: Agent) -> Text:
         if agent.status == AgentStatus.RUNNING:
-            return Text("▶ running", self.get_component_rich_style("agents--running", partial=True))
+            return Text("▶ running", text_style(self, "agents--running"))
         if agent.status == AgentStatus.WAITING:
-            return Text("◷ waiting", self.get_component_rich_style("agents--waiting", partial=True))
+            return Text("◷ waiting", text_style(self, "agents--waiting"))
         return Text(one_line(str(agent.status or "unknown")))
 
     @on(DataTable.RowHighlighted)

@@ -27,6 +27,7 @@ from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group
 from sly_tui.ui.widgets.status_bar import StatusBar
+from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
 
 # (label, statuses shown); `f` cycles through these.
@@ -121,7 +122,7 @@ class TaskListScreen(LiveScreen):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"{len(table.order)}/{len(table.tasks)} tasks ", "bold")
         for group in sorted(counts, key=lambda g: g.order):
-            style = table.get_component_rich_style(f"task-table--status-{group.name}", partial=True)
+            style = text_style(table, f"task-table--status-{group.name}")
             line.append(f" {group.symbol}{counts[group]}", style)
         label, _ = STATUS_PRESETS[self._preset]
         line.append(f"  status:{label}")

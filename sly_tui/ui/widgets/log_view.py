@@ -61,6 +61,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from sly_tui.monitor.log_spool import LEVELS, LogLine, LogSpool, Query, level_code
 from sly_tui.text import one_line
+from sly_tui.ui.widgets.styling import text_style
 
 FILTER_CYCLE: tuple[str, ...] = ("trace", "debug", "info", "warn", "error")
 """The minimum levels `l` steps through; "trace" shows everything."""
@@ -617,7 +618,7 @@ class LogView(ScrollView, can_focus=True):
         self._rendered.clear()
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"log-view--{name}", partial=True)
+        return text_style(self, f"log-view--{name}")
 
     def _base(self, selected: bool) -> Style:
         """The style under a line's text: the cursor's for the selected line, so that

@@ -16,6 +16,7 @@ from textual.widget import Widget
 
 from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.text import one_line
+from sly_tui.ui.widgets.styling import text_style
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +109,9 @@ class StatusBar(Widget):
         health, kind = health_text(state, interval, time.monotonic())
         right = Text(no_wrap=True, overflow="ellipsis")
         if getattr(app, "read_only", False):
-            right.append(
-                " READ-ONLY ", self.get_component_rich_style("status-bar--mode", partial=True)
-            )
+            right.append(" READ-ONLY ", text_style(self, "status-bar--mode"))
             right.append(" ")
-        right.append(health, self.get_component_rich_style(f"status-bar--{kind}", partial=True))
+        right.append(health, text_style(self, f"status-bar--{kind}"))
         right.append(" ")
         width = self.size.width or 80
         room = max(0, width - right.cell_len - 1)

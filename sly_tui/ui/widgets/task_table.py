@@ -32,6 +32,7 @@ from sly_tui.monitor.events import TasksChanged
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
 from sly_tui.ui.status import status_group, status_label
+from sly_tui.ui.widgets.styling import text_style
 
 Filter = Callable[[TaskInfo], bool]
 
@@ -405,6 +406,11 @@ class TaskTable(ScrollView, can_focus=True):
 
     # --- rendering ------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        """The theme changed: cached rows hold the old colours."""
+        super().notify_style_update()
+        self._strips.clear()
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.order) + 1)
 
@@ -475,11 +481,9 @@ class TaskTable(ScrollView, can_focus=True):
         cursor: bool,
         marked: bool,
     ) -> Strip:
-        muted = self.get_component_rich_style("task-table--muted", partial=True)
+        muted = text_style(self, "task-table--muted")
         group = status_group(task.status)
-        status_style = self.get_component_rich_style(
-            f"task-table--status-{group.name}", partial=True
-        )
+        status_style = text_style(self, f"task-table--status-{group.name}")
         line = Text(no_wrap=True, end="")
         for column, col_width in layout:
             text = _fit(cell_text(task, column.key, self._now), col_width, column.right)
@@ -489,7 +493,7 @@ class TaskTable(ScrollView, can_focus=True):
             if not cursor and column.key == "status":
                 style = status_style
             elif not cursor and marked and column.key == "id":
-                style = self.get_component_rich_style("task-table--marked", partial=True)
+                style = text_style(self, "task-table--marked")
             elif not cursor and column.key in ("id", "started", "user", "type"):
                 style = muted
             line.append(text, style)
