@@ -115,6 +115,8 @@ def new_app_task(
         },
     )
     task.meta["sessionToken"] = f"{digest('session', world.seed, task.id):016x}"
+    if module.category == "train":
+        task.meta["hasMetrics"] = True  # a training app reports `tasks.train-metrics`
     task.app_id = app.id
     task.module_id = module.id
     return task

@@ -10,6 +10,7 @@ and new tasks have logs of the same make.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ SUBTASKS = {
 
 # Log lines of a simulated task beyond this are dropped oldest-first.
 LIVE_LOG_CAP = 5_000
+DIVERGE_RATE = 0.15  # share of training runs whose loss explodes part-way
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class Plan:
     fails: bool
     ckpt_every: int
     heartbeat_s: int
+    diverges: bool = False  # a training run whose loss blows up part-way (see `curve`)
 
     @property
     def run_s(self) -> int:
@@ -83,6 +86,8 @@ def make_plan(seed: int, task_id: int, kind: str) -> Plan:
         fails=kind != "serve" and rng.random() < 0.18,
         ckpt_every=rng.choice((2, 3, 4)),
         heartbeat_s=rng.randint(20, 60),
+        # drawn last, so every other field stays what older seeds made it
+        diverges=kind == "train" and rng.random() < DIVERGE_RATE,
     )
 
 
@@ -153,27 +158,27 @@ def _work(plan: Plan, out: Sink, rng: random.Random) -> Iterator[int]:
 def _train(task_id: int, plan: Plan, out: Sink, rng: random.Random) -> Iterator[int]:
     epochs = plan.steps
     out.log(logs.plain(LogLevel.INFO, f"Training started: {epochs} epochs, batch size 16"))
-    loss = rng.uniform(2.0, 3.5)
     best = 0.0
-    for epoch in range(1, epochs + 1):
+    for epoch, point in enumerate(curve(epochs, plan.diverges, rng), start=1):
         half = plan.step_s // 2
         yield half
         out.log(logs.progress(f"Epoch {epoch}/{epochs}: train", plan.units // 2, plan.units))
         yield plan.step_s - half
         out.log(logs.progress(f"Epoch {epoch}/{epochs}: train", plan.units, plan.units))
-        loss *= rng.uniform(0.72, 0.95)
-        map50 = min(0.95, 1 - loss / 3.6 + rng.uniform(-0.03, 0.03))
+        loss, map50 = point.train_loss, point.map50
         best = max(best, map50)
         out.metric(
             {
                 "epoch": epoch,
                 "iteration": epoch * plan.units,
                 "timestamp": iso(out.now),
-                "train": {"loss": round(loss, 4), "lr": round(0.01 * 0.9**epoch, 6)},
-                "val": {"loss": round(loss * 1.08, 4), "mAP": round(map50, 4)},
+                "train": {"loss": loss, "lr": point.lr},
+                "val": {"loss": point.val_loss, "mAP": map50},
             }
         )
         out.log(logs.plain(LogLevel.INFO, f"Epoch {epoch}: loss={loss:.4f} mAP@0.5={map50:.4f}"))
+        if point.exploding:
+            out.log(logs.plain(LogLevel.WARN, f"Loss is increasing ({loss:.4g}); check the lr"))
         if epoch % plan.ckpt_every == 0 or epoch == epochs:
             path = f"/experiments/{task_id}/checkpoints/epoch_{epoch}.pth"
             out.checkpoint(
@@ -188,6 +193,48 @@ def _train(task_id: int, plan: Plan, out: Sink, rng: random.Random) -> Iterator[
                 }
             )
             out.log(logs.plain(LogLevel.INFO, f"Checkpoint saved: {path}"))
+
+
+@dataclass(frozen=True, slots=True)
+class EpochMetrics:
+    train_loss: float
+    val_loss: float
+    map50: float
+    lr: float
+    exploding: bool
+
+
+def curve(epochs: int, diverges: bool, rng: random.Random) -> Iterator[EpochMetrics]:
+    """Per-epoch metrics shaped like a real run, so charts have something true to show.
+
+    Loss decays exponentially towards a floor with a few per cent of noise, validation
+    loss sits above it and creeps up late (mild overfitting), mAP rises towards a plateau,
+    the learning rate follows a cosine schedule. A run that `diverges` turns at a random
+    epoch: its loss then grows by a quarter or more per epoch (large, never NaN) and its
+    mAP collapses, as when the learning rate is too high.
+    """
+    start, floor = rng.uniform(2.0, 3.5), rng.uniform(0.15, 0.5)
+    tau = epochs * rng.uniform(0.25, 0.5)
+    gap, overfit = rng.uniform(1.04, 1.15), rng.uniform(0.005, 0.03)
+    peak, tau_map = rng.uniform(0.55, 0.92), epochs * rng.uniform(0.2, 0.45)
+    lr0 = rng.choice((0.01, 0.005, 0.001))
+    turn = rng.randint(2, max(2, epochs // 2)) if diverges else epochs + 1
+    loss, map50 = start, 0.0
+    for epoch in range(1, epochs + 1):
+        exploding = epoch > turn
+        if exploding:
+            loss *= rng.uniform(1.25, 1.8)
+            map50 *= rng.uniform(0.45, 0.8)
+        else:
+            loss = (floor + (start - floor) * math.exp(-epoch / tau)) * rng.gauss(1, 0.03)
+            map50 = peak * (1 - math.exp(-epoch / tau_map)) + rng.gauss(0, 0.015)
+        late = max(0.0, epoch - 0.7 * epochs) * overfit
+        val_loss = loss * gap + late + abs(rng.gauss(0, 0.02 * loss))
+        map50 = min(0.99, max(0.0, map50))
+        lr = lr0 * 0.5 * (1 + math.cos(math.pi * (epoch - 1) / epochs))
+        yield EpochMetrics(
+            round(loss, 4), round(val_loss, 4), round(map50, 4), round(lr, 6), exploding
+        )
 
 
 def _serve(plan: Plan, out: Sink, rng: random.Random) -> Iterator[int]:
