@@ -99,6 +99,17 @@ class SlyApp(App[int]):
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
         self.warnings: list[str] = list(settings.warnings)
         self._choose_theme(theme)
+        self._apply_keymap()
+
+    def _apply_keymap(self) -> None:
+        """The config's `[keymap]`, checked (mistakes become warnings, the rest applies)."""
+        from sly_tui.ui.keymap import check_keymap
+
+        wanted = self.settings.config.keymap if self.settings.config else {}
+        keymap, problems = check_keymap(wanted)
+        self.warnings.extend(problems)
+        if keymap:
+            self.set_keymap(keymap)
 
     def _choose_theme(self, wanted: str | None) -> None:
         """Register the shipped and the user's themes; pick --theme, else the last one used,
@@ -340,10 +351,10 @@ class SlyApp(App[int]):
                 )
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        from sly_tui.ui.screens.help import HelpScreen, key_table
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(key_table(self.screen)))
 
     # --- where logs are spooled -----------------------------------------------------------
 

@@ -1,0 +1,79 @@
+"""Keys: remapping from the config, warnings for mistakes, and the help screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sly_tui.config import load_config
+from sly_tui.ui.forms.stop import StopModal
+from sly_tui.ui.keymap import check_keymap, known_bindings
+from sly_tui.ui.screens.help import HelpScreen
+from sly_tui.ui.screens.task_list import TaskListScreen
+
+from .helpers import screen_text, wait_for
+
+
+def write_config(config_dir: Path, text: str) -> None:
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "config.toml").write_text(text)
+
+
+def test_every_binding_has_an_id_and_no_swallowed_default_key():
+    known = known_bindings()
+    assert len(known) > 50
+    for binding in known.values():
+        for key in binding.keys.split(","):
+            assert key not in ("ctrl+s", "ctrl+q", "ctrl+a", "ctrl+enter"), binding.id
+
+
+def test_mistakes_are_named():
+    valid, warnings = check_keymap(
+        {"task.stopp": "z", "list.search": "ctrl+s", "log.follow": " ", "app.quit": "f"}
+    )
+    assert valid == {"list.search": "ctrl+s", "app.quit": "f"}
+    text = "\n".join(warnings)
+    assert "'task.stopp' is not a binding id. Did you mean task.stop" in text
+    assert "flow control" in text and "'log.follow' has no key" in text
+    assert "'f' is bound to both app.quit and list.status_filter" in text
+
+
+async def test_remapped_key_works_and_old_one_does_not(make_app, isolated_config: Path):
+    write_config(isolated_config, '[keymap]\n"task.stop" = "z"\n"app.help" = "f1"\n')
+    app = make_app(team_id=101, workspace_id=201, config=load_config())
+    async with app.run_test(size=(100, 60)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskListScreen)
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "z  Stop" in " ".join(screen_text(pilot).split("│"))
+
+
+async def test_broken_keymap_warns_and_the_app_works(make_app, isolated_config: Path):
+    write_config(isolated_config, '[keymap]\n"nope.nothing" = "z"\n"list.search" = ""\n')
+    app = make_app(team_id=101, workspace_id=201, config=load_config())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        assert any("'nope.nothing' is not a binding id" in w for w in app.warnings)
+        assert any("'list.search' has no key" in w for w in app.warnings)
+        await pilot.press("slash")  # the default key still searches
+        await pilot.pause()
+        assert app.screen.query_one("#search").has_focus
+
+
+async def test_help_lists_this_view_and_global_keys(make_app):
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(pilot)
+        for expected in ("This view", "Everywhere", "Status filter", "Mark", "Quit", "Pause"):
+            assert expected in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
