@@ -143,13 +143,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    # Theme choices must not come from (or go to) the user's own settings.
+    saved = {name: os.environ.get(name) for name in ("TZ", "SLY_TUI_CONFIG_DIR")}
+    # UTC for the clock, and a throwaway config dir: a theme choice must not come from (or
+    # go to) the user's own settings.
     with tempfile.TemporaryDirectory() as config:
-        os.environ["SLY_TUI_CONFIG_DIR"] = config
-        for path in asyncio.run(make_all(args.out)):
-            print(path)
+        os.environ.update(TZ="UTC", SLY_TUI_CONFIG_DIR=config)
+        time.tzset()
+        try:
+            for path in asyncio.run(make_all(args.out)):
+                print(path)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            time.tzset()
     return 0
 
 
