@@ -1,4 +1,4 @@
-"""How task facts read as text: durations, names, output summaries, progress.
+"""How task facts read as text: durations, times, names, output summaries, progress.
 
 Pure functions over API models, shared by the dashboard (`sly_tui.ui.format` re-exports
 them) and the headless commands, which must not import anything under `sly_tui.ui`. They
@@ -40,6 +40,26 @@ def task_duration(task: TaskInfo, now: datetime) -> float | None:
     if not task.is_active and task.finished_at is None:
         return None
     return (end - task.started_at).total_seconds()
+
+
+def started(moment: datetime | None, now: datetime) -> str:
+    """Local time today, else the date: `14:03`, `11-24 09:12`, `2025-03-02`."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    here = now.astimezone()
+    if local.date() == here.date():
+        return local.strftime("%H:%M:%S")
+    if local.year == here.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
+def timestamp(moment: datetime | None) -> str:
+    """Full local timestamp for detail views."""
+    if moment is None:
+        return "—"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def task_name(task: TaskInfo) -> str:
