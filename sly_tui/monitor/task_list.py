@@ -6,22 +6,36 @@ in neither answer has ended: one `tasks.info` learns how. So with 10,000 finishe
 and 20 running ones a tick costs two requests, plus one per task that just ended. A full
 sweep (every page of the list) runs when the list is opened, on manual refresh and every
 few minutes, to catch what the cheap ticks cannot see (deleted or edited old tasks).
+
+Running training tasks also get a trend of their main metric (the last few train-loss
+values) for a sparkline: a tick at most every `TREND_EVERY` seconds (the first soon after
+opening) reads `tasks.train-metrics` once per such task, at most `MAX_TRENDS`, so that cost
+follows the running trainings, never the history, nor the poll interval.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
 
-from sly_tui.api import SlyClient, TaskInfo
-from sly_tui.enums import ACTIVE_STATUSES
+from sly_tui.api import ApiError, SlyClient, TaskInfo
+from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
+from sly_tui.monitor.metrics import parse_metrics, reports_metrics, trend
 from sly_tui.monitor.service import Next, Sink
+
+T = TypeVar("T")
 
 SWEEP_EVERY = 300.0  # seconds between full sweeps
 MAX_INFO_PER_TICK = 50  # more endings than this in one tick: sweep instead
 INFO_CONCURRENCY = 8
+TREND_FIRST = 2.0  # seconds after the first sweep until trends are first read
+TREND_EVERY = 10.0  # seconds between trend reads after that
+TREND_POINTS = 8  # values per trend
+MAX_TRENDS = 32  # running training tasks whose trend is read, newest first
 
 _ACTIVE_FILTER = [
     {"field": "status", "operator": "in", "value": sorted(str(s) for s in ACTIVE_STATUSES)}
@@ -42,6 +56,18 @@ def diff_tasks(
     return added, changed, gone
 
 
+@dataclass(frozen=True, slots=True)
+class TrendsChanged(TasksChanged):
+    """The main-metric trend of some running training tasks changed; an empty tuple means
+    the task has none any more (it ended). It is a `TasksChanged` without task changes so
+    that it reaches the task table by the same way as the list's diffs."""
+
+    trends: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.trends)
+
+
 class TaskListTopic:
     """Polls one workspace's tasks; publishes `TasksChanged` diffs."""
 
@@ -58,6 +84,8 @@ class TaskListTopic:
         self._clock = clock
         self._next_sweep: float | None = None  # None: sweep on the next poll
         self._retried_sweep = False
+        self._next_trends: float | None = None  # when trends are due; None: not yet planned
+        self.trends: dict[int, tuple[float, ...]] = {}
 
     def __repr__(self) -> str:
         return f"TaskListTopic(workspace={self.workspace_id})"
@@ -72,8 +100,13 @@ class TaskListTopic:
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         if self._next_sweep is None or self._clock() >= self._next_sweep:
             await self._sweep(client, emit)
+            if self._next_trends is None:
+                self._next_trends = self._clock() + TREND_FIRST
         else:
             await self._tick(client, emit)
+            if self._next_trends is not None and self._clock() >= self._next_trends:
+                await self._read_trends(client, emit)
+                self._next_trends = self._clock() + TREND_EVERY
         return Next.WAIT
 
     async def _sweep(self, client: SlyClient, emit: Sink) -> None:
@@ -128,14 +161,44 @@ class TaskListTopic:
             emit(change)
 
     @staticmethod
-    async def _infos(client: SlyClient, task_ids: list[int]) -> list[TaskInfo | None]:
+    async def _each(fetch: Callable[[int], Awaitable[T]], task_ids: list[int]) -> list[T]:
+        """`fetch` for every task, a few at a time."""
         gate = asyncio.Semaphore(INFO_CONCURRENCY)
 
-        async def one(task_id: int) -> TaskInfo | None:
+        async def one(task_id: int) -> T:
             async with gate:
-                return await client.tasks.get_info_by_id(task_id)
+                return await fetch(task_id)
 
         return list(await asyncio.gather(*(one(task_id) for task_id in task_ids)))
+
+    async def _infos(self, client: SlyClient, task_ids: list[int]) -> list[TaskInfo | None]:
+        return await self._each(client.tasks.get_info_by_id, task_ids)
+
+    async def _read_trends(self, client: SlyClient, emit: Sink) -> None:
+        """Trends of the running training tasks; one that cannot be read keeps its last
+        (a missing sparkline is not worth failing the list for)."""
+        running = sorted(
+            (
+                task_id
+                for task_id, task in self.tasks.items()
+                if task.status == Status.STARTED and reports_metrics(task)
+            ),
+            reverse=True,
+        )[:MAX_TRENDS]
+
+        async def read(task_id: int) -> tuple[float, ...]:
+            try:
+                raw = await client.tasks.get_training_metrics(task_id)
+            except ApiError:
+                return self.trends.get(task_id, ())
+            return trend(parse_metrics(raw), TREND_POINTS) if raw is not None else ()
+
+        fresh = dict(zip(running, await self._each(read, running), strict=True))
+        fresh.update({task_id: () for task_id in self.trends.keys() - fresh.keys()})
+        changed = {i: values for i, values in fresh.items() if self.trends.get(i, ()) != values}
+        self.trends = {i: values for i, values in fresh.items() if values}
+        if changed:
+            emit(TrendsChanged(self.workspace_id, trends=changed))
 
     def _apply(
         self, fresh: Mapping[int, TaskInfo], removed: Iterable[int], *, full: bool
