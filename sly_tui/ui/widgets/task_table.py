@@ -6,12 +6,13 @@ ordered list of the ids on display, and renders with the Line API: only the rows
 screen are ever turned into strips, each cached until that task changes. A poll that
 changes three tasks re-renders three rows; re-sorting happens only when a sort or filter
 value changed. The cursor belongs to a task id, not a row number, so it stays on the same
-task across refreshes, re-sorts and filtering.
+task across refreshes, re-sorts and filtering. Running training tasks show a sparkline of
+their main metric in a TREND column, which appears only while some task has one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -29,6 +30,7 @@ from textual.strip import Strip
 
 from sly_tui.api import TaskInfo
 from sly_tui.monitor.events import TasksChanged
+from sly_tui.monitor.task_list import TrendsChanged
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
 from sly_tui.ui.status import status_group, status_label
@@ -61,6 +63,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("output", "OUTPUT", 18, 10),
 )
 MIN_NAME_WIDTH = 14
+# Shown after PROGRESS while some task has a trend; not sortable, so not in COLUMNS.
+TREND_COLUMN = Column("trend", "TREND", 8, 55)
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: tuple[float, ...], width: int) -> str:
+    """The last `width` values as bars scaled between their minimum and maximum."""
+    values = values[-width:]
+    low, high = min(values, default=0.0), max(values, default=0.0)
+    if high <= low:
+        return SPARKS[3] * len(values)
+    top = len(SPARKS) - 1
+    return "".join(SPARKS[round((value - low) / (high - low) * top)] for value in values)
 
 
 def sort_value(task: TaskInfo, key: str, now: datetime) -> Any:
@@ -213,7 +228,8 @@ class TaskTable(ScrollView, can_focus=True):
         self._sort_cache: dict[int, tuple[TaskInfo, Any]] = {}
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
-        self._layout_width = -1
+        self._layout_key: tuple[int, bool] = (-1, False)
+        self.trends: dict[int, tuple[float, ...]] = {}  # task id → recent main-metric values
         self._now = datetime.now(UTC)
         self._tick = 0
         self.sort_key = "id"
@@ -232,6 +248,8 @@ class TaskTable(ScrollView, can_focus=True):
 
     def apply(self, change: TasksChanged) -> None:
         """Merge a diff from the polling service, touching only what changed."""
+        if isinstance(change, TrendsChanged):
+            self._set_trends(change.trends)
         reorder = bool(change.added or change.removed)
         for task_id in change.removed:
             self.marked.discard(task_id)
@@ -251,6 +269,20 @@ class TaskTable(ScrollView, can_focus=True):
                 self._refresh_row(row)
         if reorder:
             self._reorder()
+
+    def _set_trends(self, trends: Mapping[int, tuple[float, ...]]) -> None:
+        shown = bool(self.trends)
+        for task_id, values in trends.items():
+            if values:
+                self.trends[task_id] = values
+            else:
+                self.trends.pop(task_id, None)
+        if shown != bool(self.trends):
+            self.refresh()  # the TREND column comes or goes
+            return
+        for task_id in trends:
+            if (row := self._row_of.get(task_id)) is not None:
+                self._refresh_row(row)
 
     def _moves(self, old: TaskInfo, new: TaskInfo) -> bool:
         """Whether a change can move the task in the order or in or out of the filter."""
@@ -387,7 +419,7 @@ class TaskTable(ScrollView, can_focus=True):
     async def _on_click(self, event: events.Click) -> None:
         if event.y == 0:
             column = self._column_at(event.x)
-            if column is not None:
+            if column is not None and column is not TREND_COLUMN:
                 self.sort_by(column.key)
             return
         row = int(self.scroll_y) + event.y - 1
@@ -416,21 +448,26 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
-        if width == self._layout_width:
+        key = (width, bool(self.trends))
+        if key == self._layout_key:
             return self._layout
+        columns = COLUMNS
+        if self.trends:
+            after = next(i for i, c in enumerate(COLUMNS) if c.key == "progress") + 1
+            columns = (*COLUMNS[:after], TREND_COLUMN, *COLUMNS[after:])
         name_floor = max(MIN_NAME_WIDTH, width // 4)
         fixed = 0  # cells taken by fixed columns and their separators
         kept: set[str] = set()
-        for column in sorted(COLUMNS, key=lambda c: -c.priority):
+        for column in sorted(columns, key=lambda c: -c.priority):
             if column.width and name_floor + fixed + column.width + 1 <= width:
                 kept.add(column.key)
                 fixed += column.width + 1
         layout = [
             (column, column.width or max(MIN_NAME_WIDTH, width - fixed - 1))
-            for column in COLUMNS
+            for column in columns
             if column.key in kept or not column.width
         ]
-        self._layout, self._layout_width = layout, width
+        self._layout, self._layout_key = layout, key
         self._strips.clear()
         return layout
 
@@ -452,7 +489,8 @@ class TaskTable(ScrollView, can_focus=True):
         selected = row == self._cursor_row
         ticking = self._tick if task.is_active else 0
         marked = task.id in self.marked
-        key = (task.id, id(task), width, selected, ticking, self.has_focus, marked)
+        trend = self.trends.get(task.id)
+        key = (task.id, id(task), width, selected, ticking, self.has_focus, marked, trend)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._row(task, layout, width, base, selected, marked)
@@ -486,7 +524,11 @@ class TaskTable(ScrollView, can_focus=True):
         status_style = text_style(self, f"task-table--status-{group.name}")
         line = Text(no_wrap=True, end="")
         for column, col_width in layout:
-            text = _fit(cell_text(task, column.key, self._now), col_width, column.right)
+            if column is TREND_COLUMN:
+                plain = sparkline(self.trends.get(task.id, ()), col_width)
+            else:
+                plain = cell_text(task, column.key, self._now)
+            text = _fit(plain, col_width, column.right)
             if marked and column.key == "id":
                 text = "●" + text[1:]
             style = None  # the cursor row takes the cursor's colours throughout

@@ -1,0 +1,179 @@
+"""One chart of training metrics: a family of series (train and val loss …) as lines with
+axes and ticks, and beside it a key with each series' colour, latest and best value.
+
+Built on textual-plot's `PlotWidget`. Its in-plot legend is not used: on a small terminal
+it would cover the curves, and it re-parses labels as markup. The key beside the chart is
+the legend, with names from the server rendered literally. Nothing is drawn again unless
+the series, the line mode or the theme changed, so a poll that brings nothing new costs
+nothing here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+from textual_plot import HiResMode, PlotWidget
+
+from sly_tui.monitor.metrics import Series
+from sly_tui.text import one_line
+
+# Theme colours for the splits, in order of preference; other splits take what is left.
+SPLIT_COLOURS = {"train": "primary", "val": "warning", "eval": "success", "test": "error"}
+SPARE_COLOURS = ("success", "error", "accent", "secondary", "foreground")
+MAX_PLOTTED = 1_000  # points per line; longer series are thinned evenly (the key is exact)
+ASCII_ENV = "SLY_TUI_ASCII"
+NARROW = 100  # columns below which the key goes under the plot instead of beside it
+
+
+def blocks_by_default() -> bool:
+    """Whether charts start in block mode (`SLY_TUI_ASCII=1`), for fonts without braille."""
+    return os.environ.get(ASCII_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def series_colours(series: Sequence[Series], variables: Mapping[str, str]) -> list[str]:
+    """A distinct theme colour per series: train in primary, val in warning, and so on."""
+    used: list[str] = []
+    for item in series:
+        preferred = SPLIT_COLOURS.get(item.split)
+        names = ((preferred,) if preferred else ()) + SPARE_COLOURS
+        options = [variables[name] for name in names if name in variables]
+        colour = next((c for c in options if c not in used), options[0] if options else "")
+        used.append(colour)
+    return used
+
+
+def number(value: float) -> str:
+    """Four significant digits: `0.4123`, `1.2e-05`, `1.234e+04`."""
+    return f"{value:.4g}"
+
+
+def thinned(values: Sequence[float], most: int = MAX_PLOTTED) -> Sequence[float]:
+    """Every n-th value so at most `most` remain, always keeping the last one."""
+    if len(values) <= most:
+        return values
+    step = -(-len(values) // most)
+    kept = list(values[::step])
+    if (len(values) - 1) % step:
+        kept.append(values[-1])
+    return kept
+
+
+class MetricPlot(PlotWidget, can_focus=False, inherit_bindings=False):
+    """A `PlotWidget` that takes no keys: its zoom and pan keys (`+ - r` and arrows) would
+    shadow the app's refresh and interval keys, and a chart that redraws itself live has no
+    use for a zoom the next update would undo."""
+
+    DEFAULT_CSS = """
+    MetricPlot { height: 1fr; width: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_pan_and_zoom=False)
+
+    def on_mount(self) -> None:
+        self.margin_top = 0  # holds only the y label, which is the chart's title instead
+
+    def fit(self, narrow: bool) -> None:
+        """Below the x tick labels, room for the x label ("epoch") only where space allows."""
+        self.margin_bottom = 1 if narrow else 3
+        self.refresh(layout=True)  # the canvases take their new sizes only on a layout pass
+
+
+class MetricChart(Vertical):
+    """Title, plot and key of one metric family."""
+
+    DEFAULT_CSS = """
+    MetricChart { height: 1fr; min-height: 12; margin-bottom: 1; }
+    MetricChart > #chart-title { height: 1; padding: 0 1; }
+    MetricChart > #chart-body { height: 1fr; layout: horizontal; }
+    MetricChart > #chart-body > #chart-key { width: 44; height: auto; padding: 1 1 0 1; }
+    MetricChart.-narrow { height: auto; }
+    MetricChart.-narrow > #chart-body { layout: vertical; height: auto; }
+    MetricChart.-narrow > #chart-body > MetricPlot { height: 10; }
+    MetricChart.-narrow > #chart-body > #chart-key { width: 100%; padding: 0 1; }
+    """
+
+    def __init__(self, family: str) -> None:
+        super().__init__()
+        self.family = family
+        self.series: tuple[Series, ...] = ()
+        self._wanted: tuple[tuple[Series, ...], str, bool] = ((), "", False)
+        self._drawn: tuple[object, ...] | None = None  # what is on screen; equal: no redraw
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="chart-title")
+        with Vertical(id="chart-body"):
+            yield MetricPlot()
+            yield Static(id="chart-key")
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below `NARROW` columns the key moves under the plot, which keeps its width."""
+        narrow = event.size.width < NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.query_one(MetricPlot).fit(narrow)
+
+    def show(self, series: Sequence[Series], x_label: str, blocks: bool) -> None:
+        """Show `series` (one family), drawn as braille lines or as half `blocks`."""
+        self._wanted = (tuple(series), x_label, blocks)
+        if self.is_mounted:
+            self._draw()
+
+    def _draw(self) -> None:
+        series, x_label, blocks = self._wanted
+        colours = series_colours(series, self.app.theme_variables)
+        drawn = (*self._wanted, tuple(colours))
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        self.series = series
+        mode = HiResMode.HALFBLOCK if blocks else HiResMode.BRAILLE
+        plot = self.query_one(MetricPlot)
+        plot.clear()
+        for item, colour in zip(series, colours, strict=True):
+            plot.plot(thinned(item.xs), thinned(item.ys), line_style=colour, hires_mode=mode)
+        plot.set_xlabel(x_label)
+        self.query_one("#chart-title", Static).update(self._title(series))
+        key = self.query_one("#chart-key", Static)
+        key.update(self._key(series, colours, "▀▀" if blocks else "⠒⠒", x_label))
+
+    @staticmethod
+    def _title(series: Sequence[Series]) -> Text:
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(one_line(series[0].metric) if series else "", "bold")
+        direction = series[0].direction if series else None
+        if direction is not None:
+            better = "lower" if direction == "min" else "higher"
+            title.append(f"  {better} is better", "dim")
+        return title
+
+    @staticmethod
+    def _key(series: Sequence[Series], colours: Sequence[str], sample: str, x: str) -> Table:
+        """The legend: per series its line sample, name, latest and best value (with x)."""
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        table.add_column(no_wrap=True, justify="right")
+        table.add_column(no_wrap=True, justify="right")
+        table.add_row(Text(""), Text("latest", "dim"), Text(f"best ({x})", "dim"))
+        for item, colour in zip(series, colours, strict=True):
+            name = Text(no_wrap=True, overflow="ellipsis")
+            name.append(sample, colour)
+            name.append(" " + one_line(item.name))
+            latest = item.latest()
+            best = item.best()
+            table.add_row(
+                name,
+                Text(number(latest[1]) if latest else "—"),
+                Text(f"{number(best[1])} ({best[0]:g})" if best else "—"),
+            )
+        return table
