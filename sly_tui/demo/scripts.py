@@ -207,7 +207,7 @@ class EpochMetrics:
 def curve(epochs: int, diverges: bool, rng: random.Random) -> Iterator[EpochMetrics]:
     """Per-epoch metrics shaped like a real run, so charts have something true to show.
 
-    Loss decays exponentially towards a floor with a few per cent of noise, validation
+    Loss decays exponentially towards a floor with about five per cent of noise, validation
     loss sits above it and creeps up late (mild overfitting), mAP rises towards a plateau,
     the learning rate follows a cosine schedule. A run that `diverges` turns at a random
     epoch: its loss then grows by a quarter or more per epoch (large, never NaN) and its
@@ -226,7 +226,7 @@ def curve(epochs: int, diverges: bool, rng: random.Random) -> Iterator[EpochMetr
             loss *= rng.uniform(1.25, 1.8)
             map50 *= rng.uniform(0.45, 0.8)
         else:
-            loss = (floor + (start - floor) * math.exp(-epoch / tau)) * rng.gauss(1, 0.03)
+            loss = (floor + (start - floor) * math.exp(-epoch / tau)) * rng.gauss(1, 0.05)
             map50 = peak * (1 - math.exp(-epoch / tau_map)) + rng.gauss(0, 0.015)
         late = max(0.0, epoch - 0.7 * epochs) * overfit
         val_loss = loss * gap + late + abs(rng.gauss(0, 0.02 * loss))
