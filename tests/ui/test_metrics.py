@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import TabbedContent
 from textual_plot import HiResMode
 
@@ -138,6 +139,22 @@ async def test_polling_stops_once_the_ended_task_was_read(app, emulator: Emulato
         await settle(pilot)
 
 
+async def test_small_terminals_stack_the_charts_and_the_wheel_scrolls(app, emulator: Emulator):
+    task_id = start_training(emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_metrics(pilot, task_id)
+        loss, mean_ap, _ = charts(pane).values()
+        assert all(chart.has_class("-narrow") for chart in charts(pane).values())
+        plot, key = loss.query_one(MetricPlot), loss.query_one("#chart-key")
+        assert key.region.y >= plot.region.bottom  # the key under the plot, not beside it
+        assert mean_ap.region.y >= loss.region.bottom
+        box = pane.query_one("#metrics-charts")
+        assert box.scroll_y == 0
+        wheel = events.MouseScrollDown(plot, 5, 5, 0, 1, 0, False, False, False)
+        plot.post_message(wheel)
+        await wait_for(pilot, lambda: box.scroll_y > 0)
+
+
 async def test_blocks_for_fonts_without_braille(app, emulator: Emulator):
     task_id = start_training(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -155,6 +172,24 @@ async def test_blocks_for_fonts_without_braille(app, emulator: Emulator):
         assert "blocks" in note(pane)
         await pilot.press("b")
         assert modes() == {HiResMode.BRAILLE}
+
+
+async def test_lines_take_the_theme_colours(app, emulator: Emulator):
+    task_id = start_training(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_metrics(pilot, task_id)
+        plot = charts(pane)["loss"].query_one(MetricPlot)
+
+        def colours() -> list[str]:
+            return [dataset.line_style for dataset in plot._datasets]
+
+        variables = app.theme_variables
+        assert colours() == [variables["primary"], variables["warning"]]  # train, val
+        app.theme = "high-contrast"
+        await pilot.pause()
+        variables = app.theme_variables
+        assert colours() == [variables["primary"], variables["warning"]]
+        assert variables["primary"] != app.get_theme("supervisely-dark").primary
 
 
 async def test_the_environment_asks_for_blocks(app, emulator: Emulator, monkeypatch):

@@ -3,9 +3,9 @@
 A `MetricsTopic` of the app's polling service reads the metrics while this tab is visible
 (and not covered by another screen) and reports only changes, so an idle chart costs one
 request per interval and no drawing. The charts stack; each has its key beside it on wide
-terminals and underneath below 100 columns. `b` switches the lines
-between braille and half blocks (for fonts without braille; `SLY_TUI_ASCII=1` starts in
-blocks), `e` writes the series to CSV and JSON files in the working directory.
+terminals and underneath below 100 columns. `b` switches the lines between braille and
+half blocks (for fonts without braille; `SLY_TUI_ASCII=1` starts in blocks), `e` writes
+the series to CSV and JSON files in the working directory.
 """
 
 from __future__ import annotations
@@ -73,9 +73,6 @@ class MetricsPane(TaskPane):
         yield Static("Loading metrics…", id="metrics-note")
         yield VerticalScroll(id="metrics-charts")
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._draw, init=False)
-
     # --- polling --------------------------------------------------------------------------
 
     def task_updated(self, task: TaskInfo) -> None:
@@ -132,8 +129,9 @@ class MetricsPane(TaskPane):
         families = metrics.families() if metrics else []
         box = self.query_one("#metrics-charts", VerticalScroll)
         charts = {chart.family: chart for chart in box.query(MetricChart)}
+        wanted = {family for family, _ in families}
         for family, chart in charts.items():
-            if family not in dict(families):
+            if family not in wanted:
                 chart.remove()
         x_label = metrics.x_label if metrics else ""
         for family, series in families:

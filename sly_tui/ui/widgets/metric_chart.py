@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 
 from rich.table import Table
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 from textual_plot import HiResMode, PlotWidget
 
@@ -80,6 +81,22 @@ class MetricPlot(PlotWidget, can_focus=False, inherit_bindings=False):
     def on_mount(self) -> None:
         self.margin_top = 0  # holds only the y label, which is the chart's title instead
 
+    @on(events.MouseScrollDown)
+    def _wheel_down(self) -> None:
+        self._scroll_page(1)
+
+    @on(events.MouseScrollUp)
+    def _wheel_up(self) -> None:
+        self._scroll_page(-1)
+
+    def _scroll_page(self, direction: int) -> None:
+        """The base class swallows the wheel to zoom (off here): scroll the page instead, or
+        a stack of charts taller than the terminal could not be wheeled through."""
+        for node in self.ancestors:
+            if isinstance(node, Widget) and node.allow_vertical_scroll:
+                node.scroll_relative(y=direction * self.app.scroll_sensitivity_y, animate=False)
+                return
+
     def fit(self, narrow: bool) -> None:
         """Below the x tick labels, room for the x label ("epoch") only where space allows."""
         self.margin_bottom = 1 if narrow else 3
@@ -122,6 +139,12 @@ class MetricChart(Vertical):
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
             self.query_one(MetricPlot).fit(narrow)
+
+    def notify_style_update(self) -> None:
+        """Styles changed, perhaps the theme: the lines take their colours from it."""
+        super().notify_style_update()
+        if self.is_mounted:
+            self._draw()  # a no-op unless the colours changed
 
     def show(self, series: Sequence[Series], x_label: str, blocks: bool) -> None:
         """Show `series` (one family), drawn as braille lines or as half `blocks`."""
