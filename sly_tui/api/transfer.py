@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from sly_tui.api.errors import ProtocolError
 from sly_tui.api.parsing import list_of, read_text
 from sly_tui.api.transport import Download, Part, Parts, Transport
 
@@ -38,7 +39,9 @@ async def save_stream(
     """Write `download` to `save_path` via a temporary file in the same directory.
 
     The rename happens only after the last byte, so a failure (or cancellation) leaves
-    any earlier file under `save_path` untouched and no partial one behind.
+    any earlier file under `save_path` untouched and no partial one behind. A body that
+    ends before the announced size is a failure too: some transports (in-process ASGI)
+    end a cut-off body quietly instead of raising.
     """
     target = Path(save_path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +54,10 @@ async def save_stream(
                 done += len(chunk)
                 if progress_cb is not None:
                     progress_cb(done, download.total)
+        if download.total is not None and done != download.total:
+            raise ProtocolError(
+                f"The download ended after {done} of {download.total} bytes; nothing was saved."
+            )
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):

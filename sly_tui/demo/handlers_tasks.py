@@ -111,8 +111,11 @@ def import_download(call: Call, p: Params) -> Any:
     wanted = p.str("filename")
     for item in task.import_files:
         if wanted in (item.path, item.to_json()["name"]):
+            content = item.load()
+            if item.breaks_at is not None:  # a storage fault: the body stops short
+                content = content[: item.breaks_at]
             return StreamingResponse(
-                _chunks(item.load()),
+                _chunks(content),
                 media_type="application/octet-stream",
                 headers={"Content-Length": str(item.size)},
             )
@@ -409,10 +412,11 @@ def _deploy_info(task: Task) -> dict[str, Any]:
 
 
 def checkpoints_clear(call: Call, p: Params) -> Any:
-    """Delete every checkpoint but the newest, as unused weights would be."""
+    """Delete the unused checkpoints: every one but the newest and the best."""
     checkpoints = call.sim.checkpoints_of(call.world.task(p.int("id")))
-    deleted = len(checkpoints[:-1])
-    del checkpoints[:-1]
+    kept = [c for c in checkpoints[:-1] if c.get("isBest")] + checkpoints[-1:]
+    deleted = len(checkpoints) - len(kept)
+    checkpoints[:] = kept
     return {"success": True, "deleted": deleted}
 
 

@@ -65,7 +65,12 @@ class TaskSink:
         self.sim.metrics_of(self.task).append(point)
 
     def checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        self.sim.checkpoints_of(self.task).append(checkpoint)
+        """Keep the best marker on one checkpoint: a new best takes it from the older one."""
+        checkpoints = self.sim.checkpoints_of(self.task)
+        if checkpoint.get("isBest"):
+            for older in checkpoints:
+                older["isBest"] = False
+        checkpoints.append(checkpoint)
 
     def output(self, output: dict[str, Any]) -> None:
         if self.live:

@@ -282,12 +282,15 @@ class TeamFile:
 @dataclass(slots=True)
 class ImportFile:
     """A file attached to a task for import: seeded, or uploaded through
-    `tasks.files.bulk.*`. Seeded content is generated again on each download."""
+    `tasks.files.bulk.*`. Seeded content is generated again on each download.
+    `breaks_at` simulates a storage fault: downloads announce the full size but end
+    after that many bytes."""
 
     path: str
     hash: str
     size: int
     load: Callable[[], bytes]
+    breaks_at: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,131 @@
+"""A detail-screen tab fed by the app's polling service while it is visible.
+
+The pane's data is a topic of the same `Monitor` that polls the task list and the log, so
+it inherits what that service guarantees: polls never overlap, they back off together
+when the server struggles, `p` pauses them and `r` makes them poll at once. The pane
+subscribes the first time its tab is shown, pauses when the tab is hidden, skips its turn
+while another screen covers this one, and unsubscribes when it goes away. A pane whose
+data cannot change any more (`live()` is False) stops after one successful poll; a
+refresh polls it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.message import Message
+
+from sly_tui.api import ApiError, SlyClient
+from sly_tui.monitor.service import Next, Sink, Subscription
+from sly_tui.ui.panes.base import TaskPane
+
+
+class Loaded(Message):
+    """A poll of the pane's topic succeeded."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+
+class Failed(Message):
+    """A poll of the pane's topic failed; the last data stays on screen."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class PaneTopic:
+    """The monitor's view of a pane: fetch, and say whether to poll again."""
+
+    def __init__(self, pane: PolledPane) -> None:
+        self.pane = pane
+
+    def __repr__(self) -> str:
+        return f"{type(self.pane).__name__}Topic(task={self.pane.task_id})"
+
+    def refresh(self) -> None:
+        """Nothing is cached between polls, so every poll is already complete."""
+
+    async def poll(self, client: SlyClient, emit: Sink) -> Next:
+        pane = self.pane
+        if not (pane.is_attached and pane.screen.is_current):
+            return Next.WAIT  # a form or another screen covers the pane
+        try:
+            value = await pane.fetch(client)
+        except ApiError as exc:
+            # Shown in the pane; the health (and backoff) is the detail topic's business,
+            # and a refusal such as "not a train task" says nothing about the connection.
+            emit(Failed(exc))
+            return Next.WAIT
+        emit(Loaded(value))
+        return Next.WAIT if pane.live() else Next.DONE
+
+
+class PolledPane(TaskPane):
+    """Base of the panes whose data comes from one polled call."""
+
+    # The widget that takes the focus when the tab is shown, so the pane's keys work
+    # at once (they apply while the focus is inside the pane).
+    FOCUS: ClassVar[str | None] = None
+
+    subscription: Subscription | None = None
+
+    # --- what subclasses provide ----------------------------------------------------------
+
+    def fetch(self, client: SlyClient) -> Awaitable[Any]:
+        """The call whose result the pane shows (raise `ApiError` to report a problem)."""
+        raise NotImplementedError
+
+    def live(self) -> bool:
+        """Whether the data may still change on its own (poll again after an interval)."""
+        return False
+
+    def loaded(self, value: Any) -> None:
+        """Show a successful poll's result."""
+
+    def failed(self, error: ApiError) -> None:
+        """Show why a poll failed (the earlier data stays)."""
+
+    # --- subscription ---------------------------------------------------------------------
+
+    def shown(self, active: bool) -> None:
+        super().shown(active)
+        if not active:
+            if self.subscription is not None:
+                self.subscription.pause()
+            return
+        if self.FOCUS is not None and not self.has_focus_within:
+            self.query_one(self.FOCUS).focus()
+        monitor = self.sly.monitor
+        if self.subscription is None and monitor is not None:
+            self.subscription = monitor.subscribe(PaneTopic(self), self.post_message)
+        elif self.subscription is not None:
+            self.subscription.resume()
+
+    def reload(self) -> None:
+        """Poll now (after a change made from this pane)."""
+        if self.subscription is not None:
+            self.subscription.refresh()
+
+    def on_unmount(self) -> None:
+        """Stop polling; the monitor forgets the subscription in an app worker, so closing
+        the screen never waits for a poll in flight."""
+        monitor, subscription = self.sly.monitor, self.subscription
+        if monitor is not None and subscription is not None:
+            subscription.pause()
+            self.app.run_worker(monitor.unsubscribe(subscription), exit_on_error=False)
+            self.subscription = None
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        message.stop()
+        self.loaded(message.value)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        message.stop()
+        self.failed(message.error)
