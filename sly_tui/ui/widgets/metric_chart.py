@@ -159,6 +159,7 @@ class MetricChart(Vertical):
         if drawn == self._drawn:
             return
         self._drawn = drawn
+        resized = len(series) != len(self.series)  # the key gains or loses a row
         self.series = series
         mode = HiResMode.HALFBLOCK if blocks else HiResMode.BRAILLE
         plot = self.query_one(MetricPlot)
@@ -166,9 +167,10 @@ class MetricChart(Vertical):
         for item, colour in zip(series, colours, strict=True):
             plot.plot(thinned(item.xs), thinned(item.ys), line_style=colour, hires_mode=mode)
         plot.set_xlabel(x_label)
-        self.query_one("#chart-title", Static).update(self._title(series))
+        self.query_one("#chart-title", Static).update(self._title(series), layout=False)
         key = self.query_one("#chart-key", Static)
-        key.update(self._key(series, colours, "▀▀" if blocks else "⠒⠒", x_label))
+        sample = "▀▀" if blocks else "⠒⠒"
+        key.update(self._key(series, colours, sample, x_label), layout=resized)
 
     @staticmethod
     def _title(series: Sequence[Series]) -> Text:
