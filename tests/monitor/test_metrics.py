@@ -14,9 +14,7 @@ import pytest
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.demo import Emulator, ManualClock
-from sly_tui.demo.factory import new_task
 from sly_tui.demo.faults import Faults
-from sly_tui.demo.seed_data import ADMIN_USER_ID
 from sly_tui.enums import Status
 from sly_tui.monitor.metrics import (
     Metrics,
@@ -39,6 +37,7 @@ from sly_tui.monitor.task_list import (
 )
 
 from ..conftest import FROZEN_NOW
+from ..demo.test_artifacts import start_training, until_epoch
 from .test_task_list_topic import Counter, counted_client
 
 EMULATOR_REPLY = {
@@ -214,24 +213,15 @@ def test_export_never_overwrites(tmp_path: Path):
 # --- the topic ---------------------------------------------------------------------------
 
 
-def start_training(emulator: Emulator, workspace_id: int = 201, epochs: int = 2) -> int:
+def trained(emulator: Emulator, workspace_id: int = 201, epochs: int = 2) -> int:
     """A legacy train task, run until it has finished `epochs` epochs (of at least six)."""
-    task = new_task(
-        emulator.world,
-        type="train",
-        workspace_id=workspace_id,
-        user_id=ADMIN_USER_ID,
-        created_at=emulator.clock.now(),
-        name="train-live",
-    )
-    emulator.simulator.start(task)
-    plan = emulator.simulator.plan_of(task)
-    emulator.advance(plan.queue_s + plan.consume_s + epochs * plan.step_s + 1)
+    task = start_training(emulator, workspace_id)
+    emulator.advance(until_epoch(emulator, task, epochs) + 1)
     return task.id
 
 
 async def test_topic_emits_only_when_the_metrics_change(client: SlyClient, emulator: Emulator):
-    task_id = start_training(emulator)
+    task_id = trained(emulator)
     topic = MetricsTopic(task_id)
     events: list[object] = []
     assert await topic.poll(client, events.append) is Next.WAIT
@@ -247,7 +237,7 @@ async def test_topic_emits_only_when_the_metrics_change(client: SlyClient, emula
 
 
 async def test_topic_stops_after_reading_an_ended_task(client: SlyClient, emulator: Emulator):
-    task_id = start_training(emulator)
+    task_id = trained(emulator)
     topic = MetricsTopic(task_id)
     events: list[object] = []
     await topic.poll(client, events.append)
@@ -267,14 +257,25 @@ async def test_no_metrics_is_an_answer(client: SlyClient, emulator: Emulator):
     assert events == [MetricsUpdated(987654, None)]
 
 
-async def test_failure_is_reported_once_and_the_metrics_stay(client: SlyClient, emulator: Emulator):
-    task_id = start_training(emulator)
+@pytest.mark.parametrize(
+    "faults",
+    [
+        Faults(error_rate=1.0, methods=["tasks.train-metrics"]),
+        # 200 replies of every kind of garbage the emulator makes, `null` included
+        Faults(malformed_rate=1.0, methods=["tasks.train-metrics"]),
+    ],
+    ids=["error", "garbled"],
+)
+async def test_a_failure_is_reported_once_and_the_metrics_stay(
+    client: SlyClient, emulator: Emulator, faults: Faults
+):
+    task_id = trained(emulator)
     topic = MetricsTopic(task_id)
     events: list[object] = []
     await topic.poll(client, events.append)
     kept = topic.metrics
-    emulator.faults = Faults(error_rate=1.0, methods=["tasks.train-metrics"])
-    for _ in range(2):
+    emulator.faults = faults
+    for _ in range(4):
         with pytest.raises(ApiError):  # the service counts it against the connection
             await topic.poll(client, events.append)
     assert [type(e) for e in events] == [MetricsUpdated, MetricsFailed]
@@ -284,24 +285,10 @@ async def test_failure_is_reported_once_and_the_metrics_stay(client: SlyClient, 
     assert events[-1] == MetricsUpdated(task_id, kept)  # clears the note, same data
 
 
-async def test_a_garbled_reply_does_not_wipe_the_chart(client: SlyClient, emulator: Emulator):
-    task_id = start_training(emulator)
-    topic = MetricsTopic(task_id)
-    events: list[object] = []
-    await topic.poll(client, events.append)
-    kept = topic.metrics
-    emulator.faults = Faults(malformed_rate=1.0, methods=["tasks.train-metrics"])
-    for _ in range(4):  # every kind of garbage the emulator makes
-        with pytest.raises(ApiError):
-            await topic.poll(client, events.append)
-    assert topic.metrics == kept
-    assert [type(e) for e in events] == [MetricsUpdated, MetricsFailed]
-
-
 async def test_a_covered_chart_makes_no_request(emulator: Emulator):
     counter = Counter()
     async with counted_client(emulator, counter) as client:
-        topic = MetricsTopic(start_training(emulator), visible=lambda: False)
+        topic = MetricsTopic(trained(emulator), visible=lambda: False)
         assert await topic.poll(client, lambda event: None) is Next.WAIT
         assert counter.take() == []
 
@@ -326,7 +313,7 @@ async def test_trends_cost_one_request_per_running_training_now_and_then():
     emulator = Emulator(seed=3, clock=ManualClock(FROZEN_NOW), big_workspace_tasks=10_000)
     workspace = emulator.load_test_workspace_id
     assert workspace is not None
-    legacy = start_training(emulator, workspace)
+    legacy = trained(emulator, workspace)
     counter = Counter()
     clock = Clock()
     async with counted_client(emulator, counter) as client:
@@ -368,7 +355,7 @@ async def test_a_training_that_ended_loses_its_trend(emulator: Emulator):
     counter = Counter()
     clock = Clock()
     async with counted_client(emulator, counter) as client:
-        task_id = start_training(emulator)
+        task_id = trained(emulator)
         topic = TaskListTopic(201, clock=clock)
         events: list[object] = []
         await topic.poll(client, events.append)

@@ -24,7 +24,7 @@ from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.metric_chart import ASCII_ENV, MetricChart, MetricPlot, number
 from sly_tui.ui.widgets.task_table import SPARKS
 
-from ..monitor.test_metrics import start_training
+from ..monitor.test_metrics import trained
 from .helpers import screen_text, wait_for, widget_lines
 
 HOSTILE = "[bold]x[/] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m"
@@ -81,7 +81,7 @@ def server_points(emulator: Emulator, task_id: int) -> list[dict]:
 
 
 async def test_a_running_training_shows_its_charts(app, emulator: Emulator):
-    task_id = start_training(emulator, epochs=4)
+    task_id = trained(emulator, epochs=4)
     points = server_points(emulator, task_id)
     async with app.run_test(size=(160, 48)) as pilot:
         pane = await open_metrics(pilot, task_id)
@@ -104,7 +104,7 @@ async def test_a_running_training_shows_its_charts(app, emulator: Emulator):
 
 
 async def test_the_chart_grows_live(app, emulator: Emulator):
-    task_id = start_training(emulator, epochs=2)
+    task_id = trained(emulator, epochs=2)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
         loss = charts(pane)["loss"]
@@ -124,7 +124,7 @@ async def test_the_chart_grows_live(app, emulator: Emulator):
 
 
 async def test_polling_stops_once_the_ended_task_was_read(app, emulator: Emulator):
-    task_id = start_training(emulator, epochs=1)
+    task_id = trained(emulator, epochs=1)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
         task = emulator.world.tasks[task_id]
@@ -140,7 +140,7 @@ async def test_polling_stops_once_the_ended_task_was_read(app, emulator: Emulato
 
 
 async def test_small_terminals_stack_the_charts_and_the_wheel_scrolls(app, emulator: Emulator):
-    task_id = start_training(emulator)
+    task_id = trained(emulator)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_metrics(pilot, task_id)
         loss, mean_ap, _ = charts(pane).values()
@@ -156,7 +156,7 @@ async def test_small_terminals_stack_the_charts_and_the_wheel_scrolls(app, emula
 
 
 async def test_blocks_for_fonts_without_braille(app, emulator: Emulator):
-    task_id = start_training(emulator)
+    task_id = trained(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
 
@@ -175,7 +175,7 @@ async def test_blocks_for_fonts_without_braille(app, emulator: Emulator):
 
 
 async def test_lines_take_the_theme_colours(app, emulator: Emulator):
-    task_id = start_training(emulator)
+    task_id = trained(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
         plot = charts(pane)["loss"].query_one(MetricPlot)
@@ -194,7 +194,7 @@ async def test_lines_take_the_theme_colours(app, emulator: Emulator):
 
 async def test_the_environment_asks_for_blocks(app, emulator: Emulator, monkeypatch):
     monkeypatch.setenv(ASCII_ENV, "1")
-    task_id = start_training(emulator)
+    task_id = trained(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
         plot = charts(pane)["loss"].query_one(MetricPlot)
@@ -203,7 +203,7 @@ async def test_the_environment_asks_for_blocks(app, emulator: Emulator, monkeypa
 
 async def test_export_writes_csv_and_json(app, emulator: Emulator, monkeypatch, tmp_path: Path):
     monkeypatch.chdir(tmp_path)
-    task_id = start_training(emulator, epochs=3)
+    task_id = trained(emulator, epochs=3)
     points = server_points(emulator, task_id)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await open_metrics(pilot, task_id)
@@ -238,7 +238,7 @@ async def test_a_task_without_metrics_has_no_metrics_tab(app, emulator: Emulator
 
 
 async def test_a_training_without_metrics_yet_says_so(app, emulator: Emulator):
-    task_id = start_training(emulator, epochs=0)
+    task_id = trained(emulator, epochs=0)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
         assert note(pane) == EMPTY and not charts(pane)
@@ -275,7 +275,7 @@ async def test_hostile_metric_names_render_literally(app, emulator: Emulator):
 
 
 async def test_a_failed_read_keeps_the_chart_and_says_so(app, emulator: Emulator):
-    task_id = start_training(emulator, epochs=3)
+    task_id = trained(emulator, epochs=3)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
         shown = charts(pane)["loss"].series
@@ -293,7 +293,7 @@ async def test_a_failed_read_keeps_the_chart_and_says_so(app, emulator: Emulator
 
 
 async def test_running_trainings_have_a_sparkline_in_the_list(make_app, emulator: Emulator):
-    task_id = start_training(emulator, epochs=3)
+    task_id = trained(emulator, epochs=3)
     app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, interval=0.5)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
@@ -323,7 +323,7 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_metrics_tab_snapshot(snap_compare, app, emulator: Emulator, utc, size) -> None:
-    task_id = start_training(emulator, epochs=6)
+    task_id = trained(emulator, epochs=6)
 
     async def metrics_shown(pilot) -> None:
         await open_metrics(pilot, task_id)
