@@ -1,20 +1,27 @@
 """The `sly-tui` entry point: parse flags, pick a mode, hand over. Nothing else.
 
 Heavy modules (Textual, the emulator) are imported only by the mode that needs them, so
-headless commands start fast. Every expected failure ends as one sentence on stderr and a
-non-zero exit code; `--debug` shows the traceback instead.
+headless commands (`tasks`, `task`, `logs`, `wait`, `stop`, `start`, run by
+`sly_tui.headless`) start fast and never load Textual. Every expected failure ends as one
+sentence on stderr and a non-zero exit code; `--debug` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sly_tui import __version__
+from sly_tui.enums import LogLevel, RestartPolicy, Status
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what `cat` reports when `head` stops reading
+HEADLESS_COMMANDS = ("tasks", "task", "logs", "wait", "stop", "start")
 
 
 def _whole(minimum: int, maximum: int, what: str) -> Callable[[str], int]:
@@ -47,9 +54,14 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _connection_flags() -> argparse.ArgumentParser:
-    """Flags every mode that talks to a server accepts."""
-    parent = argparse.ArgumentParser(add_help=False)
+def _connection_flags(*, inherit: bool = False) -> argparse.ArgumentParser:
+    """Flags every mode that talks to a server accepts.
+
+    `inherit` is for subcommands: an absent flag there leaves the top-level value alone
+    (argparse would otherwise overwrite `sly-tui --server X tasks` with the default).
+    """
+    default = argparse.SUPPRESS if inherit else None
+    parent = argparse.ArgumentParser(add_help=False, argument_default=default)
     group = parent.add_argument_group("connection")
     group.add_argument("--server", metavar="URL", help="server address (SERVER_ADDRESS)")
     group.add_argument(
@@ -159,7 +171,182 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
     _world_flags(server)
+    _headless_commands(commands)
     return parser
+
+
+def _iso_instant(text: str) -> datetime:
+    """An argparse type: an ISO-8601 instant; without a zone it is UTC, as on the server."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO-8601 time such as 2026-03-30T14:28:58Z, got {text!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _headless_commands(commands: argparse._SubParsersAction) -> None:
+    """The commands for scripts and ops (`sly_tui.headless`): data on stdout, plain when
+    piped, JSON on request; one sentence on stderr and a non-zero exit code on failure."""
+    connection = _connection_flags(inherit=True)
+
+    def command(name: str, summary: str, description: str, examples: str):
+        return commands.add_parser(
+            name,
+            parents=[connection],
+            help=summary,
+            description=description,
+            epilog="examples:\n" + examples,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    def interval(parser: argparse.ArgumentParser, what: str) -> None:
+        # SUPPRESS: `sly-tui --interval 5 logs -f 7` keeps the top-level value.
+        parser.add_argument(
+            "--interval",
+            type=_positive_float,
+            default=argparse.SUPPRESS,
+            metavar="SEC",
+            help=f"seconds between polls {what} (default 2)",
+        )
+
+    statuses = [str(status) for status in Status]
+    tasks = command(
+        "tasks",
+        "list the tasks of a workspace (a table, or JSON for scripts)",
+        "List a workspace's tasks, newest first. A table on a terminal; --json gives a list "
+        "of objects with fixed keys (id, name, type, status, description, app, agent, user, "
+        "team_id, workspace_id, created_at, started_at, finished_at, output, progress), "
+        "--jsonl one object per line.",
+        "  sly-tui tasks --workspace 201\n"
+        "  sly-tui tasks --status started queued --limit 20\n"
+        "  sly-tui tasks --type app --json | jq '.[] | select(.status == \"error\") | .id'\n"
+        "  sly-tui tasks --watch                 one line per status change, Ctrl-C to stop\n"
+        "  sly-tui tasks --watch --jsonl         the same as JSON events\n",
+    )
+    tasks.add_argument(
+        "--status",
+        nargs="+",
+        action="extend",
+        choices=statuses,
+        metavar="S",
+        help=f"only tasks in these statuses ({', '.join(statuses)})",
+    )
+    tasks.add_argument(
+        "--type", nargs="+", action="extend", metavar="T", help="only tasks of these types"
+    )
+    tasks.add_argument("--limit", type=_positive_int, metavar="N", help="the newest N tasks only")
+    tasks_format = tasks.add_mutually_exclusive_group()
+    tasks_format.add_argument("--json", action="store_true", help="a JSON list")
+    tasks_format.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    tasks.add_argument(
+        "--watch", action="store_true", help="then print every change until interrupted"
+    )
+    interval(tasks, "with --watch")
+
+    task = command(
+        "task",
+        "show one task: info, context, outputs, latest progress",
+        "Show one task: its info, team and workspace, outputs, and the latest progress "
+        "records of its log (read from the end, only as far back as needed).",
+        "  sly-tui task 1163\n  sly-tui task 1163 --json | jq .progress\n",
+    )
+    task.add_argument("task_id", type=_positive_int, metavar="ID", help="task id")
+    task.add_argument("--json", action="store_true", help="one JSON object")
+
+    logs = command(
+        "logs",
+        "print a task's log; --follow until the task ends",
+        "Print a task's log as `timestamp LEVEL message` lines (further lines of a message "
+        "or stack trace indented), or the server's raw entries with --jsonl.",
+        "  sly-tui logs 1163 > task-1163.log\n"
+        "  sly-tui logs 1163 --follow --level warn\n"
+        "  sly-tui logs 1163 --tail 50\n"
+        "  sly-tui logs 1163 --since 2026-11-27T12:00:00Z --jsonl | jq .message\n",
+    )
+    logs.add_argument("task_id", type=_positive_int, metavar="ID", help="task id")
+    logs.add_argument(
+        "-f", "--follow", action="store_true", help="keep printing new lines until the task ends"
+    )
+    logs.add_argument(
+        "--since", type=_iso_instant, metavar="ISO", help="only lines at or after this time"
+    )
+    logs.add_argument(
+        "--level",
+        choices=[str(level) for level in LogLevel],
+        metavar="L",
+        help="minimum level: trace < debug < info < warn < error < fatal",
+    )
+    logs.add_argument("--tail", type=_positive_int, metavar="N", help="only the last N lines")
+    logs.add_argument("--jsonl", action="store_true", help="raw log entries, one JSON per line")
+    interval(logs, "with --follow")
+
+    wait = command(
+        "wait",
+        "wait until a task reaches a status; the exit code tells how it ended",
+        "Wait until the task reaches --status, or finishes, stops or is deployed (as the "
+        "SDK's wait does), and print its final status. Exit codes: 0 reached, 1 ended in "
+        "error (or no such task), 2 timeout, 3 connection or authentication failure.",
+        "  sly-tui wait 1163 && echo done\n  sly-tui wait 1170 --status deployed --timeout 600\n",
+    )
+    wait.add_argument("task_id", type=_positive_int, metavar="ID", help="task id")
+    wait.add_argument(
+        "--status",
+        choices=statuses,
+        default=str(Status.FINISHED),
+        metavar="S",
+        help="the status to wait for (default finished)",
+    )
+    wait.add_argument(
+        "--timeout", type=_positive_float, metavar="SEC", help="give up after SEC seconds"
+    )
+    interval(wait, "")
+
+    stop = command(
+        "stop",
+        "stop tasks (asks first unless --yes)",
+        "Ask the server to stop the tasks. On a terminal it asks for confirmation first; "
+        "without a terminal it refuses unless --yes is given. Read-only mode refuses.",
+        "  sly-tui stop 1163\n  sly-tui stop 1163 1164 --yes\n",
+    )
+    stop.add_argument("task_ids", nargs="+", type=_positive_int, metavar="ID", help="task ids")
+    stop.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+
+    start = command(
+        "start",
+        "start an app session; prints the new task id",
+        "Start an ecosystem app on an agent in the workspace (--workspace, WORKSPACE_ID or "
+        "the profile's) and print the new task's id.",
+        "  sly-tui start --agent 301 --module supervisely-ecosystem/export-to-yolo\n"
+        "  sly-tui start --agent 301 --module 403 --params '{\"slyProjectId\": 601}'\n"
+        "  sly-tui start --agent 301 --module 405 --params @train.json --name nightly --json\n",
+    )
+    start.add_argument("--agent", type=_positive_int, required=True, metavar="ID", help="agent id")
+    start.add_argument(
+        "--module", required=True, metavar="ID|SLUG", help="ecosystem module id or slug"
+    )
+    start.add_argument(
+        "--params",
+        metavar="JSON|@FILE",
+        help='the app\'s state as a JSON object, or @file to read it; wrapped in {"state": …} '
+        "unless it has a state key",
+    )
+    start.add_argument("--name", metavar="NAME", help="session name (default: the module's)")
+    start.add_argument(
+        "--log-level", choices=("info", "debug", "trace"), default="info", help="(default info)"
+    )
+    start.add_argument("--version", metavar="V", help="app version (default: the server's)")
+    start.add_argument(
+        "--branch", action="store_true", help="--version names a branch, not a release"
+    )
+    start.add_argument(
+        "--restart-policy",
+        choices=[str(policy) for policy in RestartPolicy],
+        default=str(RestartPolicy.NEVER),
+        help="(default never)",
+    )
+    start.add_argument("--json", action="store_true", help="print JSON instead of the id")
 
 
 def _settings_from(args: argparse.Namespace):  # -> Settings (lazy import keeps start fast)
@@ -209,20 +396,54 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     return run_dashboard(settings, demo=demo, interval=args.interval, theme=args.theme)
 
 
+def _run_headless(args: argparse.Namespace) -> int:
+    from sly_tui.headless import run
+
+    return run(args, _settings_from(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "demo-server":
             return _run_demo_server(args)
+        if args.command in HEADLESS_COMMANDS:
+            return _run_headless(args)
         return _run_dashboard(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return _broken_pipe()
     except Exception as exc:
         if args.debug:
             raise
-        print(f"sly-tui: {_sentence(exc)}", file=sys.stderr)
-        return EXIT_USAGE if _is_config_error(exc) else 1
+        sentence, code = _failure(args, exc)
+        print(f"sly-tui: {sentence}", file=sys.stderr)
+        return code
+
+
+def _failure(args: argparse.Namespace, exc: Exception) -> tuple[str, int]:
+    """The sentence and exit code of a failure; headless commands have their own codes."""
+    if args.command in HEADLESS_COMMANDS:
+        from sly_tui.headless.errors import describe, exit_code
+
+        return describe(exc) or _sentence(exc), exit_code(exc)
+    return _sentence(exc), EXIT_USAGE if _is_config_error(exc) else 1
+
+
+def _broken_pipe() -> int:
+    """The reader went away (`sly-tui logs 7 | head`): stop quietly, as `cat` does.
+
+    Whatever is still buffered for stdout can never be written; pointing stdout at
+    /dev/null keeps the interpreter's final flush from printing a second complaint.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is no file (a test's capture): nothing will flush it at exit
+    return EXIT_BROKEN_PIPE
 
 
 def _is_config_error(exc: BaseException) -> bool:

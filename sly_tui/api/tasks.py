@@ -45,8 +45,8 @@ from sly_tui.api.transport import Transport
 from sly_tui.enums import PluginTaskType, RestartPolicy, Status
 
 _OUTPUT = "tasks.output.set"
-# `wait` stops on any of these besides the target, as the SDK does.
-_WAIT_ENDS = frozenset({Status.FINISHED, Status.DEPLOYED, Status.STOPPED})
+# `wait` stops on any of these besides the target, as the SDK does (`sly-tui wait` too).
+WAIT_ENDS = frozenset({Status.FINISHED, Status.DEPLOYED, Status.STOPPED})
 _status = enum_or_text(Status)
 
 
@@ -168,7 +168,7 @@ class TaskApi(Namespace):
             status = await self.get_status(task_id)
             if status == Status.ERROR:
                 raise TaskFinishedWithError(task_id)
-            if status == target_status or status in _WAIT_ENDS:
+            if status == target_status or status in WAIT_ENDS:
                 return status
             if attempt < attempts - 1:
                 await self._t.sleep(delay)

@@ -92,6 +92,13 @@ class LogLine:
     text: str
     raw: dict[str, Any] = field(repr=False, compare=False)
 
+    @classmethod
+    def from_entry(cls, entry: LogEntry, index: int = 0) -> LogLine:
+        """The entry as a spool would give it back, without a spool: for output that
+        streams lines straight through (the headless `logs` command)."""
+        level = normalise_level(entry.level)
+        return cls(index, entry.timestamp, level, _text(entry.message, entry.raw), entry.raw)
+
     def plain(self) -> str:
         """`timestamp LEVEL message` as plain text; further lines of the text are indented."""
         moment = "-" if self.timestamp is None else _iso(self.timestamp)

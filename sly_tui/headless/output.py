@@ -1,0 +1,83 @@
+"""Where the headless commands write, and how.
+
+Data goes to stdout, everything else (notices, prompts) to stderr, so `| jq` and `> file`
+get only data. JSON is written with `ensure_ascii`: every control character, escape
+sequence and bidi override in task data becomes a `\\u` escape, so the JSON is both exact
+and safe to show on a terminal. Human text is built from `sly_tui.text`-cleaned strings
+and handed to Rich as `Text`, never as markup. Colours appear only on a terminal and
+never with `NO_COLOR` (Rich checks both); stdout is flushed after each batch so follow
+modes stream through pipes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+# Status colours of the tables and watch lines (Rich style names: the terminal's palette).
+STATUS_STYLES = {
+    "queued": "yellow",
+    "consumed": "yellow",
+    "started": "cyan",
+    "deployed": "blue",
+    "terminating": "magenta",
+    "finished": "green",
+    "error": "bold red",
+    "stopped": "dim",
+}
+_PIPE_WIDTH = 1000  # a table piped to a file is as wide as its content, never wrapped at 80
+
+
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=True, indent=indent)
+
+
+class Output:
+    """stdout for data, stderr for the rest; the streams are looked up when created, so a
+    test's capture of `sys.stdout` is honoured."""
+
+    def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self._console: Console | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        try:
+            return self.stdout.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def line(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+
+    def json(self, value: Any) -> None:
+        self.line(to_json(value, indent=2))
+
+    def jsonl(self, value: Any) -> None:
+        self.line(to_json(value))
+
+    def flush(self) -> None:
+        self.stdout.flush()
+
+    def notice(self, sentence: str) -> None:
+        """A one-line remark on stderr (the caller cleans any untrusted part)."""
+        self.stderr.write(f"sly-tui: {sentence}\n")
+        self.stderr.flush()
+
+    def show(self, renderable: RenderableType) -> None:
+        """Print a Rich table or `Text` (imported only by the commands that draw)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(
+                file=self.stdout,
+                width=None if self.is_terminal else _PIPE_WIDTH,
+                highlight=False,
+                soft_wrap=True,
+            )
+        self._console.print(renderable)

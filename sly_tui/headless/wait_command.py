@@ -1,0 +1,54 @@
+"""`sly-tui wait ID`: block until the task reaches a status; the exit code says how it ended.
+
+The rule is the SDK's `wait`: done at the target status or at any of finished, deployed,
+stopped (`WAIT_ENDS`); `error` is a failure. Unlike the SDK there is no attempt limit
+unless `--timeout` is given, since a CI job's own timeout is usually the one that matters.
+Each check rides out a short outage inside the request (see `session`); an outage longer
+than that ends the wait with exit code 3, because a script must not mistake "could not
+tell" for "still running".
+
+stdout gets the final status (or the last one seen, on a timeout), so
+`status=$(sly-tui wait 7)` works; exit codes: 0 reached, 1 error (or no such task),
+2 timeout, 3 connection or authentication failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from sly_tui.api import NotFound
+from sly_tui.api.tasks import WAIT_ENDS
+from sly_tui.enums import Status
+from sly_tui.headless.errors import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, CommandError
+from sly_tui.headless.reading import missing
+from sly_tui.headless.session import Session
+from sly_tui.monitor.service import DEFAULT_INTERVAL
+from sly_tui.text import one_line
+
+
+async def run(args: argparse.Namespace, session: Session) -> int:
+    interval = getattr(args, "interval", None) or DEFAULT_INTERVAL
+    last: str | None = None
+    async with session.client() as client:
+        try:
+            async with asyncio.timeout(args.timeout):
+                while True:
+                    status = await client.tasks.get_status(args.task_id)
+                    last = one_line(str(status))
+                    if status == Status.ERROR:
+                        session.out.line(last)
+                        return EXIT_FAILED
+                    if status == args.status or status in WAIT_ENDS:
+                        session.out.line(last)
+                        return EXIT_OK
+                    await asyncio.sleep(interval)
+        except NotFound:
+            raise missing(args.task_id) from None
+        except TimeoutError:
+            session.out.line(last or "unknown")
+            raise CommandError(
+                f"Task {args.task_id} did not reach {args.status!r} within {args.timeout:g} s "
+                f"(last seen: {last or 'no answer yet'}).",
+                EXIT_TIMEOUT,
+            ) from None
