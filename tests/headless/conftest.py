@@ -83,9 +83,15 @@ Sly = Callable[..., Awaitable[Result]]
 def sly(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Sly:
     """`await sly("tasks", "--json")`: the exit code and what went to stdout and stderr."""
 
+    def call(argv: list[str]) -> int:
+        try:
+            return main(argv)
+        except SystemExit as exit_:  # argparse's way out (bad flags, --help)
+            return int(exit_.code or 0)
+
     async def run(*argv: str) -> Result:
         capsys.readouterr()
-        code = await asyncio.to_thread(main, list(argv))
+        code = await asyncio.to_thread(call, list(argv))
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

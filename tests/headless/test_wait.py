@@ -1,0 +1,89 @@
+"""`sly-tui wait`: one exit code per outcome, the final status on stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from sly_tui.api import SlyClient
+from sly_tui.demo import Emulator
+
+from .conftest import Sly, run_while, start_export
+
+
+async def test_reached_finished(sly: Sly, admin: SlyClient, emulator: Emulator) -> None:
+    task_id = await start_export(admin)
+    result = await run_while(emulator, sly("wait", str(task_id), "--interval", "0.05"))
+    assert (result.code, result.out, result.err) == (0, "finished\n", "")
+
+
+async def test_reached_a_chosen_status(sly: Sly, admin: SlyClient, emulator: Emulator) -> None:
+    task_id = await start_export(admin)
+    result = await run_while(
+        emulator, sly("wait", str(task_id), "--status", "started", "--interval", "0.05"), step=1
+    )
+    assert (result.code, result.out) == (0, "started\n")
+
+
+async def test_stopped_ends_the_wait_as_the_sdk_does(sly: Sly, admin: SlyClient) -> None:
+    task_id = await start_export(admin)
+    await admin.tasks.update_status(task_id, "stopped")
+    result = await sly("wait", str(task_id))
+    assert (result.code, result.out) == (0, "stopped\n")
+
+
+async def test_ended_in_error_exits_1(sly: Sly, admin: SlyClient) -> None:
+    task_id = await start_export(admin)
+    waiting = asyncio.ensure_future(sly("wait", str(task_id), "--interval", "0.05"))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    await admin.tasks.update_status(task_id, "error")
+    result = await waiting
+    assert (result.code, result.out) == (1, "error\n")
+
+
+async def test_timeout_exits_2_with_the_last_status(sly: Sly, admin: SlyClient) -> None:
+    task_id = await start_export(admin)
+    result = await sly("wait", str(task_id), "--timeout", "0.3", "--interval", "0.05")
+    assert (result.code, result.out) == (2, "queued\n")
+    assert result.err == (
+        f"sly-tui: Task {task_id} did not reach 'finished' within 0.3 s (last seen: queued).\n"
+    )
+
+
+async def test_connection_failure_exits_3(sly: Sly, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("SERVER_ADDRESS", f"http://127.0.0.1:{port}")
+    result = await sly("wait", "1001")
+    assert result.code == 3 and result.out == ""
+    assert result.err.startswith("sly-tui: tasks.info: Cannot reach http://127.0.0.1:")
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+async def test_bad_token_exits_3(sly: Sly, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_TOKEN", "x" * 128)
+    result = await sly("wait", "1001")
+    assert result.code == 3
+    assert "rejected the API token" in result.err and result.err.count("\n") == 1
+
+
+async def test_unknown_task_exits_1(sly: Sly) -> None:
+    result = await sly("wait", "999999")
+    assert result.code == 1 and "Task 999999 does not exist" in result.err
+
+
+async def test_exit_codes_of_the_real_command(spawn, admin: SlyClient) -> None:
+    task_id = await start_export(admin)
+    await admin.tasks.update_status(task_id, "error")
+    failed = await spawn("wait", str(task_id))
+    out, _ = await failed.communicate()
+    assert (failed.returncode, out) == (1, b"error\n")
+    queued = await start_export(admin)  # the clock stands still: it stays queued
+    timing_out = await spawn("wait", str(queued), "--timeout", "0.2", "--interval", "0.05")
+    out, err = await timing_out.communicate()
+    assert (timing_out.returncode, out) == (2, b"queued\n")
+    assert err.count(b"\n") == 1
