@@ -101,6 +101,7 @@ async def test_a_running_training_shows_its_charts(app, emulator: Emulator):
         plot = loss.query_one(MetricPlot)
         assert [len(d.x) for d in plot._datasets] == [4, 4]
         assert "lower is better" in screen_text(pilot)
+        assert pane.query_one("#metrics-charts").max_scroll_y == 0  # all three share the height
 
 
 async def test_the_chart_grows_live(app, emulator: Emulator):

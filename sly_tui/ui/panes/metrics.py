@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sly_tui.api import TaskInfo
@@ -32,7 +31,7 @@ from sly_tui.monitor.metrics import (
 from sly_tui.monitor.service import Subscription
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.panes.base import TaskPane
-from sly_tui.ui.widgets.metric_chart import MetricChart, blocks_by_default
+from sly_tui.ui.widgets.metric_chart import ChartStack, MetricChart, blocks_by_default
 
 EMPTY = "No training metrics for this task yet."
 
@@ -48,7 +47,6 @@ class MetricsPane(TaskPane):
     DEFAULT_CSS = """
     MetricsPane #metrics-note { height: 1; padding: 0 1; color: $text-muted; }
     MetricsPane #metrics-note.-failed { color: $warning; }
-    MetricsPane #metrics-charts { height: 1fr; }
     """
 
     # The line mode chosen last in this session (None: not chosen, use the environment).
@@ -71,7 +69,7 @@ class MetricsPane(TaskPane):
 
     def compose(self) -> ComposeResult:
         yield Static("Loading metrics…", id="metrics-note")
-        yield VerticalScroll(id="metrics-charts")
+        yield ChartStack(id="metrics-charts")
 
     # --- polling --------------------------------------------------------------------------
 
@@ -89,7 +87,7 @@ class MetricsPane(TaskPane):
             if subscription is not None:
                 subscription.pause()
             return
-        self.query_one("#metrics-charts", VerticalScroll).focus()
+        self.query_one(ChartStack).focus()
         monitor = self.sly.monitor
         if subscription is None and monitor is not None:
             self.subscription = monitor.subscribe(
@@ -127,7 +125,7 @@ class MetricsPane(TaskPane):
         its series changed; families that vanished lose their chart."""
         metrics = self.metrics
         families = metrics.families() if metrics else []
-        box = self.query_one("#metrics-charts", VerticalScroll)
+        box = self.query_one(ChartStack)
         charts = {chart.family: chart for chart in box.query(MetricChart)}
         wanted = {family for family, _ in families}
         for family, chart in charts.items():

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plot import HiResMode, PlotWidget
@@ -31,6 +31,8 @@ SPARE_COLOURS = ("success", "error", "accent", "secondary", "foreground")
 MAX_PLOTTED = 1_000  # points per line; longer series are thinned evenly (the key is exact)
 ASCII_ENV = "SLY_TUI_ASCII"
 NARROW = 100  # columns below which the key goes under the plot instead of beside it
+MIN_CHART = 13  # rows: title, a plot with five rows of data and its ticks, a gap
+TALL_CHART = 16  # rows from which a chart also spends two on its x label
 
 
 def blocks_by_default() -> bool:
@@ -66,6 +68,26 @@ def thinned(values: Sequence[float], most: int = MAX_PLOTTED) -> Sequence[float]
     return kept
 
 
+class ChartStack(VerticalScroll):
+    """Charts one under another that share the height while each gets `MIN_CHART` rows;
+    more charts than that keep the minimum and scroll. (In a scrolling container `1fr`
+    turns into the full height as soon as the content overflows.)"""
+
+    DEFAULT_CSS = """
+    ChartStack { height: 1fr; }
+    """
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        charts = list(self.query_children(MetricChart))
+        if charts:
+            share = self.scrollable_content_region.height // len(charts)
+            for chart in charts:
+                chart.fit_height(max(MIN_CHART, share))
+
+
 class MetricPlot(PlotWidget, can_focus=False, inherit_bindings=False):
     """A `PlotWidget` that takes no keys: its zoom and pan keys (`+ - r` and arrows) would
     shadow the app's refresh and interval keys, and a chart that redraws itself live has no
@@ -97,21 +119,23 @@ class MetricPlot(PlotWidget, can_focus=False, inherit_bindings=False):
                 node.scroll_relative(y=direction * self.app.scroll_sensitivity_y, animate=False)
                 return
 
-    def fit(self, narrow: bool) -> None:
-        """Below the x tick labels, room for the x label ("epoch") only where space allows."""
-        self.margin_bottom = 1 if narrow else 3
-        self.refresh(layout=True)  # the canvases take their new sizes only on a layout pass
+    def fit(self, x_label: bool) -> None:
+        """Under the tick labels, two more rows for the x label ("epoch") or none."""
+        margin = 3 if x_label else 1
+        if margin != self.margin_bottom:
+            self.margin_bottom = margin
+            # The canvases get their new sizes in the coming layout pass; draw after it.
+            self.call_after_refresh(self.refresh, layout=True)
 
 
 class MetricChart(Vertical):
     """Title, plot and key of one metric family."""
 
     DEFAULT_CSS = """
-    MetricChart { height: 1fr; min-height: 12; margin-bottom: 1; }
+    MetricChart { height: 12; margin-bottom: 1; }
     MetricChart > #chart-title { height: 1; padding: 0 1; }
     MetricChart > #chart-body { height: 1fr; layout: horizontal; }
     MetricChart > #chart-body > #chart-key { width: 44; height: auto; padding: 1 1 0 1; }
-    MetricChart.-narrow { height: auto; }
     MetricChart.-narrow > #chart-body { layout: vertical; height: auto; }
     MetricChart.-narrow > #chart-body > MetricPlot { height: 10; }
     MetricChart.-narrow > #chart-body > #chart-key { width: 100%; padding: 0 1; }
@@ -123,6 +147,8 @@ class MetricChart(Vertical):
         self.series: tuple[Series, ...] = ()
         self._wanted: tuple[tuple[Series, ...], str, bool] = ((), "", False)
         self._drawn: tuple[object, ...] | None = None  # what is on screen; equal: no redraw
+        self._rows = MIN_CHART
+        self._ready = False  # parts composed (`is_mounted` turns True only after on_mount)
 
     def compose(self) -> ComposeResult:
         yield Static(id="chart-title")
@@ -131,6 +157,10 @@ class MetricChart(Vertical):
             yield Static(id="chart-key")
 
     def on_mount(self) -> None:
+        self._ready = True
+        if isinstance(self.parent, ChartStack):
+            self.parent.fit()  # one more chart: all take a new share
+        self._fit()
         self._draw()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -138,18 +168,32 @@ class MetricChart(Vertical):
         narrow = event.size.width < NARROW
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
-            self.query_one(MetricPlot).fit(narrow)
+            self._fit()
+
+    def fit_height(self, rows: int) -> None:
+        """Take `rows` rows, gap included (a narrow chart takes what its parts need)."""
+        if rows != self._rows:
+            self._rows = rows
+            self._fit()
+
+    def _fit(self) -> None:
+        if not self._ready:
+            return  # on_mount fits
+        narrow = self.has_class("-narrow")
+        gap = self.styles.margin.bottom
+        self.styles.height = "auto" if narrow else max(1, self._rows - gap)
+        self.query_one(MetricPlot).fit(x_label=not narrow and self._rows >= TALL_CHART)
 
     def notify_style_update(self) -> None:
         """Styles changed, perhaps the theme: the lines take their colours from it."""
         super().notify_style_update()
-        if self.is_mounted:
+        if self._ready:
             self._draw()  # a no-op unless the colours changed
 
     def show(self, series: Sequence[Series], x_label: str, blocks: bool) -> None:
         """Show `series` (one family), drawn as braille lines or as half `blocks`."""
         self._wanted = (tuple(series), x_label, blocks)
-        if self.is_mounted:
+        if self._ready:
             self._draw()
 
     def _draw(self) -> None:
