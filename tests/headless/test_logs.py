@@ -91,7 +91,9 @@ async def test_unknown_task_is_one_sentence(sly: Sly) -> None:
     for argv in (("logs", "999999"), ("logs", "999999", "--follow"), ("logs", "999999", "-f")):
         result = await sly(*argv)
         assert result.code == 1
-        assert result.err == "sly-tui: Task 999999 does not exist (or is not visible to this token).\n"
+        assert (
+            result.err == "sly-tui: Task 999999 does not exist (or is not visible to this token).\n"
+        )
 
 
 async def test_follow_survives_an_outage_without_losing_or_repeating_lines(

@@ -55,9 +55,7 @@ def check_task_record(record: dict) -> None:
         assert record[key] is None or ISO.match(record[key]), record[key]
 
 
-async def test_json_is_every_task_newest_first_with_fixed_keys(
-    sly: Sly, admin: SlyClient
-) -> None:
+async def test_json_is_every_task_newest_first_with_fixed_keys(sly: Sly, admin: SlyClient) -> None:
     result = await sly("tasks", "--json")
     assert result.code == 0 and result.err == ""
     records = json.loads(result.out)
