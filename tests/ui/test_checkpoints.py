@@ -4,6 +4,8 @@ confirmation, read-only refusal, and snapshots at 80x24 and 160x48."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from textual.widgets import Button, DataTable
@@ -15,11 +17,13 @@ from sly_tui.ui.forms.delete_checkpoints import DeleteCheckpointsModal
 from sly_tui.ui.panes.checkpoints import CheckpointsPane
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.widgets.polled_pane import PolledPane
 
 from ..demo.test_artifacts import ended_train_tasks, start_training, until_epoch
 from .helpers import screen_text, wait_for
 
 SIZES = [(80, 24), (160, 48)]
+P = TypeVar("P", bound=PolledPane)
 
 
 @pytest.fixture
@@ -37,17 +41,22 @@ def peaked_task(emulator: Emulator) -> Task:
     )
 
 
-async def open_checkpoints(pilot, task_id: int) -> CheckpointsPane:
+async def open_tab(pilot, task_id: int, key: str, kind: type[P], ready: Callable[[P], bool]) -> P:
+    """Open the task's detail screen and a pane's tab; wait until `ready(pane)`."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
     pilot.app.push_screen(TaskDetailScreen(task_id))
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskDetailScreen))
     screen = pilot.app.screen
     await wait_for(pilot, lambda: screen.info is not None)
-    await pilot.press("5")
-    pane = screen.query_one(CheckpointsPane)
-    await wait_for(pilot, lambda: pane.checkpoints is not None)
+    await pilot.press(key)
+    pane = screen.query_one(kind)
+    await wait_for(pilot, lambda: ready(pane))
     await pilot.pause()
     return pane
+
+
+async def open_checkpoints(pilot, task_id: int) -> CheckpointsPane:
+    return await open_tab(pilot, task_id, "5", CheckpointsPane, lambda p: p.checkpoints is not None)
 
 
 def table_names(pane: CheckpointsPane) -> list[str]:
