@@ -4,14 +4,15 @@ Data goes to stdout, everything else (notices, prompts) to stderr, so `| jq` and
 get only data. JSON is written with `ensure_ascii`: every control character, escape
 sequence and bidi override in task data becomes a `\\u` escape, so the JSON is both exact
 and safe to show on a terminal. Human text is built from `sly_tui.text`-cleaned strings
-and handed to Rich as `Text`, never as markup. Colours appear only on a terminal and
-never with `NO_COLOR` (Rich checks both); stdout is flushed after each batch so follow
-modes stream through pipes.
+and handed to Rich as `Text`, never as markup. Colours (and bold) appear only on a
+terminal and never with `NO_COLOR`; stdout is flushed after each batch so follow modes
+stream through pipes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -74,9 +75,12 @@ class Output:
         if self._console is None:
             from rich.console import Console
 
+            # NO_COLOR: Rich alone would drop the colours but keep bold and dim.
+            plain = bool(os.environ.get("NO_COLOR"))
             self._console = Console(
                 file=self.stdout,
                 width=None if self.is_terminal else _PIPE_WIDTH,
+                color_system=None if plain else "auto",
                 highlight=False,
                 soft_wrap=True,
             )

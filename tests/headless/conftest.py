@@ -100,18 +100,12 @@ def sly(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Sly:
 
 @pytest.fixture
 def spawn(env: dict[str, str]) -> Callable[..., Awaitable[asyncio.subprocess.Process]]:
-    """Start `python -m sly_tui ARGS` with pipes for stdout and stderr."""
+    """Start `python -m sly_tui ARGS` with pipes for stdout and stderr (unless given)."""
 
     async def start(*argv: str, **options) -> asyncio.subprocess.Process:
+        pipes = {"stdout": asyncio.subprocess.PIPE, "stderr": asyncio.subprocess.PIPE}
         return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "sly_tui",
-            *argv,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-            **options,
+            sys.executable, "-m", "sly_tui", *argv, env=env, **{**pipes, **options}
         )
 
     return start
