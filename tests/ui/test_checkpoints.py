@@ -16,10 +16,10 @@ from sly_tui.demo.world import Task
 from sly_tui.ui.forms.delete_checkpoints import DeleteCheckpointsModal
 from sly_tui.ui.panes.checkpoints import CheckpointsPane
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
-from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.polled_pane import PolledPane
 
 from ..demo.test_artifacts import ended_train_tasks, start_training, until_epoch
+from . import test_form_output as kit
 from .helpers import screen_text, wait_for
 
 SIZES = [(80, 24), (160, 48)]
@@ -43,13 +43,9 @@ def peaked_task(emulator: Emulator) -> Task:
 
 async def open_tab(pilot, task_id: int, key: str, kind: type[P], ready: Callable[[P], bool]) -> P:
     """Open the task's detail screen and a pane's tab; wait until `ready(pane)`."""
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
-    pilot.app.push_screen(TaskDetailScreen(task_id))
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskDetailScreen))
-    screen = pilot.app.screen
-    await wait_for(pilot, lambda: screen.info is not None)
+    detail = await kit.open_detail(pilot, task_id)
     await pilot.press(key)
-    pane = screen.query_one(kind)
+    pane = detail.query_one(kind)
     await wait_for(pilot, lambda: ready(pane))
     await pilot.pause()
     return pane
@@ -155,8 +151,11 @@ async def test_read_only_hides_and_refuses_delete(make_app, emulator: Emulator):
         await pilot.press("D")
         await pilot.pause()
         assert isinstance(app.screen, TaskDetailScreen)
+    sent: list[object] = []
+    async with kit.read_only_client(emulator, sent) as client:
         with pytest.raises(ReadOnlyError):
-            await app.client.tasks.delete_unused_checkpoints(task.id)
+            await client.tasks.delete_unused_checkpoints(task.id)
+    assert sent == []
     assert emulator.simulator.checkpoints_of(task) == before
 
 

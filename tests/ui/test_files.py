@@ -13,20 +13,20 @@ import httpx
 import pytest
 from textual.widgets import DirectoryTree, Input, TextArea
 
-from sly_tui.api import ReadOnlyError
+from sly_tui.api import ProtocolError, ReadOnlyError
 from sly_tui.demo import Emulator
 from sly_tui.demo.seed_data import file_hash, import_file_content
 from sly_tui.demo.world import ImportFile, Task
 from sly_tui.ui.forms.upload import UploadArchiveModal, UploadFilesModal
-from sly_tui.ui.panes.files import FilesPane
+from sly_tui.ui.panes.files import FilesPane, free_target, local_name, parse_import_files
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.widgets.path_picker import PathPicker, PickDirectoryModal
 from sly_tui.ui.widgets.transfer_row import State, TransferRow
 
 from ..demo.test_artifacts import entries
+from . import test_form_output as kit
 from .helpers import screen_text, wait_for
 from .test_checkpoints import open_tab
-from .test_form_output import error_of
 
 DOWNLOAD = "tasks.import.download_file"
 PIECE = 64 * 1024
@@ -73,6 +73,25 @@ async def downloads_end(pilot, pane: FilesPane, count: int) -> list[TransferRow]
         pilot, lambda: len(rows(pane)) == count and not any(r.active for r in rows(pane))
     )
     return rows(pane)
+
+
+def test_import_file_lists_of_other_shapes_are_read():
+    files = parse_import_files({"files": ["a/b.jpg", {"fullpath": "c.png", "size": "12"}, 7]})
+    assert [(f.name, f.path, f.size) for f in files] == [
+        ("b.jpg", "a/b.jpg", None),
+        ("c.png", "c.png", 12),
+    ]
+    with pytest.raises(ProtocolError):
+        parse_import_files({"error": "nope"})
+
+
+def test_local_names_stay_inside_and_never_collide(tmp_path: Path):
+    [escape, dots] = parse_import_files(["../../etc/passwd", "x/.."])
+    assert local_name(escape) == "passwd" and local_name(dots) == "download"
+    (tmp_path / "data.tar.gz").write_bytes(b"")
+    taken = {tmp_path / "data (1).tar.gz"}
+    assert free_target(tmp_path, "data.tar.gz", taken) == tmp_path / "data (2).tar.gz"
+    assert free_target(tmp_path, "README", set()) == tmp_path / "README"
 
 
 async def test_an_import_task_lists_its_files(app, emulator: Emulator):
@@ -182,6 +201,20 @@ async def test_cancelling_mid_download_leaves_nothing(app, emulator: Emulator, d
         assert big.size > 1024 * 1024
 
 
+async def test_leaving_the_screen_cancels_downloads(app, emulator: Emulator, downloads: Path):
+    task = import_task(emulator)
+    big_file(emulator, task)
+    app._transport = HoldingTransport(app._transport, after=1024 * 1024)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_files(pilot, task.id, downloads)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any(n.endswith(".part") for n in entries(downloads)))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TaskDetailScreen))
+        await wait_for(pilot, lambda: entries(downloads) == [])
+        assert app.is_running
+
+
 async def test_cancelling_a_slow_request_leaves_nothing(app, emulator: Emulator, downloads: Path):
     task = import_task(emulator)
     emulator.faults.update({"latency": 30, "methods": [DOWNLOAD]})
@@ -266,7 +299,7 @@ async def test_uploaded_files_join_the_list(app, emulator: Emulator, downloads: 
         await pilot.pause()
         await pilot.click("#form-submit")
         await pilot.pause()
-        assert error_of(form, "upload-paths").endswith("missing.txt: no such file.")
+        assert kit.error_of(form, "upload-paths").endswith("missing.txt: no such file.")
         form.query_one("#upload-paths", TextArea).text = "\n".join(map(str, sources))
         form.query_one("#upload-names", TextArea).text = "inbox/a.txt\ninbox/b.txt"
         await pilot.pause()  # the preview grows: let the buttons settle before the click
@@ -316,13 +349,16 @@ async def test_read_only_hides_and_refuses_uploads(make_app, emulator: Emulator,
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, TaskDetailScreen)
-        with pytest.raises(ReadOnlyError):
-            await app.client.tasks.upload_files(task.id, [str(downloads / "a.txt")], ["a.txt"])
-        with pytest.raises(ReadOnlyError):
-            await app.client.tasks.upload_dtl_archive(task.id, str(downloads / "a.txt"))
         await pilot.press("s")  # reading stays possible
         [row] = await downloads_end(pilot, pane, 1)
         assert row.state is State.DONE
+    sent: list[object] = []
+    async with kit.read_only_client(emulator, sent) as client:
+        with pytest.raises(ReadOnlyError):
+            await client.tasks.upload_files(task.id, [str(downloads / "a.txt")], ["a.txt"])
+        with pytest.raises(ReadOnlyError):
+            await client.tasks.upload_dtl_archive(task.id, str(downloads / "a.txt"))
+    assert sent == []
     assert task.import_files == before
 
 

@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from sly_tui.api import ApiError, Checkpoint, SlyClient, TaskInfo
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Target, failure_sentence
+from sly_tui.ui.forms.base import failure_sentence
 from sly_tui.ui.forms.delete_checkpoints import (
     DeleteCheckpointsModal,
     checkpoint_name,
@@ -73,16 +73,21 @@ class CheckpointsPane(PolledPane):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Loading checkpoints…", "italic"), id="ckpt-summary")
-        columns = [("best", BEST), ("name", "Name"), ("epoch", "Epoch"), ("size", "Size")]
-        columns += [("created", "Created"), ("path", "Path")]
-        table = PlainTable(columns, id="ckpt-table")
-        yield table
+        columns = [
+            ("best", BEST),
+            ("name", "Name"),
+            ("epoch", "Epoch"),
+            ("size", "Size"),
+            ("created", "Created"),
+            ("path", "Path"),
+        ]
+        yield PlainTable(columns, id="ckpt-table")
         yield Static(id="ckpt-status")
 
     # --- polling --------------------------------------------------------------------------
 
-    def fetch(self, client: SlyClient) -> Any:
-        return client.tasks.list_checkpoints(self.task_id)
+    async def fetch(self, client: SlyClient) -> list[Checkpoint]:
+        return await client.tasks.list_checkpoints(self.task_id)
 
     def live(self) -> bool:
         return self.info is None or self.info.is_active
@@ -121,7 +126,7 @@ class CheckpointsPane(PolledPane):
     def _show_summary(self, checkpoints: Sequence[Checkpoint]) -> None:
         summary = Text(no_wrap=True, overflow="ellipsis")
         if not checkpoints:
-            summary.append("No checkpoints yet." if self.live() else "No checkpoints.", "italic")
+            summary.append("No checkpoints.", "italic")
         else:
             count = len(checkpoints)
             summary.append(f"{count} checkpoint{'s' if count != 1 else ''}", "bold")
@@ -165,8 +170,8 @@ class CheckpointsPane(PolledPane):
         if not cleanup.deleted:
             self.notify("Nothing to delete: only the newest and best checkpoints exist.")
             return
-        target = Target(tasks=(self.info,)) if self.info is not None else Target()
-        self.app.push_screen(DeleteCheckpointsModal(target, self.task_id, cleanup), self._deleted)
+        modal = DeleteCheckpointsModal(self.form_target(), self.task_id, cleanup)
+        self.app.push_screen(modal, self._deleted)
 
     def _deleted(self, result: Any) -> None:
         if result is not None:

@@ -28,7 +28,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from sly_tui.api import ApiError, ProtocolError, SlyClient, TaskInfo
 from sly_tui.text import clean, one_line
-from sly_tui.ui.forms.base import Target, failure_sentence
+from sly_tui.ui.forms.base import failure_sentence
 from sly_tui.ui.forms.upload import UploadArchiveModal, UploadFilesModal, UploadModal
 from sly_tui.ui.widgets.path_picker import PickDirectoryModal, local_path, writable_directory
 from sly_tui.ui.widgets.plain_table import PlainTable
@@ -58,6 +58,7 @@ class ImportFile:
 
 
 def _size(value: Any) -> int | None:
+    """Bytes as a number or a digit string (as sizes travel); None for anything else."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int) and value >= 0:
@@ -369,8 +370,7 @@ class FilesPane(PolledPane):
         if self.sly.read_only:
             self.notify("Read-only mode: uploads are disabled.", severity="warning")
             return
-        target = Target(tasks=(self.info,)) if self.info is not None else Target()
-        self.app.push_screen(form(target, self.task_id), self._uploaded)
+        self.app.push_screen(form(self.form_target(), self.task_id), self._uploaded)
 
     def _uploaded(self, result: Any) -> None:
         if result is not None:

@@ -4,14 +4,13 @@ The pane's data is a topic of the same `Monitor` that polls the task list and th
 it inherits what that service guarantees: polls never overlap, they back off together
 when the server struggles, `p` pauses them and `r` makes them poll at once. The pane
 subscribes the first time its tab is shown, pauses when the tab is hidden, skips its turn
-while another screen covers this one, and unsubscribes when it goes away. A pane whose
-data cannot change any more (`live()` is False) stops after one successful poll; a
-refresh polls it again.
+while another (not modal) screen covers this one, and unsubscribes when it goes away. A
+pane whose data cannot change any more (`live()` is False) stops after one successful
+poll; a refresh polls it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any, ClassVar
 
 from textual import on
@@ -19,6 +18,7 @@ from textual.message import Message
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.monitor.service import Next, Sink, Subscription
+from sly_tui.ui.forms.base import Target
 from sly_tui.ui.panes.base import TaskPane
 
 
@@ -53,7 +53,7 @@ class PaneTopic:
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         pane = self.pane
         if not (pane.is_attached and pane.screen.is_current):
-            return Next.WAIT  # a form or another screen covers the pane
+            return Next.WAIT  # another screen covers the pane (a modal leaves it in view)
         try:
             value = await pane.fetch(client)
         except ApiError as exc:
@@ -76,7 +76,7 @@ class PolledPane(TaskPane):
 
     # --- what subclasses provide ----------------------------------------------------------
 
-    def fetch(self, client: SlyClient) -> Awaitable[Any]:
+    async def fetch(self, client: SlyClient) -> Any:
         """The call whose result the pane shows (raise `ApiError` to report a problem)."""
         raise NotImplementedError
 
@@ -105,6 +105,10 @@ class PolledPane(TaskPane):
             self.subscription = monitor.subscribe(PaneTopic(self), self.post_message)
         elif self.subscription is not None:
             self.subscription.resume()
+
+    def form_target(self) -> Target:
+        """What an action form opened from this pane acts on: its task."""
+        return Target(tasks=(self.info,)) if self.info is not None else Target()
 
     def reload(self) -> None:
         """Poll now (after a change made from this pane)."""
