@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -45,7 +45,7 @@ async def save_stream(
     """
     target = Path(save_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    fd, temp = _open_part(target)
     try:
         with os.fdopen(fd, "wb") as handle:
             done = 0
@@ -63,6 +63,17 @@ async def save_stream(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _open_part(target: Path) -> tuple[int, Path]:
+    """A new temporary file next to `target`. Created with the mode any new file gets
+    (0o666 less the umask), not mkstemp's 0o600: it becomes the user's download."""
+    while True:
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+        except FileExistsError:
+            continue
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:

@@ -4,6 +4,8 @@ purpose), and uploads that join the import list."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,18 @@ async def test_client_downloads_import_files_byte_for_byte(
         target = tmp_path / item.path.rsplit("/", 1)[-1]
         await client.tasks.download_import_file(task.id, item.path, target)
         assert target.read_bytes() == item.load()
+
+
+async def test_downloads_get_the_mode_of_new_files(
+    client: SlyClient, emulator: Emulator, tmp_path: Path
+) -> None:
+    task = next(t for t in emulator.world.tasks.values() if t.import_files)
+    previous = os.umask(0o022)
+    try:
+        await client.tasks.download_import_file(task.id, task.import_files[0].path, tmp_path / "f")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "f").stat().st_mode) == 0o644  # not a temp file's 0o600
 
 
 async def test_a_download_that_breaks_off_saves_nothing(

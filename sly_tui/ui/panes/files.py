@@ -338,7 +338,11 @@ class FilesPane(PolledPane):
         running = [row for row in self.query(TransferRow) if row.active]
         for row in running:
             row.cancel()
-        self.status(f"Cancelled {len(running)} download{'s' if len(running) != 1 else ''}.")
+        count = len(running)
+        if count:
+            self.status(f"Cancelled {count} download{'s' if count != 1 else ''}.")
+        else:
+            self.status("No download is running.")
 
     def action_browse(self) -> None:
         target = self.query_one("#files-target", Input)
