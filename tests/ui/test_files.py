@@ -315,6 +315,34 @@ async def test_uploaded_files_join_the_list(app, emulator: Emulator, downloads: 
         assert (downloads / "back" / "b.txt").read_bytes() == sources[1].read_bytes()
 
 
+async def test_an_upload_fails_inline_and_can_be_cancelled(
+    app, emulator: Emulator, downloads: Path
+):
+    task = import_task(emulator)
+    before = list(task.import_files)
+    (downloads / "a.txt").write_text("new content\n")
+    fault = {"error_status": 400, "fail_next": 1, "methods": ["tasks.files.bulk.upload"]}
+    emulator.faults.update(fault)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_files(pilot, task.id)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, UploadFilesModal))
+        form = app.screen
+        await kit.fill(pilot, {"upload-paths": str(downloads / "a.txt")})
+        await kit.submit(pilot)
+        await wait_for(pilot, lambda: form.sent == 1 and not form.sending)
+        assert kit.form_error(form).startswith("Uploading a.txt failed:")
+        assert isinstance(app.screen, UploadFilesModal)  # open, with the path still there
+
+        emulator.faults.update({"latency": 30, "fail_next": 0})
+        await kit.submit(pilot)
+        await wait_for(pilot, lambda: form.sending)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
+        assert any("Stopped waiting" in n.message for n in app._notifications)
+    assert task.import_files == before
+
+
 async def test_a_dtl_archive_is_picked_and_stored(app, emulator: Emulator, downloads: Path):
     task = import_task(emulator)
     (downloads / "graph.tar").write_bytes(b"tar bytes")
