@@ -49,7 +49,6 @@ class Session:
 
     settings: Settings
     out: Output = field(default_factory=Output)
-    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
 
     def client(self, *, polling: bool = False) -> SlyClient:
         """A client for this command (close it: `async with session.client() as client`)."""
@@ -61,7 +60,7 @@ class Session:
             settings.token,
             api_server_address=settings.api_server_address,
             read_only=settings.read_only,
-            retry=retry_policy(self.environ, polling=polling),
+            retry=retry_policy(os.environ, polling=polling),
         )
 
     def workspace_id(self) -> int:

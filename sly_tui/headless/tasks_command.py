@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sly_tui.api import SlyClient, TaskInfo
+from sly_tui.api.neighbours import Filters
 from sly_tui.headless.errors import EXIT_OK, EXIT_USAGE, CommandError
 from sly_tui.headless.output import STATUS_STYLES, Output
 from sly_tui.headless.records import task_record
@@ -33,11 +34,9 @@ from sly_tui.present import (
 )
 from sly_tui.text import one_line
 
-Filters = list[dict[str, Any]]
-
 
 def _filters(args: argparse.Namespace) -> Filters:
-    filters: Filters = []
+    filters: list[dict[str, Any]] = []
     if args.status:
         filters.append({"field": "status", "operator": "in", "value": sorted(set(args.status))})
     if args.type:
@@ -76,13 +75,14 @@ def status_text(task: TaskInfo) -> Text:
 
 
 def table(tasks: Iterable[TaskInfo]) -> Table:
+    """Newest first as given; running tasks show their progress where others show output."""
     now = datetime.now(UTC)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for header in ("ID", "STATUS", "TYPE", "NAME", "APP", "AGENT", "STARTED", "TIME", "OUTPUT"):
-        table.add_column(header, justify="right" if header in ("ID", "TIME") else "left")
+        grid.add_column(header, justify="right" if header in ("ID", "TIME") else "left")
     for task in tasks:
         progress = progress_text(list_progress(task)) if task.is_active else ""
-        table.add_row(
+        grid.add_row(
             Text(str(task.id)),
             status_text(task),
             Text(one_line(task.type or "")),
@@ -93,7 +93,7 @@ def table(tasks: Iterable[TaskInfo]) -> Table:
             Text(duration(task_duration(task, now))),
             Text(progress or output_summary(task)),
         )
-    return table
+    return grid
 
 
 def _print(tasks: list[TaskInfo], args: argparse.Namespace, out: Output) -> None:

@@ -16,8 +16,14 @@ import pytest
 
 from sly_tui.api import AuthError, LogEntry, SlyClient
 from sly_tui.cli import HEADLESS_COMMANDS, build_parser
-from sly_tui.config import Profile, save_profile
+from sly_tui.config import ConfigError, Profile, save_profile
 from sly_tui.demo.seed_data import HOSTILE_TASK_NAME
+from sly_tui.headless.session import (
+    ONE_SHOT_RETRY,
+    POLLING_RETRY,
+    RETRY_SLEEP_ENV,
+    retry_policy,
+)
 from sly_tui.monitor.log_spool import LogLine, LogSpool
 from sly_tui.secrets import Secret
 
@@ -203,3 +209,16 @@ def test_plain_line_of_an_entry_is_the_spools(tmp_path: Path) -> None:
         expected = [line.plain() for line in spool.lines(0, len(entries))]
     assert [LogLine.from_entry(entry).plain() for entry in entries] == expected
     assert expected[0] == "2026-11-27T12:00:00.500Z WARN  a\n    b"
+
+
+def test_retry_policy_follows_the_sdks_variables() -> None:
+    assert retry_policy({}, polling=False) == ONE_SHOT_RETRY
+    assert retry_policy({}, polling=True) == POLLING_RETRY
+    tuned = retry_policy(
+        {"SUPERVISELY_PUBLIC_API_RETRIES": "7", "SUPERVISELY_PUBLIC_API_RETRY_SLEEP_SEC": "0.25"},
+        polling=False,
+    )
+    assert (tuned.retries, tuned.sleep, tuned.cap) == (7, 0.25, ONE_SHOT_RETRY.cap)
+    for bad in ({"SUPERVISELY_PUBLIC_API_RETRIES": "0"}, {RETRY_SLEEP_ENV: "-1"}):
+        with pytest.raises(ConfigError):
+            retry_policy(bad, polling=True)
