@@ -84,4 +84,7 @@ class Output:
                 highlight=False,
                 soft_wrap=True,
             )
-        self._console.print(renderable)
+        with self._console.capture() as capture:
+            self._console.print(renderable)
+        for line in capture.get().splitlines():
+            self.line(line.rstrip())  # Rich pads cells to the column's width
