@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  sly-tui                        dashboard on SERVER_ADDRESS / API_TOKEN\n"
             "  sly-tui --profile work         dashboard on a saved profile\n"
             "  sly-tui demo-server --port 8000 --env-file demo.env\n"
+            "  sly-tui tasks --json           scripts: tasks, task, logs, wait, stop, start\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -196,19 +198,19 @@ def _headless_commands(commands: argparse._SubParsersAction) -> None:
             name,
             parents=[connection],
             help=summary,
-            description=description,
+            description=textwrap.fill(description, 79),
             epilog="examples:\n" + examples,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
-    def interval(parser: argparse.ArgumentParser, what: str) -> None:
+    def interval(parser: argparse.ArgumentParser, when: str = "") -> None:
         # SUPPRESS: `sly-tui --interval 5 logs -f 7` keeps the top-level value.
         parser.add_argument(
             "--interval",
             type=_positive_float,
             default=argparse.SUPPRESS,
             metavar="SEC",
-            help=f"seconds between polls {what} (default 2)",
+            help=f"seconds between polls{when} (default 2)",
         )
 
     statuses = [str(status) for status in Status]
@@ -243,7 +245,7 @@ def _headless_commands(commands: argparse._SubParsersAction) -> None:
     tasks.add_argument(
         "--watch", action="store_true", help="then print every change until interrupted"
     )
-    interval(tasks, "with --watch")
+    interval(tasks, " with --watch")
 
     task = command(
         "task",
@@ -280,7 +282,7 @@ def _headless_commands(commands: argparse._SubParsersAction) -> None:
     )
     logs.add_argument("--tail", type=_positive_int, metavar="N", help="only the last N lines")
     logs.add_argument("--jsonl", action="store_true", help="raw log entries, one JSON per line")
-    interval(logs, "with --follow")
+    interval(logs, " with --follow")
 
     wait = command(
         "wait",
@@ -301,7 +303,7 @@ def _headless_commands(commands: argparse._SubParsersAction) -> None:
     wait.add_argument(
         "--timeout", type=_positive_float, metavar="SEC", help="give up after SEC seconds"
     )
-    interval(wait, "")
+    interval(wait)
 
     stop = command(
         "stop",
