@@ -202,9 +202,10 @@ async def test_metrics_and_checkpoints_of_a_train_task(rpc: Rpc) -> None:
     assert {"loss", "lr"} <= set(metrics["metrics"][0]["train"])
     checkpoints = await rpc("tasks.checkpoints.list", {"id": task["id"]})
     assert checkpoints and checkpoints[-1]["epoch"] == epochs[-1]
+    kept = [c for i, c in enumerate(checkpoints) if c["isBest"] or i == len(checkpoints) - 1]
     cleared = await rpc("tasks.checkpoints.clear", {"id": task["id"]})
-    assert cleared == {"success": True, "deleted": len(checkpoints) - 1}
-    assert await rpc("tasks.checkpoints.list", {"id": task["id"]}) == checkpoints[-1:]
+    assert cleared == {"success": True, "deleted": len(checkpoints) - len(kept)}
+    assert await rpc("tasks.checkpoints.list", {"id": task["id"]}) == kept  # newest and best
 
 
 async def test_import_files_and_download(

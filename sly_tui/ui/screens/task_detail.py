@@ -112,13 +112,14 @@ class ProgressRow(Vertical):
     def __init__(self, record: ProgressRecord) -> None:
         super().__init__()
         self.record = record
+        # Held, not queried: an update may arrive while the screen is being closed.
+        self._label_widget = Label(self._label())
+        self._bar = ProgressBar(total=record.total or None, show_eta=False)
+        self._bar.progress = record.current or 0
 
     def compose(self) -> ComposeResult:
-        yield Label(self._label())
-        yield ProgressBar(total=self.record.total, show_eta=False)
-
-    def on_mount(self) -> None:
-        self.show(self.record)
+        yield self._label_widget
+        yield self._bar
 
     def _label(self) -> Text:
         record = self.record
@@ -130,9 +131,8 @@ class ProgressRow(Vertical):
 
     def show(self, record: ProgressRecord) -> None:
         self.record = record
-        self.query_one(Label).update(self._label())
-        bar = self.query_one(ProgressBar)
-        bar.update(total=record.total or None, progress=record.current or 0)
+        self._label_widget.update(self._label())
+        self._bar.update(total=record.total or None, progress=record.current or 0)
 
 
 class TaskDetailScreen(LiveScreen):
