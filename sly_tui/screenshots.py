@@ -82,8 +82,10 @@ async def _detail_logs(pilot: Pilot[object], emulator: Emulator) -> None:
 
 async def _metrics(pilot: Pilot[object], emulator: Emulator) -> None:
     await _list(pilot, emulator)
-    trains = [t for t in emulator.world.tasks.values() if t.type == "train"]
-    running = [t.id for t in trains if t.status == "started"]
+    trains = [
+        t for t in emulator.world.tasks.values() if t.type == "train" or t.meta.get("hasMetrics")
+    ]
+    running = [t.id for t in trains if t.status == "started" and t.workspace_id == WORKSPACE]
     await _open(pilot, min(running or [t.id for t in trains]), "4")
     await pilot.pause(0.5)
 
