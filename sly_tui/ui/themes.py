@@ -12,7 +12,6 @@ leaves them out gets the defaults from `sly_tui.ui.status.STATUS_COLOURS`.
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,11 +42,14 @@ class ThemeFileError(Exception):
 
 
 def builtin_theme_dir() -> Path:
-    """The shipped themes: installed as `sly_tui.builtin_themes`, or `themes/` in a checkout."""
-    try:
-        return Path(str(importlib.resources.files("sly_tui.builtin_themes")))
-    except ModuleNotFoundError:  # an editable install maps only the `sly_tui` folder
-        return Path(__file__).resolve().parents[2] / "themes"
+    """The shipped themes: installed as `sly_tui/builtin_themes`, or `themes/` in a checkout.
+
+    The installed folder has no `__init__.py`, so it is looked up as a plain folder next
+    to the package: `importlib.resources` would hand back a namespace `MultiplexedPath`.
+    """
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "builtin_themes"
+    return installed if installed.is_dir() else package.parent / "themes"
 
 
 def _colour(value: Any, where: str) -> str:
