@@ -373,7 +373,7 @@ class MetricsTopic:
 
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         if not self.visible():
-            return Next.WAIT
+            return Next.IDLE
         ended = self.ended  # known before the read, so the read sees the final metrics
         try:
             raw = await client.tasks.get_training_metrics(self.task_id)

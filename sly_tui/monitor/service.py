@@ -35,6 +35,7 @@ class Next(Enum):
     """What a topic wants after a poll."""
 
     WAIT = "wait"  # the usual: poll again after one interval
+    IDLE = "idle"  # nothing was asked of the server (nobody looks): wait, health untouched
     AGAIN = "again"  # more data is waiting (e.g. the next page of a long log): poll at once
     DONE = "done"  # nothing will change any more (a finished task): stop polling
 
@@ -115,7 +116,8 @@ class Subscription:
                 monitor.health.failed(exc)
                 outcome = Next.WAIT
             else:
-                monitor.health.succeeded()
+                if outcome is not Next.IDLE:  # a skipped turn proves nothing about the server
+                    monitor.health.succeeded()
             self._last_end = monitor.clock()
             self._urgent = outcome is Next.AGAIN
             self.done = outcome is Next.DONE

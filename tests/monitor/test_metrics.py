@@ -289,7 +289,7 @@ async def test_a_covered_chart_makes_no_request(emulator: Emulator):
     counter = Counter()
     async with counted_client(emulator, counter) as client:
         topic = MetricsTopic(trained(emulator), visible=lambda: False)
-        assert await topic.poll(client, lambda event: None) is Next.WAIT
+        assert await topic.poll(client, lambda event: None) is Next.IDLE
         assert counter.take() == []
 
 

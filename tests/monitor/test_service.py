@@ -140,3 +140,23 @@ async def test_a_broken_subscriber_does_not_stop_polling(client: SlyClient):
     monitor.subscribe(probe, explode)
     await settle(lambda: probe.polls >= 3)
     await monitor.aclose()
+
+
+async def test_a_skipped_turn_is_not_taken_for_a_healthy_server(client: SlyClient):
+    """A topic that asks nothing (its tab is covered) must not clear a failure state."""
+    from sly_tui.api import ServerError
+
+    class Covered(Probe):
+        async def poll(self, client, emit) -> Next:
+            self.polls += 1
+            return Next.IDLE
+
+    monitor = Monitor(client, interval=0.5)
+    monitor._interval = 0.01
+    monitor.health.failed(ServerError("The server failed (HTTP 503).", status=503))
+    monitor.health._retry_at = None  # let the turn come at once
+    covered = Covered()
+    monitor.subscribe(covered, lambda e: None)
+    await settle(lambda: covered.polls >= 3)
+    assert monitor.health.state.phase is Phase.RETRYING
+    await monitor.aclose()

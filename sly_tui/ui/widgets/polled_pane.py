@@ -16,7 +16,15 @@ from typing import Any, ClassVar
 from textual import on
 from textual.message import Message
 
-from sly_tui.api import ApiError, SlyClient
+from sly_tui.api import (
+    ApiError,
+    AuthError,
+    ProtocolError,
+    RateLimited,
+    ServerError,
+    SlyClient,
+    Unreachable,
+)
 from sly_tui.monitor.service import Next, Sink, Subscription
 from sly_tui.ui.forms.base import Target
 from sly_tui.ui.panes.base import TaskPane
@@ -38,6 +46,10 @@ class Failed(Message):
         self.error = error
 
 
+# Failures that speak about the server rather than about this one request.
+CONNECTION_TROUBLE = (Unreachable, ServerError, RateLimited, ProtocolError, AuthError)
+
+
 class PaneTopic:
     """The monitor's view of a pane: fetch, and say whether to poll again."""
 
@@ -53,13 +65,14 @@ class PaneTopic:
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         pane = self.pane
         if not (pane.is_attached and pane.screen.is_current):
-            return Next.WAIT  # another screen covers the pane (a modal leaves it in view)
+            return Next.IDLE  # another screen covers the pane (a modal leaves it in view)
         try:
             value = await pane.fetch(client)
         except ApiError as exc:
-            # Shown in the pane; the health (and backoff) is the detail topic's business,
-            # and a refusal such as "not a train task" says nothing about the connection.
-            emit(Failed(exc))
+            emit(Failed(exc))  # shown in the pane
+            if isinstance(exc, CONNECTION_TROUBLE):
+                raise  # the server is failing: the status line and the backoff must know
+            # A refusal such as "not a train task" says nothing about the connection.
             return Next.WAIT
         emit(Loaded(value))
         return Next.WAIT if pane.live() else Next.DONE
