@@ -417,7 +417,9 @@ class TaskApi(Namespace):
             "skipResponse": skip_response,
             "timeout": timeout,
         }
-        return await self._t.call("tasks.request.direct", body, retries=retries)
+        # The server holds the reply until the app answers or `timeout` passes.
+        wait = None if timeout is None else timeout + 5
+        return await self._t.call("tasks.request.direct", body, retries=retries, wait=wait)
 
     async def is_running(self, task_id: int) -> bool:
         """True when the app answers `is_running` at all (one attempt, as in the SDK)."""

@@ -143,11 +143,19 @@ class Transport:
         *,
         parse: Callable[[Any], T] = _unchanged,
         retries: int | None = None,
+        wait: float | None = None,
     ) -> T:
-        """POST `body` as JSON and return the reply's JSON passed through `parse`."""
+        """POST `body` as JSON and return the reply's JSON passed through `parse`.
+
+        `wait` lengthens the HTTP timeout for this one request, for calls whose server side
+        is allowed to take longer than the client's usual timeout.
+        """
         payload = {} if body is None else body
+        timeout = max(self._timeout, wait) if wait is not None else httpx.USE_CLIENT_DEFAULT
         response = await self._exchange(
-            rpc, lambda: self._http.build_request("POST", self._url(rpc), json=payload), retries
+            rpc,
+            lambda: self._http.build_request("POST", self._url(rpc), json=payload, timeout=timeout),
+            retries,
         )
         return self._decode(rpc, response, parse)
 

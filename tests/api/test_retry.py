@@ -133,6 +133,21 @@ async def test_timeouts_say_how_long(mock_client: MakeClient) -> None:
         await mock_client(handler, timeout=5.0).instance.version()
 
 
+async def test_send_request_waits_as_long_as_the_app_may(mock_client: MakeClient) -> None:
+    """The server holds a `tasks.request.direct` reply up to the app's `timeout`, so the
+    HTTP read timeout stretches past it; every other call keeps the client's timeout."""
+    read_timeouts: dict[str, float] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        read_timeouts[request.url.path.rsplit("/", 1)[-1]] = request.extensions["timeout"]["read"]
+        return httpx.Response(200, json={"version": "6.17.8"})
+
+    client = mock_client(handler, timeout=5.0)
+    await client.tasks.send_request(1, "slow", {}, timeout=120)
+    await client.instance.version()
+    assert read_timeouts == {"tasks.request.direct": 125.0, "instance.version": 5.0}
+
+
 async def test_send_request_has_its_own_budget(mock_client: MakeClient, sleeps: Sleeps) -> None:
     client = mock_client(failing([503, 503, 503]))
     with pytest.raises(ServerError):
