@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, Generic, TypeVar
 
 from sly_tui.demo.clock import parse_iso
@@ -23,6 +22,7 @@ T = TypeVar("T")
 
 DEFAULT_PER_PAGE = 500
 MAX_PER_PAGE = 1000
+MAX_LIKE_PATTERN = 1000
 
 EQUALITY_OPERATORS = ("=", "eq", "!=", "not", "in", "!in")
 ORDER_OPERATORS = ("<", ">", "<=", ">=")
@@ -107,11 +107,9 @@ def _predicate(spec: Any, fields: Fields) -> Callable[[Any], bool]:
     if operator in TEXT_OPERATORS:
         if not isinstance(value, str):
             raise bad_request(f"operator {operator!r} needs a string pattern")
-        pattern = _like_regex(value, operator.endswith("ilike"))
+        like = like_matcher(value, ignore_case=operator.endswith("ilike"))
         matches = not operator.startswith("!")
-        return lambda item: (
-            get(item) is not None and bool(pattern.fullmatch(str(get(item)))) is matches
-        )
+        return lambda item: get(item) is not None and like(str(get(item))) is matches
     target = _coerce(value, field.kind, name)
     if operator in ("=", "eq"):
         return lambda item: get(item) == target
@@ -146,21 +144,51 @@ def _coerce(value: Any, kind: str, name: str) -> Any:
     return value
 
 
-@cache
-def _like_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """SQL LIKE: `%` is any run of characters, `_` one character, `\\` escapes."""
-    out: list[str] = []
+def like_matcher(pattern: str, *, ignore_case: bool) -> Callable[[str], bool]:
+    """SQL LIKE (`%` any run, `_` one character, `\\` escapes) in bounded time.
+
+    A regex with one `.*` per `%` backtracks exponentially, and it runs on the event loop,
+    so one filter could freeze the server. Here the pattern is cut at each `%` into
+    fixed-length segments, matched left to right at their leftmost place: the first one
+    at the start, the last one at the end, each middle one by a search without
+    quantifiers. That is correct for LIKE and costs at most len(text) * len(pattern).
+    `ilike` compares lower-cased text, as PostgreSQL does.
+    """
+    if len(pattern) > MAX_LIKE_PATTERN:
+        raise bad_request(f"a like pattern is limited to {MAX_LIKE_PATTERN} characters")
+    if ignore_case:
+        pattern = pattern.lower()
+    segments: list[list[str]] = [[]]  # each item is a regex for exactly one character
     chars = iter(pattern)
     for ch in chars:
-        if ch == "\\":
-            out.append(re.escape(next(chars, "\\")))
-        elif ch == "%":
-            out.append(".*")
+        if ch == "%":
+            segments.append([])
         elif ch == "_":
-            out.append(".")
+            segments[-1].append(".")
         else:
-            out.append(re.escape(ch))
-    return re.compile("".join(out), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+            segments[-1].append(re.escape(next(chars, "\\") if ch == "\\" else ch))
+    regexes = [re.compile("".join(segment), re.DOTALL) for segment in segments]
+    fold: Callable[[str], str] = str.lower if ignore_case else str
+    if len(segments) == 1:
+        return lambda text: regexes[0].fullmatch(fold(text)) is not None
+    first, last = regexes[0], regexes[-1]
+    head, tail = len(segments[0]), len(segments[-1])
+    searches = [r for r, segment in zip(regexes[1:-1], segments[1:-1], strict=True) if segment]
+
+    def match(text: str) -> bool:
+        text = fold(text)
+        end = len(text) - tail
+        if end < head or not first.match(text) or not last.fullmatch(text, end):
+            return False
+        position = head
+        for search in searches:
+            found = search.search(text, position, end)
+            if found is None:
+                return False
+            position = found.end()
+        return True
+
+    return match
 
 
 def _sort(items: list[Any], params: Params, fields: Fields) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+import time
 from typing import Any
 
 import pytest
+
+from sly_tui.demo.filters import MAX_LIKE_PATTERN, like_matcher
 
 from .conftest import Rpc, error_message
 
@@ -117,6 +122,36 @@ async def test_like_operators_on_names(rpc: Rpc) -> None:
     one = next(iter(like))
     pattern = names[one][:-1] + "_"  # `_` is exactly one character
     assert one in await ids(rpc, {"field": "name", "operator": "like", "value": pattern})
+
+
+def _like_by_regex(pattern: str, text: str) -> bool:
+    """The textbook translation, exponential in the worst case: a reference for tiny inputs."""
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.DOTALL) is not None
+
+
+def test_like_matcher_agrees_with_the_regex_translation() -> None:
+    for pattern in map("".join, itertools.product("a%_b", repeat=4)):
+        like = like_matcher(pattern, ignore_case=False)
+        for text in map("".join, itertools.product("ab", repeat=5)):
+            assert like(text) is _like_by_regex(pattern, text), (pattern, text)
+    assert like_matcher("100\\%", ignore_case=False)("100%")
+    assert not like_matcher("100\\%", ignore_case=False)("1000")
+    assert like_matcher("%A_c%", ignore_case=True)("xxabcxx")
+
+
+async def test_like_cannot_freeze_the_server(rpc: Rpc) -> None:
+    """A backtracking regex took minutes on these (QA #1); each must take milliseconds."""
+    task = (await tasks(rpc))["entities"][0]["id"]
+    await rpc("tasks.meta.update", {"id": task, "name": "a" * 3000})
+    started = time.perf_counter()
+    for value in ("%" * 12 + "#", "%a" * 5 + "%b", "%" + "_%" * 400 + "#"):
+        assert not await ids(rpc, {"field": "name", "operator": "like", "value": value})
+        assert not await ids(rpc, {"field": "name", "operator": "ilike", "value": value})
+    assert time.perf_counter() - started < 1.0
+    too_long = {"field": "name", "operator": "ilike", "value": "z" * (MAX_LIKE_PATTERN + 1)}
+    reply = await rpc("tasks.list", {"workspaceId": WS, "filter": [too_long]}, status=400)
+    assert "limited to" in error_message(reply)
 
 
 async def test_sort_by_fields_and_order(rpc: Rpc) -> None:
