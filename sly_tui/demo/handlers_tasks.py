@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from starlette.responses import StreamingResponse
 
-from sly_tui.demo import taskdata
+from sly_tui.demo import storable, taskdata
 from sly_tui.demo.clock import parse_iso, to_ms
 from sly_tui.demo.errors import ApiError, bad_request, not_found
 from sly_tui.demo.factory import kind_of, new_app_task, new_task
@@ -456,10 +455,7 @@ def files_upload(call: Call, p: Params) -> Any:
     for name, part in call.parts.items():
         if not name.isdigit():
             continue
-        try:
-            described = json.loads(part.content)
-        except ValueError:
-            raise bad_request(f"part {name!r} must be JSON {{fullpath, hash}}") from None
+        described = storable.decode(part.content, f"part {name}")
         if not isinstance(described, dict):
             raise bad_request(f"part {name!r} must be JSON {{fullpath, hash}}")
         item = Params(described, where=f"part {name}")

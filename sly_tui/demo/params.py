@@ -7,9 +7,9 @@ JSON text → lists and objects); a JSON body must already carry the right types
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from sly_tui.demo import storable
 from sly_tui.demo.errors import bad_request
 
 _MISSING = object()
@@ -135,12 +135,7 @@ class Params:
     def _structured(self, key: str) -> Any:
         value = self._get(key)
         if self.from_query and isinstance(value, str):
-            try:
-                return json.loads(value)
-            except ValueError:
-                raise bad_request(
-                    f"field {self._name(key)!r} must be JSON text in a query string"
-                ) from None
+            return storable.decode(value, self._name(key))
         return value
 
 

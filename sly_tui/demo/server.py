@@ -9,7 +9,6 @@ error body and a status, never a dropped connection, and never a token.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from sly_tui.demo import storable
 from sly_tui.demo.errors import ApiError, bad_request
 from sly_tui.demo.params import Params
 from sly_tui.demo.simulator import Simulator
@@ -164,12 +164,7 @@ async def _raw_body(request: Request) -> bytes:
 
 async def _json_body(request: Request) -> Any:
     raw = await _raw_body(request)
-    if not raw.strip():
-        return {}
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise bad_request(f"the request body is not valid JSON: {exc}") from None
+    return storable.decode(raw) if raw.strip() else {}
 
 
 def _object(body: Any) -> dict[str, Any]:

@@ -1,0 +1,63 @@
+"""Input the server could store but not send back: each is a 400 at request time, and the
+task stays readable afterwards (QA #3)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from .conftest import API, Rpc, error_message
+
+TASK = 1001
+
+
+async def post_raw(http: httpx.AsyncClient, token: str, method: str, body: bytes) -> httpx.Response:
+    headers = {"x-api-key": token, "content-type": "application/json"}
+    return await http.post(API + method, content=body, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "field"),
+    [
+        ("tasks.meta.update", b'{"id": 1001, "bad": NaN}', "'bad'"),
+        ("tasks.meta.update", b'{"id": 1001, "bad": [-Infinity]}', "'bad[0]'"),
+        ("tasks.meta.update", b'{"id": 1001, "big": 1e999}', "'big'"),
+        ("tasks.meta.update", b'{"id": 1001, "name": "bad \\ud800 name"}', "'name'"),
+        ("tasks.meta.update", b'{"id": 1001, "k\\udfffey": 1}', "'k\\udfffey'"),
+        (
+            "tasks.logs.add",
+            b'{"logs": [{"task_id": 1001, "message": "x\\udc80y"}]}',
+            "'logs[0].message'",
+        ),
+        (
+            "tasks.data.set",
+            b'{"taskId": 1001, "fields": [{"field": "state.x", "payload": "\\ud800"}]}',
+            "'fields[0].payload'",
+        ),
+    ],
+)
+async def test_values_json_cannot_carry_are_400(
+    http: httpx.AsyncClient, rpc: Rpc, method: str, body: bytes, field: str
+) -> None:
+    response = await post_raw(http, rpc.token, method, body)
+    assert response.status_code == 400, response.text
+    assert field in error_message(response.json())
+    await rpc("tasks.info", {"id": TASK})
+    await rpc("tasks.list", {"workspaceId": 201})
+    assert (await rpc("tasks.log.download", {"id": TASK})) is not None
+
+
+async def test_raw_surrogate_bytes_and_query_json_are_checked_too(
+    http: httpx.AsyncClient, rpc: Rpc
+) -> None:
+    body = b'{"id": 1001, "n": "\xed\xa0\x80"}'  # a surrogate encoded as if it were UTF-8
+    assert (await post_raw(http, rpc.token, "tasks.meta.update", body)).status_code == 400
+    nan_filter = '[{"field": "id", "operator": "=", "value": NaN}]'
+    reply = await rpc.get("tasks.list", {"workspaceId": 201, "filter": nan_filter}, status=400)
+    assert "'filter[0].value'" in error_message(reply)
+
+
+async def test_escaped_surrogate_pairs_are_fine(http: httpx.AsyncClient, rpc: Rpc) -> None:
+    body = b'{"id": 1001, "name": "smile \\ud83d\\ude00"}'  # what json.dumps sends for an emoji
+    assert (await post_raw(http, rpc.token, "tasks.meta.update", body)).status_code == 200
+    assert (await rpc("tasks.info", {"id": TASK}))["meta"]["name"] == "smile \U0001f600"
