@@ -363,9 +363,12 @@ def data_set(call: Call, p: Params) -> Any:
         (item.str("field"), item.any("payload"), item.bool("append"), item.bool("recursive"))
         for item in p.objects("fields")
     ]
-    draft = copy.deepcopy(task.data)  # all writes land, or none
+    draft = copy.deepcopy(task.data)  # all writes land, or none; shallow enough (below)
     for path, payload, append, recursive in writes:
         taskdata.set_value(draft, path, payload, append=append, recursive=recursive)
+    # Legal writes can nest into each other (or a long path can build the depth); the
+    # stored data must stay shallow enough to copy and render on every later call.
+    storable.check_depth(draft, f"the data of task {task.id} after these writes")
     task.data = draft
     return SUCCESS
 

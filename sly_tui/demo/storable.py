@@ -1,10 +1,12 @@
 """Only JSON the emulator can send back gets in.
 
 `json.loads` accepts more than a reply can carry: `NaN`, `Infinity` and `1e999` (which
-Starlette's `JSONResponse` refuses, `allow_nan=False`) and strings with lone surrogates
-such as `"\\ud800"` (which UTF-8 cannot encode). Stored once, either would turn every
-later read of the task, its workspace's list and its team's apps into a 500. So every JSON
-document a client sends goes through `decode`.
+Starlette's `JSONResponse` refuses, `allow_nan=False`), strings with lone surrogates such
+as `"\\ud800"` (which UTF-8 cannot encode), and nesting deep enough to exhaust the
+recursion limit when the value is copied or rendered. Stored once, any of them would turn
+every later read of the task, its workspace's list and its team's apps into a 500. So every
+JSON document a client sends goes through `decode`, and a structure that grows by merging
+(task data) is checked again with `check_depth`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
+from itertools import compress
 from typing import Any
 
 from sly_tui.demo.errors import bad_request
+
+# Deep enough for any real payload; shallow enough that copying and rendering never recurse
+# anywhere near Python's limit, even with the envelopes a reply wraps around the value.
+MAX_DEPTH = 64
 
 Path = tuple[str | int, ...]
 
@@ -42,8 +50,11 @@ def decode(raw: bytes | str, root: str = "") -> Any:
     try:
         text = raw if isinstance(raw, str) else raw.decode("utf-8-sig")
         value = json.loads(text, parse_constant=constant, parse_float=number)
+    except RecursionError:
+        raise bad_request(f"{where} is nested too deeply (at most {MAX_DEPTH} levels)") from None
     except ValueError as exc:  # UnicodeDecodeError is one
         raise bad_request(f"{where} is not valid JSON: {exc}") from None
+    check_depth(value, where)
     if suspect or ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
         culprit = _culprit(value, (root,) if root else ())
         if culprit:
@@ -52,6 +63,30 @@ def decode(raw: bytes | str, root: str = "") -> Any:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def check_depth(value: Any, where: str) -> None:
+    """400 for more than `MAX_DEPTH` levels of arrays and objects; a breadth-first walk
+    whose loops run in C, so wide documents cost little and deep ones no stack."""
+    level = [value]
+    for _ in range(MAX_DEPTH):
+        level = [child for node in level for child in _containers(node)]
+    if level:
+        raise bad_request(
+            f"{where} is nested too deeply (at most {MAX_DEPTH} levels of arrays and objects)"
+        )
+
+
+def _containers(node: Any) -> Iterator[Any]:
+    """The lists and objects directly inside `node`, picked out without a Python loop."""
+    if isinstance(node, dict):
+        return compress(node.values(), map(_CONTAINER_TYPES.__contains__, map(type, node.values())))
+    if isinstance(node, list):
+        return compress(node, map(_CONTAINER_TYPES.__contains__, map(type, node)))
+    return iter(())
+
+
+_CONTAINER_TYPES = frozenset({dict, list})
 
 
 def _culprit(value: Any, root: Path) -> str | None:

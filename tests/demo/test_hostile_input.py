@@ -1,10 +1,12 @@
-"""Input the server could store but not send back: each is a 400 at request time, and the
-task stays readable afterwards (QA #3)."""
+"""Input the server could store but not send back, or not parse without a 500: each is a
+400 at request time, and the task stays readable and writable afterwards (QA #3, #4)."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+
+from sly_tui.demo.storable import MAX_DEPTH
 
 from .conftest import API, Rpc, error_message
 
@@ -61,3 +63,35 @@ async def test_escaped_surrogate_pairs_are_fine(http: httpx.AsyncClient, rpc: Rp
     body = b'{"id": 1001, "name": "smile \\ud83d\\ude00"}'  # what json.dumps sends for an emoji
     assert (await post_raw(http, rpc.token, "tasks.meta.update", body)).status_code == 200
     assert (await rpc("tasks.info", {"id": TASK}))["meta"]["name"] == "smile \U0001f600"
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+async def test_deep_bodies_are_400_not_500(http: httpx.AsyncClient, rpc: Rpc) -> None:
+    for body in (nested(100_000), '{"id": 1001, "x": ' + nested(MAX_DEPTH) + "}"):
+        response = await post_raw(http, rpc.token, "tasks.meta.update", body.encode())
+        assert response.status_code == 400, response.text[:200]
+        assert "nested too deeply" in error_message(response.json())
+    ok = '{"id": 1001, "x": ' + nested(MAX_DEPTH - 1) + "}"
+    assert (await post_raw(http, rpc.token, "tasks.meta.update", ok.encode())).status_code == 200
+
+
+async def set_field(rpc: Rpc, field: str, payload: object, *, status: int = 200) -> object:
+    item = {"field": field, "payload": payload, "append": True}
+    return await rpc("tasks.data.set", {"taskId": TASK, "fields": [item]}, status=status)
+
+
+async def test_writes_cannot_build_data_too_deep_to_write_again(rpc: Rpc) -> None:
+    """Two legal writes nested into each other used to leave the task's data unwritable."""
+    deep: list[object] = []
+    for _ in range(40):
+        deep = [deep]
+    await set_field(rpc, "state.a", deep)
+    reply = await set_field(rpc, "state.a" + "[0]" * 39, deep, status=400)
+    assert "nested too deeply" in error_message(reply)  # type: ignore[arg-type]
+    await set_field(rpc, "state." + ".b" * 70, 1, status=400)  # a long path builds depth too
+    await set_field(rpc, "state.small", 1)
+    got = await rpc("tasks.data.get", {"taskId": TASK, "fields": ["state.small", "state.a"]})
+    assert got["result"] == {"state.small": 1, "state.a": deep}
