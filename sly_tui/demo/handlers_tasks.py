@@ -14,7 +14,7 @@ from sly_tui.demo.errors import ApiError, bad_request, not_found
 from sly_tui.demo.factory import kind_of, new_app_task, new_task
 from sly_tui.demo.filters import Field, date_field, query, text_field
 from sly_tui.demo.logs import TaskLog, make_entry
-from sly_tui.demo.params import Params
+from sly_tui.demo.params import Params, parse_int
 from sly_tui.demo.seed_data import file_hash
 from sly_tui.demo.server import Call, Handler, Part
 from sly_tui.demo.world import ImportFile, Task
@@ -315,7 +315,7 @@ def run_python(call: Call, p: Params) -> Any:
 
 def logs_add(call: Call, p: Params) -> Any:
     header = call.headers.get("x-task-id")
-    default_task = int(header) if header and header.strip().isdigit() else None
+    default_task = parse_int(header, "header 'x-task-id'") if header else None
     batch: list[tuple[TaskLog, int, dict[str, Any]]] = []
     for entry in p.objects("logs"):
         task_id = entry.opt_int("task_id", default_task)
@@ -423,12 +423,13 @@ def checkpoints_clear(call: Call, p: Params) -> Any:
 
 
 def _task_from_header(call: Call) -> Task:
-    header = call.headers.get("x-task-id", "")
+    header = call.headers.get("x-task-id")
+    if header:
+        return call.world.task(parse_int(header, "header 'x-task-id'"))
     part = call.parts.get("taskId")
-    text = header or (part.content.decode() if part else "")
-    if not text.strip().isdigit():
+    if part is None:
         raise bad_request("send the task id in the x-task-id header")
-    return call.world.task(int(text))
+    return call.world.task(parse_int(_text(part), "multipart field 'taskId'"))
 
 
 def _store_file(call: Call, task: Task, path: str, content: bytes) -> str:
@@ -481,10 +482,7 @@ def upload_dtl_archive(call: Call, p: Params) -> Any:
     missing = [k for k in ("id", "name", "archive") if k not in parts]
     if missing:
         raise bad_request(f"multipart field(s) missing: {', '.join(missing)}")
-    task_text = parts["id"].content.decode("utf-8", "replace").strip()
-    if not task_text.isdigit():
-        raise bad_request("multipart field 'id' must be a task id")
-    task = call.world.task(int(task_text))
+    task = call.world.task(parse_int(_text(parts["id"]), "multipart field 'id'"))
     archive = parts["archive"]
     name = _text(parts["name"])
     content_hash = _store_file(call, task, archive.filename or f"{name}.tar", archive.content)

@@ -7,6 +7,7 @@ JSON text → lists and objects); a JSON body must already carry the right types
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sly_tui.demo import storable
@@ -46,12 +47,7 @@ class Params:
         if value is _MISSING or value is None:
             return default
         if self.from_query and isinstance(value, str):
-            try:
-                return int(value.strip())
-            except ValueError:
-                raise bad_request(
-                    f"field {self._name(key)!r} must be an integer, got {value!r}"
-                ) from None
+            return parse_int(value, f"field {self._name(key)!r}")
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad_request(f"field {self._name(key)!r} must be an integer, got {_kind(value)}")
         return value
@@ -137,6 +133,20 @@ class Params:
         if self.from_query and isinstance(value, str):
             return storable.decode(value, self._name(key))
         return value
+
+
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+
+
+def parse_int(text: str, name: str) -> int:
+    """An id or count written as text (query string, header, multipart part).
+
+    Only ASCII digits with an optional minus, at most 18 of them: `int()` alone also takes
+    "1_001", Arabic-Indic digits and, after `isdigit()`, fails on "²" or 5000 digits.
+    """
+    if _INTEGER.fullmatch(text.strip()) is None:
+        raise bad_request(f"{name} must be an integer, got {text[:80]!r}")
+    return int(text)
 
 
 def _kind(value: Any) -> str:

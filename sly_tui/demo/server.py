@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from sly_tui.demo import storable
 from sly_tui.demo.errors import ApiError, bad_request
-from sly_tui.demo.params import Params
+from sly_tui.demo.params import Params, parse_int
 from sly_tui.demo.simulator import Simulator
 from sly_tui.demo.world import User, World
 from sly_tui.enums import MUTATING_METHODS
@@ -154,7 +154,7 @@ async def _arguments(request: Request, method: str) -> tuple[Params, dict[str, P
 
 async def _raw_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared and parse_int(declared, "header 'content-length'") > MAX_BODY_BYTES:
         raise ApiError(413, "Payload too large", f"bodies are limited to {MAX_BODY_BYTES} bytes")
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:

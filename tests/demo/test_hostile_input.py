@@ -95,3 +95,26 @@ async def test_writes_cannot_build_data_too_deep_to_write_again(rpc: Rpc) -> Non
     await set_field(rpc, "state.small", 1)
     got = await rpc("tasks.data.get", {"taskId": TASK, "fields": ["state.small", "state.a"]})
     assert got["result"] == {"state.small": 1, "state.a": deep}
+
+
+@pytest.mark.parametrize("text", ["²", "١٠٠١", "1_001", "9" * 5000, "0x10", "12a", ""])
+async def test_ids_written_as_text_are_ascii_digits_or_400(
+    http: httpx.AsyncClient, rpc: Rpc, text: str
+) -> None:
+    """`int()` took some of these and crashed on others (QA #5, #15)."""
+    header = {"x-api-key": rpc.token, "x-task-id": text.encode("latin-1", "replace")}
+    if text:
+        logs = {"logs": [{"message": "hi"}]}
+        response = await http.post(API + "tasks.logs.add", json=logs, headers=header)
+        assert response.status_code == 400, response.text[:200]
+        assert "must be an integer" in error_message(response.json())
+        upload = {"0": (None, '{"fullpath": "a"}'), "0-file": ("a", b"x")}
+        response = await http.post(API + "tasks.files.bulk.upload", files=upload, headers=header)
+        assert response.status_code == 400, response.text[:200]
+    for fields in ({"id": (None, text)}, {"taskId": (None, text)}):
+        files = {**fields, "name": (None, "n"), "archive": ("n.tar", b"x")}
+        method = "tasks.upload.dtl_archive" if "id" in fields else "tasks.files.bulk.upload"
+        response = await http.post(API + method, files=files, headers={"x-api-key": rpc.token})
+        assert response.status_code == 400, response.text[:200]
+    reply = await rpc.get("tasks.info", {"id": text}, status=400)
+    assert len(error_message(reply)) < 200
