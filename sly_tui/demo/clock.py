@@ -74,11 +74,18 @@ def iso(instant: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    """Parse an ISO-8601 instant as clients send it (`…Z`, an offset, or naive = UTC)."""
+    """Parse an ISO-8601 instant as clients send it (`…Z`, an offset, or naive = UTC).
+
+    Raises ValueError for anything unparsable, also for an instant whose offset moves it
+    out of years 1-9999 in UTC (which `astimezone` reports as OverflowError).
+    """
     text = text.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    return as_utc(datetime.fromisoformat(text))
+    try:
+        return as_utc(datetime.fromisoformat(text))
+    except OverflowError:
+        raise ValueError(f"{text!r} is outside the years 1-9999 in UTC") from None
 
 
 def to_ms(instant: datetime) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from starlette.responses import StreamingResponse
@@ -21,6 +22,7 @@ from sly_tui.demo.world import ImportFile, Task
 from sly_tui.enums import ACTIVE_STATUSES, LogLevel, PluginTaskType, RestartPolicy, Status
 
 SUCCESS = {"success": True}
+FUTURE_LOG_SLACK = timedelta(days=365)
 
 TASK_FIELDS = {
     "id": Field(lambda t: t.id),
@@ -333,6 +335,10 @@ def logs_add(call: Call, p: Params) -> Any:
             at = parse_iso(stamp) if stamp else call.now
         except ValueError:
             raise bad_request(f"{entry.where} has an invalid timestamp {stamp!r}") from None
+        if at > call.now + FUTURE_LOG_SLACK:
+            # Later lines of a log are nudged past the newest one, so one line stamped in
+            # 9999 would push the simulator's next line out of the representable years.
+            raise bad_request(f"{entry.where} has a timestamp more than a year in the future")
         standard = ("level", "message", "timestamp", "task_id")
         extras = {k: v for k, v in entry.values.items() if k not in standard}
         batch.append((log, to_ms(at), make_entry(task_id, to_ms(at), level, message, extras)))

@@ -118,3 +118,19 @@ async def test_ids_written_as_text_are_ascii_digits_or_400(
         assert response.status_code == 400, response.text[:200]
     reply = await rpc.get("tasks.info", {"id": text}, status=400)
     assert len(error_message(reply)) < 200
+
+
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"])
+async def test_instants_outside_the_years_1_to_9999_are_400(rpc: Rpc, stamp: str) -> None:
+    """An offset pushed these out of range in `astimezone`: a 500 before (QA #6)."""
+    await rpc.get("tasks.log.download", {"id": TASK, "sinceTime": stamp}, status=400)
+    logs = {"logs": [{"task_id": TASK, "message": "x", "timestamp": stamp}]}
+    await rpc("tasks.logs.add", logs, status=400)
+    after = [{"field": "startedAt", "operator": ">", "value": stamp}]
+    await rpc("tasks.list", {"workspaceId": 201, "filter": after}, status=400)
+
+
+async def test_log_lines_far_in_the_future_are_400(rpc: Rpc) -> None:
+    logs = {"logs": [{"task_id": TASK, "message": "x", "timestamp": "9999-12-31T23:59:59.999Z"}]}
+    reply = await rpc("tasks.logs.add", logs, status=400)
+    assert "future" in error_message(reply)
