@@ -353,12 +353,30 @@ def output_set(call: Call, p: Params) -> Any:
     known = {"project", "model", "general", "experiment"}
     if not output or not set(output) <= known:
         raise bad_request(f"'output' must have one of the keys {', '.join(sorted(known))}")
+    # The web UI and the SDK read these inner keys without checking their types.
+    kinds = Params(output, where="output")
+    for key in output:
+        inner = Params(kinds.dict(key), where=f"output.{key}")
+        if key in ("project", "model"):
+            inner.int("id")
+        elif key == "general":
+            inner.str("title")
+        else:
+            inner.dict("data")
     task.meta["output"] = output
     return SUCCESS
 
 
+# Meta keys the server writes and clients read as structures (`meta.app.id` in the SDK's
+# SessionInfo, `meta.output.project.id`, …); `tasks.meta.update` may not replace them.
+SERVER_META_KEYS = frozenset({"app", "output", "params", "input", "sessionToken"})
+
+
 def meta_update(call: Call, p: Params) -> Any:
     task = call.world.task(p.int("id"))
+    owned = sorted(SERVER_META_KEYS.intersection(p.values))
+    if owned:
+        raise bad_request(f"meta key {owned[0]!r} belongs to the server and cannot be updated")
     task.meta.update({k: v for k, v in p.values.items() if k not in ("id", "taskId")})
     return SUCCESS
 

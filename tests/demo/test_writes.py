@@ -36,6 +36,35 @@ async def test_output_set_round_trips(rpc: Rpc) -> None:
     await rpc("tasks.output.set", {"taskId": TASK, "output": {"weird": 1}}, status=400)
 
 
+@pytest.mark.parametrize(
+    ("output", "fragment"),
+    [
+        ({"project": 5}, "'output.project' must be an object"),
+        ({"project": {"title": "p"}}, "'output.project.id' is required"),
+        ({"model": {"id": "7"}}, "'output.model.id' must be an integer"),
+        ({"general": {"icon": {}}}, "'output.general.title' is required"),
+        ({"experiment": {"data": []}}, "'output.experiment.data' must be an object"),
+    ],
+)
+async def test_output_set_checks_the_inner_shape(
+    rpc: Rpc, output: dict[str, Any], fragment: str
+) -> None:
+    """Readers of `meta.output.project.id` and the like must never meet another type."""
+    reply = await rpc("tasks.output.set", {"taskId": TASK, "output": output}, status=400)
+    assert fragment in error_message(reply)
+
+
+@pytest.mark.parametrize("key", ["app", "output", "params", "sessionToken"])
+async def test_meta_update_cannot_replace_server_owned_keys(rpc: Rpc, key: str) -> None:
+    """`{"app": "zzz"}` broke `api.app.get_sessions` in both SDKs (QA #7)."""
+    app_task = next(
+        t for t in (await rpc("tasks.list", {"workspaceId": 201}))["entities"] if "app" in t["meta"]
+    )
+    reply = await rpc("tasks.meta.update", {"id": app_task["id"], key: "zzz"}, status=400)
+    assert repr(key) in error_message(reply)
+    assert (await rpc("tasks.info", {"id": app_task["id"]}))["meta"] == app_task["meta"]
+
+
 async def test_meta_update_merges_top_level_keys(rpc: Rpc) -> None:
     await rpc(
         "tasks.meta.update",
