@@ -9,7 +9,17 @@ from sly_tui.demo.errors import not_found
 from sly_tui.demo.filters import Field, Fields, date_field, query, text_field
 from sly_tui.demo.params import Params
 from sly_tui.demo.server import Call, Handler
-from sly_tui.demo.world import Agent, App, Model, Module, Project, Team, Workspace
+from sly_tui.demo.world import (
+    ROLE_IDS,
+    Agent,
+    App,
+    Model,
+    Module,
+    Project,
+    Team,
+    User,
+    Workspace,
+)
 from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
 
 INSTANCE_VERSION = "6.17.8"
@@ -57,12 +67,41 @@ MODEL_FIELDS = _common(
 )
 
 
+USER_FIELDS = _common(
+    login=text_field(lambda u: u.login),
+    name=text_field(lambda u: u.name),
+    email=text_field(lambda u: u.email),
+    createdAt=date_field(lambda u: u.created_at),
+    updatedAt=date_field(lambda u: u.last_login),
+    lastLogin=date_field(lambda u: u.last_login),
+)
+
+
 def users_me(call: Call, p: Params) -> Any:
     return call.user.to_json(call.world.teams)
 
 
 def users_info(call: Call, p: Params) -> Any:
     return call.world.get("User", call.world.users, p.int("id")).to_json(call.world.teams)
+
+
+def users_list(call: Call, p: Params) -> Any:
+    """Every user of the instance (`api.user.get_list`)."""
+    world = call.world
+    return query(world.users.values(), p, USER_FIELDS, lambda u: u.to_json(world.teams))
+
+
+def members_list(call: Call, p: Params) -> Any:
+    """A team's users, each with its role in that team (`api.user.get_team_members`)."""
+    world = call.world
+    team = _member_team(call, p.int("teamId"))
+    members = [u for u in world.users.values() if team.id in u.roles]
+
+    def render(user: User) -> dict[str, Any]:
+        role = user.roles[team.id]
+        return {**user.to_json(world.teams), "role": role, "roleId": ROLE_IDS[role]}
+
+    return query(members, p, USER_FIELDS, render)
 
 
 def _member_team(call: Call, team_id: int) -> Team:
@@ -205,6 +244,24 @@ def file_storage_info(call: Call, p: Params) -> Any:
     return call.world.get("File", call.world.files, p.int("id")).to_json()
 
 
+def file_storage_list(call: Call, p: Params) -> Any:
+    """Team files under `path` (a plain list): every one whose path starts with it, or
+    with `recursive: false` only those directly in that folder. Folders exist only as
+    stored entries (a path ending in `/`); none are made up from the files' paths."""
+    team = _member_team(call, p.int("teamId"))
+    prefix = p.str("path")
+    recursive = p.bool("recursive", True)
+    found = sorted(
+        (f for f in call.world.files.values() if f.team_id == team.id),
+        key=lambda f: f.path,
+    )
+    return [
+        f.to_json()
+        for f in found
+        if f.path.startswith(prefix) and (recursive or "/" not in f.path[len(prefix) :].rstrip("/"))
+    ]
+
+
 def instance_version(call: Call, p: Params) -> Any:
     return {"version": INSTANCE_VERSION}
 
@@ -229,5 +286,8 @@ HANDLERS: dict[str, Handler] = {
     "models.info": models_info,
     "models.info.deployed": models_info_deployed,
     "file-storage.info": file_storage_info,
+    "file-storage.list": file_storage_list,
+    "users.list": users_list,
+    "members.list": members_list,
     "instance.version": instance_version,
 }

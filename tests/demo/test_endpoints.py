@@ -230,3 +230,40 @@ async def test_import_files_and_download(
     await rpc("tasks.import.download_file", {"id": task.id, "filename": "nope.jpg"}, status=404)
     known = await rpc("images.internal.hashes.list", [files[0]["hash"], "unknown-hash"])
     assert known == [files[0]["hash"]]
+
+
+async def test_file_storage_list_by_prefix_and_folder(rpc: Rpc) -> None:
+    """What `api.file.list`, `list2`, `exists`, `dir_exists` and `get_info_by_path` send."""
+    everything = await rpc("file-storage.list", {"teamId": 101, "path": "/", "recursive": True})
+    paths = [f["path"] for f in everything]
+    assert paths == sorted(paths) and "/reports/quality.html" in paths
+    assert all(f["teamId"] == 101 for f in everything)
+    one = await rpc(
+        "file-storage.list", {"teamId": 101, "path": "/reports/quality.html", "recursive": True}
+    )
+    assert [f["path"] for f in one] == ["/reports/quality.html"]
+    assert one[0] == await rpc("file-storage.info", {"id": one[0]["id"]})
+    flat = await rpc(
+        "file-storage.list", {"teamId": 101, "path": "/experiments/", "recursive": False}
+    )
+    assert [(f["path"], f["isDir"]) for f in flat] == [("/experiments/yolov8/", True)]
+    assert (
+        await rpc("file-storage.list", {"teamId": 101, "path": "/nope/", "recursive": True}) == []
+    )
+    await rpc("file-storage.list", {"teamId": 987654, "path": "/"}, status=404)
+
+
+async def test_users_and_team_members(rpc: Rpc) -> None:
+    users = await rpc("users.list", {"filter": []})
+    assert users["total"] == len(users["entities"]) >= 2
+    me = await rpc("users.me")
+    assert me["id"] in {u["id"] for u in users["entities"]}
+    by_login = [{"field": "login", "operator": "=", "value": me["login"]}]
+    members = await rpc("members.list", {"teamId": 101, "filter": by_login})
+    [member] = members["entities"]
+    assert member["id"] == me["id"]
+    assert member["role"] in {"admin", "developer", "annotator", "viewer", "manager"}
+    assert isinstance(member["roleId"], int)
+    everyone = await rpc("members.list", {"teamId": 101, "filter": []})
+    assert {t["id"] for u in everyone["entities"] for t in u["teams"] if t["id"] == 101} == {101}
+    await rpc("members.list", {"teamId": 987654}, status=404)
