@@ -3,7 +3,11 @@ error body the SDK parses (`{"error": ..., "details": {"message": ...}}`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+# Error messages may quote the request: a token sent in the wrong field, or a megabyte slug.
+MAX_MESSAGE = 300
 
 
 class ApiError(Exception):
@@ -16,8 +20,13 @@ class ApiError(Exception):
         self.message = message
         self.details = details
 
-    def body(self) -> dict[str, Any]:
-        return {"error": self.error, "details": {"message": self.message, **self.details}}
+    def body(self, scrub: Callable[[str], str] = str) -> dict[str, Any]:
+        """The wire body; `scrub` removes secrets before the message is cut short, so a
+        cut can never leave part of a token behind."""
+        message = scrub(self.message)
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
+        return {"error": self.error, "details": {"message": message, **self.details}}
 
 
 def bad_request(message: str) -> ApiError:

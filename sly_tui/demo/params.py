@@ -143,9 +143,10 @@ def parse_int(text: str, name: str) -> int:
 
     Only ASCII digits with an optional minus, at most 18 of them: `int()` alone also takes
     "1_001", Arabic-Indic digits and, after `isdigit()`, fails on "²" or 5000 digits.
+    The text is quoted whole: the error body scrubs tokens first, then cuts it short.
     """
     if _INTEGER.fullmatch(text.strip()) is None:
-        raise bad_request(f"{name} must be an integer, got {text[:80]!r}")
+        raise bad_request(f"{name} must be an integer, got {text!r}")
     return int(text)
 
 

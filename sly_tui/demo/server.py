@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("sly_tui.demo")
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
+# What a client learns about a bug: the exception goes to the server's log only.
+INTERNAL_ERROR = ApiError(
+    500, "Internal server error", "the emulator failed on this request; see its log"
+)
 # Methods whose JSON body is a bare array rather than an object.
 ARRAY_BODY_METHODS = frozenset({"images.internal.hashes.list"})
 
@@ -63,8 +68,12 @@ class Call:
 Handler = Callable[[Call, Params], Any]
 
 
-def error_response(error: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+def error_response(
+    error: ApiError,
+    headers: Mapping[str, str] | None = None,
+    scrub: Callable[[str], str] = str,
+) -> JSONResponse:
+    return JSONResponse(error.body(scrub), status_code=error.status, headers=headers)
 
 
 def build_app(emulator: Emulator, handlers: dict[str, Handler]) -> Starlette:
@@ -73,11 +82,10 @@ def build_app(emulator: Emulator, handlers: dict[str, Handler]) -> Starlette:
         try:
             return await _rpc(emulator, handlers, request, method)
         except ApiError as exc:
-            return error_response(exc)
-        except Exception as exc:  # a bug must still answer with JSON, and leak nothing
+            return error_response(exc, scrub=emulator.scrub)
+        except Exception:  # a bug must still answer with JSON, and leak nothing
             log.exception("handler for %s failed", method)
-            message = emulator.scrub(f"{type(exc).__name__}: {exc}")
-            return error_response(ApiError(500, "Internal server error", message))
+            return error_response(INTERNAL_ERROR)
 
     async def faults(request: Request) -> Response:
         try:
@@ -87,19 +95,31 @@ def build_app(emulator: Emulator, handlers: dict[str, Handler]) -> Starlette:
             if request.method == "POST":
                 emulator.faults.update(_object(await _json_body(request)))
         except ApiError as exc:
-            return error_response(exc)
+            return error_response(exc, scrub=emulator.scrub)
         return JSONResponse(emulator.faults.to_json())
 
     async def home(request: Request) -> Response:
         return PlainTextResponse("sly-tui demo: an emulated Supervisely instance.\n")
 
+    async def no_route(request: Request, exc: Exception) -> Response:
+        """Unknown paths and wrong verbs answer in the API's error shape too."""
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405:
+            message = f"{request.method} is not allowed here; use GET or POST"
+            error = ApiError(405, "Method not allowed", message)
+        else:
+            message = f"no such path {request.url.path!r}; methods live at /public/api/v3/<method>"
+            error = ApiError(exc.status_code, "Not found", message)
+        return error_response(error, exc.headers, emulator.scrub)
+
     return Starlette(
+        exception_handlers={HTTPException: no_route},
         routes=[
             Route("/", home, methods=["GET", "HEAD"]),
             Route("/public/api/v3/{method}", rpc, methods=["GET", "POST"]),
             Route("/v3/{method}", rpc, methods=["GET", "POST"]),
             Route("/demo/faults", faults, methods=["GET", "POST"]),
-        ]
+        ],
     )
 
 

@@ -119,4 +119,4 @@ def _name(path: Path) -> str:
     if not path:
         return "the request body"
     text = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
-    return f"field {text[:80]!r}"
+    return f"field {text!r}"
