@@ -16,8 +16,10 @@ from typing import Any, Protocol
 from sly_tui.demo.clock import from_ms, iso, to_ms
 from sly_tui.enums import LogLevel
 
-# One reply never carries more than this many entries; a client pages on with `sinceTime`.
-MAX_ENTRIES_PER_REQUEST = 10_000
+# A request without `limit` gets at most this many entries and pages on with `sinceTime`:
+# an emulator limit (the SDK's `get_logs` does not page), so that a `--big-log` of a
+# million lines is not rendered in one reply by accident. An explicit `limit` is honoured.
+DEFAULT_LIMIT = 10_000
 
 Entry = dict[str, Any]
 
@@ -29,7 +31,7 @@ class LogSource(Protocol):
 
 
 def _window(count: int, start: int, limit: int | None) -> range:
-    wanted = MAX_ENTRIES_PER_REQUEST if limit is None else min(limit, MAX_ENTRIES_PER_REQUEST)
+    wanted = DEFAULT_LIMIT if limit is None else limit
     return range(start, min(count, start + max(wanted, 0)))
 
 
