@@ -37,6 +37,9 @@ TASK_FIELDS = {
     "finishedAt": date_field(lambda t: t.finished_at),
 }
 
+# What `tasks.run.app` accepts as `logLevel` (the API reference's list).
+APP_LOG_LEVELS = ("info", "debug", "trace")
+
 # `tasks.run.plugin` accepts the SDK's names and the server's own spelling of one.
 PLUGIN_TASK_TYPES = {*(str(t) for t in PluginTaskType), "infer_rpc"}
 
@@ -185,6 +188,9 @@ def run_app(call: Call, p: Params) -> Any:
     restart = p.opt_str("restartPolicy", RestartPolicy.NEVER)
     if restart not in (*RestartPolicy, "on_startup"):
         raise bad_request(f"unknown restartPolicy {restart!r}")
+    log_level = p.text("logLevel", "info")
+    if log_level not in APP_LOG_LEVELS:
+        raise bad_request(f"unknown logLevel {log_level!r}; known: {', '.join(APP_LOG_LEVELS)}")
     task = new_app_task(
         world,
         module=module,
@@ -197,7 +203,7 @@ def run_app(call: Call, p: Params) -> Any:
         agent_id=_agent(call, p.opt_int("agentId"), workspace.team_id),
         version=p.text("appVersion"),
         is_branch=p.bool("isBranch"),
-        log_level=p.text("logLevel", "info"),
+        log_level=log_level,
         restart_policy=restart,
         extra_meta={"redirectRequests": p.dict("redirectRequests")}
         if p.has("redirectRequests")

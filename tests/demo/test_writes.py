@@ -217,6 +217,8 @@ async def test_run_app_creates_a_listed_task(rpc: Rpc, emulator: Emulator) -> No
     await rpc("tasks.run.app", {"workspaceId": 202}, status=400)
     await rpc("tasks.run.app", {"workspaceId": 202, "moduleId": 405, "appId": 1}, status=400)
     await rpc("tasks.run.app", {"workspaceId": 202, "moduleId": 9999}, status=404)
+    bogus = {"workspaceId": 202, "moduleId": 405, "logLevel": "bogus"}
+    assert "logLevel" in error_message(await rpc("tasks.run.app", bogus, status=400))
 
 
 async def test_legacy_runs(rpc: Rpc) -> None:
