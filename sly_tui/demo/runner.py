@@ -85,7 +85,8 @@ def run_server(
     big_log_lines: int = 0,
     faults: Faults | None = None,
 ) -> None:
-    """Run the emulator until Ctrl-C or SIGTERM, printing its address and tokens."""
+    """Run the emulator until Ctrl-C or SIGTERM, printing its address, and its tokens
+    unless `env_file` receives the admin's."""
     emulator = Emulator(
         seed=seed,
         speed=speed,
@@ -101,13 +102,13 @@ def run_server(
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signal.SIGTERM, stop.set)
         async with serve(emulator, host, port) as url:
-            if env_file:
-                write_env_file(env_file, url, emulator.token)
             print(f"Supervisely emulator listening on {url}", flush=True)
-            print(f"API token (admin):  {emulator.token}", flush=True)
-            print(f"API token (viewer): {emulator.viewer_token}", flush=True)
-            if env_file:
+            if env_file:  # the token is in a 0600 file: keep it out of terminals and logs
+                write_env_file(env_file, url, emulator.token)
                 print(f"Wrote SERVER_ADDRESS and API_TOKEN to {env_file}", flush=True)
+            else:  # the only way to learn them, as `jupyter` prints its URL with its token
+                print(f"API token (admin):  {emulator.token}", flush=True)
+                print(f"API token (viewer): {emulator.viewer_token}", flush=True)
             print("Press Ctrl-C to stop.", flush=True)
             await stop.wait()
 

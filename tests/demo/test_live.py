@@ -72,15 +72,19 @@ def test_run_server_prints_writes_env_and_stops_on_ctrl_c(tmp_path: Path) -> Non
         first = process.stdout.readline()
         assert first.startswith("Supervisely emulator listening on http://127.0.0.1:")
         url = first.rsplit(" ", 1)[-1].strip()
-        token = process.stdout.readline().split()[-1]
-        assert len(token) == 128 and token.isalnum()
+        second = process.stdout.readline()
+        assert second.strip().endswith(f"to {env_file}")
         settings = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
-        assert settings == {"SERVER_ADDRESS": url, "API_TOKEN": token}
+        assert settings.keys() == {"SERVER_ADDRESS", "API_TOKEN"}
+        assert settings["SERVER_ADDRESS"] == url
+        token = settings["API_TOKEN"]
+        assert len(token) == 128 and token.isalnum()
         reply = httpx.post(url + API + "users.me", json={}, headers={"x-api-key": token})
         assert reply.status_code == 200
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=10)
+        rest, err = process.communicate(timeout=10)
     finally:
         process.kill()
     assert process.returncode == 0
     assert "Traceback" not in err
+    assert token not in first + second + rest + err  # the env file holds it (QA #14)
