@@ -10,13 +10,13 @@ unless `--version` names one.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from sly_tui.api import SlyClient
 from sly_tui.headless.errors import EXIT_OK, EXIT_USAGE, CommandError
 from sly_tui.headless.session import Session
+from sly_tui.jsontext import JsonProblem, parse_json
 
 
 def load_params(text: str | None) -> dict[str, Any]:
@@ -38,12 +38,9 @@ def load_params(text: str | None) -> dict[str, Any]:
                 f"Cannot read the params file {path}: {reason}.", EXIT_USAGE
             ) from None
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CommandError(
-            f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-            EXIT_USAGE,
-        ) from None
+        value = parse_json(text)
+    except JsonProblem as problem:
+        raise CommandError(f"{where}: {problem}", EXIT_USAGE) from None
     if not isinstance(value, dict):
         raise CommandError(
             f'{where} must be a JSON object such as {{"epochs": 10}}, not {type(value).__name__}.',

@@ -120,7 +120,11 @@ async def test_start_with_params_from_a_file_and_json_output(
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ('{"a": 1,\n "b": }', "--params is not valid JSON: Expecting value at line 2, column 7."),
+        ('{"a": 1,\n "b": }', "--params: Invalid JSON at line 2, column 7: Expecting value."),
+        ('{"a": NaN}', "--params: NaN is not allowed in JSON; use a number or null."),
+        ('{"a": 1e999}', "--params: The number 1e999 is too large to send."),
+        ('{"a": "\\ud800"}', "--params: The text holds an unpaired surrogate \\ud800"),
+        ('{"a": ' + "[" * 3000 + "]" * 3000 + "}", "--params: The JSON is nested deeper than 100"),
         ("[1, 2]", '--params must be a JSON object such as {"epochs": 10}, not list.'),
         ("@/no/such/file.json", "Cannot read the params file /no/such/file.json:"),
     ],

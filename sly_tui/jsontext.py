@@ -1,0 +1,85 @@
+"""JSON typed by a person (a form field, a params file), read strictly enough to be sent.
+
+`json.loads` accepts things that cannot go back out on the wire: `NaN` and `Infinity`,
+numbers that overflow to infinity (`1e999`), lone UTF-16 surrogates from `\\ud800`
+escapes, and nesting so deep that encoding it blows the stack. Each would fail later,
+inside the HTTP library, far from the field that holds it; here each is one sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+MAX_DEPTH = 100  # far beyond any real params or meta, well within the stack
+MAX_DIGITS = 4000  # Python refuses to convert longer integers (sys.get_int_max_str_digits)
+
+
+class JsonProblem(ValueError):
+    """What is wrong with the text, as one sentence (with line and column when known)."""
+
+
+def _not_a_number(name: str) -> Any:
+    raise JsonProblem(f"{name} is not allowed in JSON; use a number or null.")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JsonProblem(f"The number {text[:40]} is too large to send.")
+    return value
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise JsonProblem(f"An integer of {len(text)} digits is too long to send.")
+    return int(text)
+
+
+def parse_json(text: str) -> Any:
+    """The value `text` holds; raises `JsonProblem` for anything that could not be sent."""
+    try:
+        value = json.loads(
+            text, parse_constant=_not_a_number, parse_float=_finite, parse_int=_integer
+        )
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise JsonProblem(f"Invalid JSON at {where}: {exc.msg}.") from None
+    except RecursionError:
+        raise JsonProblem(_too_deep()) from None
+    _check_tree(value)
+    return value
+
+
+def _too_deep() -> str:
+    return f"The JSON is nested deeper than {MAX_DEPTH} levels."
+
+
+def _check_tree(value: Any) -> None:
+    """Depth and unpaired surrogates, walked without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            _check_string(item)
+        elif isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise JsonProblem(_too_deep())
+            if isinstance(item, dict):
+                for key in item:
+                    _check_string(key)
+                children = item.values()
+            else:
+                children = item
+            stack.extend((child, depth + 1) for child in children)
+
+
+def _check_string(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        raise JsonProblem(
+            f"The text holds an unpaired surrogate \\u{code:04x}, which cannot be sent."
+        ) from None
