@@ -232,8 +232,9 @@ async def fails_then_sends_once(
     assert submit_button.disabled
     await pilot.click("#form-submit")
     await pilot.press("ctrl+j")
+    await pilot.press("enter")  # focus is on nothing, not on Cancel
     await wait_for(pilot, lambda: calls[method] == failed + 1)
-    assert form.sending and form.sent == sent + 2
+    assert form.sending and form.sent == sent + 2 and pilot.app.screen is form
     gate.set()
     calls.gate = None
     await wait_for(pilot, lambda: not form.sending and calls.in_flight == 0, tries=300)

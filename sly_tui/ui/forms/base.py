@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from sly_tui.api import ApiError, PermissionDenied, ReadOnlyError, SlyClient, TaskInfo
+from sly_tui.jsontext import JsonProblem, parse_json
 from sly_tui.text import clean, one_line
 
 if TYPE_CHECKING:
@@ -74,11 +75,12 @@ def json_value(text: str, field_id: str, *, allow_empty: bool = True) -> Any:
             return None
         raise Invalid(field_id, "Enter a JSON value.")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Invalid(
-            field_id, f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
-        ) from None
+        return parse_json(text)
+    except JsonProblem as problem:
+        raise Invalid(field_id, str(problem)) from None
+
+
+MAX_ID_DIGITS = 18  # ids are 64-bit on the server
 
 
 def whole_number(text: str, field_id: str, what: str, *, required: bool = True) -> int | None:
@@ -88,8 +90,10 @@ def whole_number(text: str, field_id: str, what: str, *, required: bool = True) 
         if required:
             raise Invalid(field_id, f"Enter the {what}.")
         return None
-    if not text.isascii() or not text.isdigit() or int(text) <= 0:
+    if not text.isascii() or not text.isdigit() or not text.strip("0"):
         raise Invalid(field_id, f"The {what} is a positive whole number.")
+    if len(text.lstrip("0")) > MAX_ID_DIGITS:
+        raise Invalid(field_id, f"The {what} is too large.")
     return int(text)
 
 
@@ -293,9 +297,20 @@ class FormModal(ModalScreen[Any]):
             self._show_invalid(problem)
             return
         self.sending = True
+        # Focus leaves the button before it is disabled: Textual would hand it to the next
+        # button, Cancel, and a second Enter meant for Submit would cancel the request.
+        self.set_focus(None)
         self.query_one("#form-submit", Button).disabled = True
         self.query_one("#form-error", Static).update(Text("Sending…", "italic"))
         self._send(call)
+
+    def _sent(self, problem: str = "") -> None:
+        """The request is over: Submit is back (and focused) with `problem` shown, if any."""
+        self.sending = False
+        submit = self.query_one("#form-submit", Button)
+        submit.disabled = False
+        submit.focus()
+        self.query_one("#form-error", Static).update(Text(problem))
 
     @work(exclusive=True, group="form-send", exit_on_error=False)
     async def _send(self, call: Call) -> None:
@@ -306,17 +321,17 @@ class FormModal(ModalScreen[Any]):
             self.sent += 1
             result = await call.run(client)
         except ApiError as exc:
-            self.sending = False
-            self.query_one("#form-submit", Button).disabled = False
-            self.query_one("#form-error", Static).update(Text(failure_sentence(exc)))
+            self._sent(failure_sentence(exc))
             return
-        self.sending = False
+        except Exception as exc:  # a bug must show in the form, not leave it "Sending…"
+            self._sent(f"The request could not be made: {one_line(str(exc)) or type(exc).__name__}")
+            return
         self.sly.action_refresh()
         if self.STAYS_OPEN:
-            self.query_one("#form-submit", Button).disabled = False
-            self.query_one("#form-error", Static).update("")
+            self._sent()
             self.show_result(result)
             return
+        self.sending = False
         self.sly.notify(one_line(self.done_message(call, result)), markup=False)
         self.dismiss(self.succeeded(result))
 
