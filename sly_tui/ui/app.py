@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import ClassVar
 
 import httpx
+from rich.console import RenderableType
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -98,6 +99,7 @@ class SlyApp(App[int]):
         self._cache_dir = cache_dir
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
         self.warnings: list[str] = list(settings.warnings)
+        self.closing = False
         self._choose_theme(theme)
         self._apply_keymap()
 
@@ -137,6 +139,19 @@ class SlyApp(App[int]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **STATUS_COLOURS}
+
+    def exit(
+        self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        self.closing = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and clicks that arrive after `q` (type-ahead, a paste) are dropped: a screen
+        opened while the app shuts down would never finish mounting."""
+        if self.closing and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     # --- connecting -----------------------------------------------------------------------
 

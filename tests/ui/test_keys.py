@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual import events
+
 from sly_tui.config import load_config
 from sly_tui.ui.forms.stop import StopModal
 from sly_tui.ui.keymap import check_keymap, known_bindings
@@ -77,3 +80,17 @@ async def test_help_lists_this_view_and_global_keys(make_app):
             assert expected in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+
+
+@pytest.mark.parametrize("key", ["o", "a", "x", "A", "m"])
+async def test_keys_typed_right_after_quit_are_dropped(make_app, emulator, key: str):
+    """`q` and a screen key in one read (type-ahead, a paste): the modal the key would open
+    must not start mounting while the app shuts down, and the exit stays clean."""
+    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        await wait_for(pilot, lambda: bool(app.screen.table.tasks))
+        app.post_message(events.Key("q", "q"))
+        app.post_message(events.Key(key, key))
+        await pilot.pause()
+    assert app.return_code == 0
