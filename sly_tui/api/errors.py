@@ -56,10 +56,10 @@ class NotFound(ApiError):
 class RateLimited(ApiError):
     """The server kept answering 429 until the retry budget was spent."""
 
-    def __init__(
-        self, sentence: str, *, retry_after: int | None, method: str | None, detail: str | None
-    ) -> None:
-        super().__init__(sentence, method=method, status=429, detail=detail)
+    def __init__(self, *, retry_after: int | None, method: str | None, detail: str | None) -> None:
+        self.reason = "The server is limiting the request rate (HTTP 429)."
+        wait = f" Retry in {retry_after} s." if retry_after is not None else ""
+        super().__init__(self.reason + wait, method=method, status=429, detail=detail)
         self.retry_after = retry_after
 
 

@@ -97,14 +97,8 @@ def from_response(rpc: str, response: httpx.Response, *, token_sent: bool, scrub
     detail = _detail(error, message, scrub)
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        wait = f" Retry in {retry_after} s." if retry_after is not None else ""
         return Failure(
-            RateLimited(
-                f"The server is limiting the request rate (HTTP 429).{wait}",
-                retry_after=retry_after,
-                method=rpc,
-                detail=detail,
-            ),
+            RateLimited(retry_after=retry_after, method=rpc, detail=detail),
             retryable=True,
             retry_after=retry_after,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sly_tui.api import ApiError, Unreachable
+from sly_tui.api import ApiError, RateLimited, Unreachable
 from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.text import one_line
 
@@ -20,7 +20,12 @@ def backoff_delay(failures: int, first: float = BACKOFF_FIRST, cap: float = BACK
 
 
 def describe(error: BaseException) -> str:
-    """One sentence for the header; our API errors carry one, anything else is a bug report."""
+    """One sentence for the header; our API errors carry one, anything else is a bug report.
+
+    A 429's own "retry in" is left out: the header counts down to the retry it schedules.
+    """
+    if isinstance(error, RateLimited):
+        return error.reason
     if isinstance(error, ApiError):
         return one_line(error.sentence)
     return one_line(f"Internal error {type(error).__name__}: {error}")
@@ -68,6 +73,8 @@ class Health:
         """Record a failure; returns the delay before the next attempt."""
         self._failures += 1
         delay = backoff_delay(self._failures)
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            delay = min(max(float(error.retry_after), BACKOFF_FIRST), BACKOFF_CAP)  # as asked
         self._failure_phase = (
             Phase.DISCONNECTED if isinstance(error, Unreachable) else Phase.RETRYING
         )

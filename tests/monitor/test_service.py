@@ -69,6 +69,22 @@ def test_health_phases():
     assert health.state.phase is Phase.LIVE and health.state.error is None
 
 
+def test_a_rate_limit_waits_as_long_as_the_server_asks():
+    """Retry-After sets the next attempt, whatever the run of failures so far, and the
+    header's sentence leaves the wait to the countdown."""
+    from sly_tui.api import RateLimited, ServerError
+
+    now = [100.0]
+    health = Health(lambda: now[0], lambda state: None)
+    for _ in range(6):
+        health.failed(ServerError("The server failed (HTTP 503).", status=503))
+    assert health.failed(RateLimited(retry_after=7, method="tasks.list", detail=None)) == 7.0
+    assert health.retry_at == 107.0
+    assert health.state.error == "The server is limiting the request rate (HTTP 429)."
+    assert health.failed(RateLimited(retry_after=None, method=None, detail=None)) == 60.0
+    assert health.failed(RateLimited(retry_after=3600, method=None, detail=None)) == 60.0
+
+
 async def test_polls_never_overlap_and_pause_stops_them(client: SlyClient):
     monitor = Monitor(client, interval=0.5)
     monitor._interval = 0.01  # pace fast in this test only
