@@ -394,6 +394,10 @@ def _combine(layers: list[_Layer], profile: str | None, config: ConfigFile) -> S
             if key in layer.values and (key not in paired or same_server(layer)):
                 values[key], sources[key] = layer.values[key], layer.where[key]
                 break
+    if server_layer is not None:  # checked as given: normalising can hide a mistake
+        _check_address(server_layer.values["server"].strip(), sources["server"], values)
+    if "api_server_address" in values:
+        _check_address(values["api_server_address"], sources["api_server_address"], values)
     return Settings(
         **values,
         profile=profile,
@@ -401,6 +405,17 @@ def _combine(layers: list[_Layer], profile: str | None, config: ConfigFile) -> S
         config=config,
         warnings=config.warnings,
     )
+
+
+def _check_address(address: str, where: str, values: Mapping[str, Any]) -> None:
+    """Refuse an address no request could go to, before anything is sent."""
+    from sly_tui.api.address import address_problem
+
+    if problem := address_problem(address):
+        token = values.get("token")
+        shown = address.replace(token.reveal(), str(token)) if token else address
+        shown = shown if len(shown) <= 80 else shown[:80] + "…"
+        raise ConfigError(f"{where}: not a valid server address: {shown!r}; {problem}.")
 
 
 # --- saving -------------------------------------------------------------------------------

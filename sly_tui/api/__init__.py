@@ -4,7 +4,7 @@ The bottom layer of sly-tui: no Textual here, and nothing heavier than httpx at 
 so headless commands start fast.
 """
 
-from sly_tui.api.address import api_root, normalize_server_address
+from sly_tui.api.address import address_problem, api_root, normalize_server_address
 from sly_tui.api.client import SlyClient
 from sly_tui.api.errors import (
     ApiError,
@@ -75,6 +75,7 @@ __all__ = [
     "UserTeam",
     "WaitingTimeExceeded",
     "Workspace",
+    "address_problem",
     "api_root",
     "normalize_server_address",
 ]

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from sly_tui.api.address import address_problem
 from sly_tui.api.errors import ProtocolError, ReadOnlyError
 from sly_tui.api.failures import Failure, from_exception, from_response
 from sly_tui.api.retry import RetryPolicy
@@ -89,12 +90,9 @@ class Transport:
         self._token = token
         self._timeout = timeout
         self._on_request = on_request
-        try:
-            url = httpx.URL(root)
-        except httpx.InvalidURL:
-            url = None
-        if url is None or not url.host:
-            raise ValueError(f"{root!r} is not a usable server address")
+        if problem := address_problem(root):
+            raise ValueError(f"{root!r} is not a usable server address: {problem}")
+        url = httpx.URL(root)
         # Scheme, host and port only: what a person needs to see in "Cannot reach …".
         self.address = f"{url.scheme}://{url.netloc.decode('ascii')}"
         headers = {}

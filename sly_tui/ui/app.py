@@ -30,7 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient
+from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient, User
 from sly_tui.config import Settings
 from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.monitor.health import backoff_delay, describe
@@ -186,19 +186,39 @@ class SlyApp(App[int]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self, settings: Settings) -> None:
-        """Reach the server (retrying with backoff), then open the workspace."""
+        """Reach the server (retrying with backoff), then open the workspace.
+
+        A failure no retry can fix (a refused token, an unusable address, a bug) goes back
+        to the connect screen with its reason, so "Connecting…" never stays up for good.
+        """
         self.settings = settings
         self.read_only = settings.read_only
-        client = self.make_client(settings)
+        client: SlyClient | None = None
+        try:
+            client = self.make_client(settings)
+            me = await self._reach(client)
+        except Exception as exc:
+            from sly_tui.ui.screens.connect import failure_sentence
+
+            if client is not None:
+                await client.aclose()
+            self._show_connect(settings, failure_sentence(exc, settings.token))
+            return
+        self.client = client
+        self.user_login = me.login
+        self.place = Place(self.place.server, me.login or me.name or "", "", "")
+        self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
+        self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
+        await self.open_start_screen()
+
+    async def _reach(self, client: SlyClient) -> User:
+        """`users.me`, retried with backoff (shown on screen) while no answer comes."""
         failures = 0
         while True:
             try:
-                me = await client.users.get_my_info()
-                break
-            except (AuthError, PermissionDenied) as exc:
-                await client.aclose()
-                self._show_connect(settings, exc.sentence)
-                return
+                return await client.users.get_my_info()
+            except (AuthError, PermissionDenied):
+                raise
             except ApiError as exc:
                 failures += 1
                 delay = backoff_delay(failures)
@@ -218,12 +238,6 @@ class SlyApp(App[int]):
                     )
                 )
                 await asyncio.sleep(delay)
-        self.client = client
-        self.user_login = me.login
-        self.place = Place(self.place.server, me.login or me.name or "", "", "")
-        self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
-        self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
-        await self.open_start_screen()
 
     async def open_start_screen(self) -> None:
         """The remembered or configured workspace, else the picker."""

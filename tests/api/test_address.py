@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sly_tui.api import SlyClient, api_root, normalize_server_address
+from sly_tui.api import SlyClient, address_problem, api_root, normalize_server_address
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,29 @@ def test_errors_name_host_and_port_only() -> None:
     assert SlyClient("https://user:pw@host/", None)._t.address == "https://host"
 
 
-@pytest.mark.parametrize("server", ["", "/", "http://a:b:c", "http://ho\x00st"])
+@pytest.mark.parametrize("server", ["", "/", "http://a:b:c", "http://ho\x00st", "h:99999"])
 def test_unusable_addresses_are_refused_up_front(server: str) -> None:
     with pytest.raises(ValueError, match="not a usable server address"):
         SlyClient(server, None)
+
+
+@pytest.mark.parametrize(
+    ("address", "problem"),
+    [
+        ("http://127.0.0.1:46900x", "the port must be a number from 1 to 65535"),
+        ("http://127.0.0.1:99999", "the port must be a number from 1 to 65535"),
+        ("host:0", "the port must be a number from 1 to 65535"),
+        ("ftp://x", "only http:// and https:// addresses work"),
+        ("HTTPS://Host", "only http:// and https:// addresses work"),
+        ("http://", "it names no host"),
+        ("", "it names no host"),
+        ("http://a b", "it contains a space or a control character"),
+        (" host", "it contains a space or a control character"),
+        ("app.supervisely.com", None),
+        ("https://user:pw@[::1]:65535/sly/", None),
+    ],
+)
+def test_address_problem_is_one_reason_without_the_address(
+    address: str, problem: str | None
+) -> None:
+    assert address_problem(address) == problem

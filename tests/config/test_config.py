@@ -157,6 +157,23 @@ def test_wrong_types_in_profile(home, environ, tmp_path):
         resolve(Flags(), environ, home)
 
 
+@pytest.mark.parametrize("server", ["http://127.0.0.1:46900x", "http://127.0.0.1:99999", "ftp://x"])
+def test_malformed_server_address_is_refused_up_front(home, environ, server):
+    with pytest.raises(ConfigError, match=r"^--server: not a valid server address: ") as err:
+        resolve(Flags(server=server, token=TOKEN_FLAG), environ, home)
+    assert repr(server) in str(err.value)
+
+
+def test_malformed_address_message_hides_the_token(home, environ):
+    env = {**environ, "SERVER_ADDRESS": f"http://h:1{TOKEN_ENV}", "API_TOKEN": TOKEN_ENV}
+    with pytest.raises(ConfigError, match=r"SERVER_ADDRESS in the environment: not a valid") as err:
+        resolve(Flags(), env, home)
+    assert TOKEN_ENV[:20] not in str(err.value)
+    env = {**environ, "SUPERVISELY_API_SERVER_ADDRESS": "http://api:99999"}
+    with pytest.raises(ConfigError, match=r"SUPERVISELY_API_SERVER_ADDRESS in the environment"):
+        resolve(Flags(server="http://ok"), env, home)
+
+
 def test_unknown_profile(home, environ):
     with pytest.raises(ConfigError, match=r"No profile named 'nope'"):
         resolve(Flags(profile="nope"), environ, home)

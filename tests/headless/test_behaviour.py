@@ -114,6 +114,13 @@ async def test_errors_are_one_sentence_unless_debug(sly: Sly, monkeypatch) -> No
     assert missing.code == 2 and "No Supervisely API token is configured" in missing.err
 
 
+@pytest.mark.parametrize("server", ["http://127.0.0.1:46900x", "http://127.0.0.1:99999"])
+async def test_malformed_address_is_a_config_error(sly: Sly, server: str) -> None:
+    result = await sly("tasks", "--server", server)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert result.err.startswith(f"sly-tui: --server: not a valid server address: '{server}'")
+
+
 def write_config(directory: Path, text: str) -> None:
     directory.mkdir()
     (directory / "config.toml").write_text(text)

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from sly_tui.api import ApiError
+from sly_tui.api import ApiError, address_problem
 from sly_tui.config import ConfigError, Profile, Settings, normalize_server_address, save_profile
 from sly_tui.secrets import Secret
 from sly_tui.text import one_line
@@ -27,6 +27,14 @@ INTRO = (
     "(Supervisely → your avatar → Account settings → API token), or open the demo: a "
     "simulated instance built into sly-tui."
 )
+
+
+def failure_sentence(exc: Exception, token: Secret | None) -> str:
+    """One line for a failed connection attempt; an unexpected failure keeps its type."""
+    if isinstance(exc, ApiError):
+        return exc.sentence
+    text = one_line(f"Could not connect: {type(exc).__name__}: {exc}")
+    return text.replace(token.reveal(), str(token)) if token else text
 
 
 class ConnectScreen(Screen[None]):
@@ -92,30 +100,31 @@ class ConnectScreen(Screen[None]):
         token = self.query_one("#token", Input).value.strip()
         profile = self.query_one("#profile", Input).value.strip() or "default"
         if not server:
-            self._say("Enter the server address.")
-            self.query_one("#server", Input).focus()
-            return
-        if not token:
-            self._say("Enter the API token.")
-            self.query_one("#token", Input).focus()
-            return
-        self.query_one("#connect", Button).disabled = True
-        self._say("Connecting…")
-        self.check(normalize_server_address(server), Secret(token), profile)
+            self._refuse("#server", "Enter the server address.")
+        elif problem := address_problem(server):
+            self._refuse("#server", f"Not a valid server address: {problem}.")
+        elif not token:
+            self._refuse("#token", "Enter the API token.")
+        else:
+            self.query_one("#connect", Button).disabled = True
+            self._say("Connecting…")
+            self.check(normalize_server_address(server), Secret(token), profile)
+
+    def _refuse(self, field: str, text: str) -> None:
+        self._say(text)
+        self.query_one(field, Input).focus()
 
     @work(exclusive=True, group="connect-check", exit_on_error=False)
     async def check(self, server: str, token: Secret, profile: str) -> None:
         app = self.app
         settings = replace(self.settings, server=server, token=token, profile=profile)
-        client = app.make_client(settings)  # type: ignore[attr-defined]
         try:
-            await client.users.get_my_info()
-        except ApiError as exc:
-            self._say(exc.sentence)
+            async with app.make_client(settings) as client:  # type: ignore[attr-defined]
+                await client.users.get_my_info()
+        except Exception as exc:  # whatever it is, say so and let the user try again
+            self._say(failure_sentence(exc, token))
             self.query_one("#connect", Button).disabled = False
             return
-        finally:
-            await client.aclose()
         try:
             save_profile(Profile(profile, server=server, token=token))
         except (ConfigError, OSError) as exc:

@@ -1,0 +1,68 @@
+"""The connect screen and `App.connect`: every failure ends in a visible reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sly_tui.config import Settings
+from sly_tui.secrets import Secret
+from sly_tui.ui.app import SlyApp
+from sly_tui.ui.screens.connect import ConnectScreen
+
+from .helpers import screen_text, wait_for
+
+TOKEN = "T" * 128
+
+
+def first_run(tmp_path: Path, transport: httpx.AsyncBaseTransport | None = None) -> SlyApp:
+    return SlyApp(
+        Settings(), transport=transport, cache_dir=tmp_path / "cache", remember=False, interval=60
+    )
+
+
+@pytest.mark.parametrize("server", ["http://127.0.0.1:46900x", "http://127.0.0.1:99999", "ftp://x"])
+async def test_malformed_address_is_an_inline_error(tmp_path: Path, server: str) -> None:
+    app = first_run(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        app.screen.query_one("#server").value = server
+        app.screen.query_one("#token").value = TOKEN
+        await pilot.click("#connect")
+        await wait_for(pilot, lambda: "Not a valid server address" in screen_text(pilot))
+        assert app.focused is app.screen.query_one("#server")
+        assert not app.screen.query_one("#connect").disabled  # nothing was sent
+
+
+async def test_unusable_address_in_settings_goes_to_the_connect_screen(tmp_path: Path) -> None:
+    settings = Settings(server="http://127.0.0.1:99999", token=Secret(TOKEN))
+    app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await wait_for(pilot, lambda: "not a usable server address" in screen_text(pilot))
+
+
+async def test_unexpected_failure_is_shown_not_swallowed(tmp_path: Path) -> None:
+    def explode(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError(f"boom {request.headers['x-api-key']}")
+
+    settings = Settings(server="http://emulator.test", token=Secret(TOKEN))
+    app = SlyApp(
+        settings,
+        transport=httpx.MockTransport(explode),
+        cache_dir=tmp_path / "cache",
+        remember=False,
+        interval=60,
+    )
+    async with app.run_test(size=(150, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await wait_for(pilot, lambda: "Could not connect: RuntimeError: boom" in screen_text(pilot))
+        assert TOKEN[:20] not in screen_text(pilot)
+        # The connect screen's own check survives it too, and the button comes back.
+        app.screen.query_one("#token").value = TOKEN
+        await pilot.click("#connect")
+        await wait_for(pilot, lambda: "Connecting…" not in screen_text(pilot))
+        assert not app.screen.query_one("#connect").disabled
+        assert "RuntimeError" in screen_text(pilot) and TOKEN[:20] not in screen_text(pilot)
