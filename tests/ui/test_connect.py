@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual import events
 
 from sly_tui.config import Settings
 from sly_tui.secrets import Secret
@@ -66,3 +67,19 @@ async def test_unexpected_failure_is_shown_not_swallowed(tmp_path: Path) -> None
         await wait_for(pilot, lambda: "Connecting…" not in screen_text(pilot))
         assert not app.screen.query_one("#connect").disabled
         assert "RuntimeError" in screen_text(pilot) and TOKEN[:20] not in screen_text(pilot)
+
+
+async def test_tab_moves_to_the_token_even_in_one_burst_of_keys(tmp_path: Path) -> None:
+    """tmux send-keys or a paste delivers address, Tab and token in one read: the Tab must
+    move focus before the token's keys are handed to a field."""
+    app = first_run(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        burst = [*"http://h:1", "\t", *"SECRET", "\x1b[Z"]  # … Tab, token, shift+Tab
+        for char in burst:
+            key = {"\t": "tab", "\x1b[Z": "shift+tab"}.get(char, char)
+            app.post_message(events.Key(key, char if len(char) == 1 else None))
+        await pilot.pause()
+        server, token = app.screen.query_one("#server"), app.screen.query_one("#token")
+        assert (server.value, token.value) == ("http://h:1", "SECRET")
+        assert app.focused is server

@@ -42,6 +42,12 @@ class ConnectScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.quit", "Quit", id="connect.quit"),
+        # Priority: checked as each key arrives, so when address, Tab and token come in one
+        # read (tmux send-keys, a paste), focus moves before the token's keys are dispatched.
+        Binding("tab", "app.focus_next", show=False, priority=True, id="connect.next"),
+        Binding(
+            "shift+tab", "app.focus_previous", show=False, priority=True, id="connect.previous"
+        ),
     ]
 
     DEFAULT_CSS = """
