@@ -69,12 +69,14 @@ class Health:
         self._last_ok = self._clock()
         self._publish()
 
-    def failed(self, error: BaseException) -> float:
-        """Record a failure; returns the delay before the next attempt."""
+    def failed(self, error: BaseException, at_least: float = 0.0) -> float:
+        """Record a failure; returns the delay before the next attempt, which is never
+        sooner than `at_least` (the polling interval), so the countdown shown is true."""
         self._failures += 1
         delay = backoff_delay(self._failures)
         if isinstance(error, RateLimited) and error.retry_after is not None:
             delay = min(max(float(error.retry_after), BACKOFF_FIRST), BACKOFF_CAP)  # as asked
+        delay = max(delay, at_least)
         self._failure_phase = (
             Phase.DISCONNECTED if isinstance(error, Unreachable) else Phase.RETRYING
         )

@@ -113,7 +113,7 @@ class Subscription:
             except Exception as exc:
                 if not isinstance(exc, ApiError):
                     log.exception("poll of %r failed", self.topic)
-                monitor.health.failed(exc)
+                monitor.health.failed(exc, at_least=monitor.interval)
                 outcome = Next.WAIT
             else:
                 if outcome is not Next.IDLE:  # a skipped turn proves nothing about the server

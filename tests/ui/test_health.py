@@ -97,6 +97,26 @@ async def test_outage_is_shown_and_recovered_from(make_app, emulator: Emulator):
         assert "live" in bar_text(app)
 
 
+async def test_at_80_columns_the_countdown_beats_the_place(make_app):
+    """The state and its countdown always show; the place keeps its start; the reason
+    gets what is left."""
+    import time
+
+    from sly_tui.monitor.events import ConnectionState
+
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        now = time.monotonic()
+        error = "The server failed (HTTP 500 Internal Server Error). " * 3
+        app._set_state(ConnectionState(Phase.RETRYING, now - 20, now + 59, error, 7))
+        text = bar_text(app)
+        assert len(text) == 80
+        assert text.startswith(" sly-tui · Demo Team")
+        assert "▲ stale, updated 20s ago, retrying in 59s: The server" in text
+        assert text.rstrip().endswith("…")
+
+
 async def test_server_gone_shows_disconnected(emulator: Emulator, tmp_path: Path):
     settings = Settings(server="http://127.0.0.1:9", token=Secret("t" * 128))
     app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)

@@ -30,22 +30,24 @@ class Place:
 
 
 def health_text(state: ConnectionState, interval: float, now: float) -> tuple[str, str]:
-    """(text, style class) for the connection indicator."""
+    """(text, style class) for the connection indicator, without the error's reason."""
     retry = (
         "" if state.retry_at is None else f", retrying in {max(0, round(state.retry_at - now))}s"
     )
     age = "" if state.last_ok is None else f" {max(0, round(now - state.last_ok))}s ago"
-    error = f": {state.error}" if state.error else ""
     match state.phase:
         case Phase.LIVE:
             return f"● live · every {interval:g}s", "live"
         case Phase.PAUSED:
             return f"❚❚ paused (data from{age or ' never'})", "paused"
         case Phase.RETRYING:
-            return f"▲ stale, updated{age or ' never'}{retry}{error}", "stale"
+            return f"▲ stale, updated{age or ' never'}{retry}", "stale"
         case Phase.DISCONNECTED:
-            return f"✖ disconnected{retry}{error}", "down"
+            return f"✖ disconnected{retry}", "down"
     return "… connecting", "paused"
+
+
+PLACE_KEPT = 24  # cells of "sly-tui · team / workspace" kept before the error's reason
 
 
 class StatusBar(Widget):
@@ -111,9 +113,24 @@ class StatusBar(Widget):
         if getattr(app, "read_only", False):
             right.append(" READ-ONLY ", text_style(self, "status-bar--mode"))
             right.append(" ")
-        right.append(health, text_style(self, f"status-bar--{kind}"))
-        right.append(" ")
+        style = text_style(self, f"status-bar--{kind}")
+        right.append(health, style)
+        # What must show at 80 columns: the state and its countdown first, then enough of
+        # the place to know which dashboard this is, then as much of the reason as fits.
         width = self.size.width or 80
-        room = max(0, width - right.cell_len - 1)
-        left.truncate(room, overflow="ellipsis", pad=True)
-        return Text.assemble(left, " ", right, no_wrap=True, end="")
+        room = max(0, width - right.cell_len - 2)
+        reason = Text(f": {one_line(state.error)}" if state.error else "", style)
+        fit(reason, room - min(left.cell_len, PLACE_KEPT))
+        right.append_text(reason)
+        fit(left, room - reason.cell_len)
+        left.pad_right(room - reason.cell_len - left.cell_len)
+        return Text.assemble(left, " ", right, " ", no_wrap=True, end="")
+
+
+def fit(text: Text, width: int) -> None:
+    """Cut `text` to `width` cells with an ellipsis; nothing at all when there is no room
+    (Rich's own truncate still leaves the ellipsis at width 0)."""
+    if width <= 1:
+        text.plain = ""
+    else:
+        text.truncate(width, overflow="ellipsis")
