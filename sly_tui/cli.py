@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import textwrap
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -418,10 +419,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _broken_pipe()
     except Exception as exc:
-        if args.debug:
-            raise
         sentence, code = _failure(args, exc)
-        print(f"sly-tui: {sentence}", file=sys.stderr)
+        if args.debug:  # the traceback instead of the sentence; the exit code stays
+            traceback.print_exc()
+        else:
+            print(f"sly-tui: {sentence}", file=sys.stderr)
         return code
 
 

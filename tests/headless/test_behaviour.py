@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sly_tui.api import AuthError, LogEntry, SlyClient
+from sly_tui.api import LogEntry, SlyClient
 from sly_tui.cli import HEADLESS_COMMANDS, build_parser
 from sly_tui.config import ConfigError, Profile, save_profile
 from sly_tui.demo.seed_data import HOSTILE_TASK_NAME
@@ -102,13 +102,17 @@ async def test_a_saved_profile_is_used(sly: Sly, live_url: str, emulator, monkey
     assert {record["workspace_id"] for record in json.loads(result.out)} == {202}
 
 
-async def test_errors_are_one_sentence_unless_debug(sly: Sly, monkeypatch) -> None:
+async def test_errors_are_one_sentence_or_a_traceback_with_debug(sly: Sly, monkeypatch) -> None:
     monkeypatch.setenv("API_TOKEN", "not-the-token")
     result = await sly("tasks")
     assert result.code == 3 and result.err.count("\n") == 1
     assert result.err.startswith("sly-tui: tasks.list: The server rejected the API token")
-    with pytest.raises(AuthError):
-        await sly("tasks", "--debug")
+    debug = await sly("tasks", "--debug")  # the traceback, and the same exit code
+    assert debug.code == 3 and debug.err.startswith("Traceback (most recent call last):")
+    assert "sly_tui.api.errors.AuthError: tasks.list: The server rejected" in debug.err
+    assert "not-the-token" not in debug.err
+    config = await sly("tasks", "--debug", "--server", "http://h:99999")
+    assert config.code == 2 and "ConfigError: --server: not a valid server" in config.err
     monkeypatch.delenv("API_TOKEN")
     missing = await sly("logs", "7")
     assert missing.code == 2 and "No Supervisely API token is configured" in missing.err
