@@ -66,6 +66,18 @@ async def test_reopening_continues_without_repeating(app, emulator: Emulator):
         assert len(screen.spool) >= first
 
 
+async def test_a_saved_log_is_named_after_its_task(app, emulator: Emulator, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    task_id = running_task(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, task_id)
+        screen.query_one(LogView).focus()
+        await pilot.press("s")
+        saved = tmp_path / f"task-{task_id}-log.txt"
+        await wait_for(pilot, saved.exists)
+        await wait_for(pilot, lambda: f"saved to {saved.name}" in screen_text(pilot))
+
+
 async def test_hostile_text_in_every_field(app, emulator: Emulator):
     task = emulator.world.tasks[running_task(emulator)]
     task.meta["name"] = HOSTILE

@@ -176,7 +176,7 @@ class TaskDetailScreen(LiveScreen):
                 yield Static(id="facts")
                 yield Vertical(id="progress")
             with TabPane("Logs", id="logs"):
-                yield LogView(self.spool, task_started_at=started, id="log")
+                yield LogView(self.spool, task_started_at=started, task_id=self.task_id, id="log")
             with TabPane("Meta & output", id="meta"), VerticalScroll():
                 yield Static(id="outputs")
                 yield JsonTree("meta", id="meta-tree")

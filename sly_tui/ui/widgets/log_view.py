@@ -1009,13 +1009,15 @@ class LogView(ScrollView, can_focus=True):
                 for line in self.spool.iter_lines(0, count):
                     file.write(line.plain() + "\n")
         except (OSError, ValueError) as error:
-            self.app.call_from_thread(
-                self.notify, f"Could not save the log: {error}", severity="error", markup=False
-            )
+            self.app.call_from_thread(self._saved, f"Could not save the log: {error}", "")
             return
-        self.app.call_from_thread(
-            self.notify, f"Saved {count:,} lines to {path}", title="Log saved", markup=False
-        )
+        self.app.call_from_thread(self._saved, f"Saved {count:,} lines to {path}", path.name)
+
+    def _saved(self, message: str, name: str) -> None:
+        """The save is over: a toast with the whole path, and the notice says so too."""
+        severity = "information" if name else "error"
+        self.notify(message, title="Log saved" if name else "", severity=severity, markup=False)
+        self._say(f"saved to {name}" if name else "not saved")
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
