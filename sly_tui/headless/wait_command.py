@@ -9,7 +9,7 @@ tell" for "still running".
 
 stdout gets the final status (or the last one seen, on a timeout), so
 `status=$(sly-tui wait 7)` works; exit codes: 0 reached, 1 error (or no such task),
-2 timeout, 3 connection or authentication failure.
+2 timeout, 3 connection or authentication failure, a timeout before any answer included.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ import asyncio
 from sly_tui.api import NotFound
 from sly_tui.api.tasks import WAIT_ENDS
 from sly_tui.enums import Status
-from sly_tui.headless.errors import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, CommandError
+from sly_tui.headless.errors import (
+    EXIT_CONNECTION,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    CommandError,
+)
 from sly_tui.headless.reading import missing
 from sly_tui.headless.session import Session
 from sly_tui.monitor.service import DEFAULT_INTERVAL
@@ -46,9 +52,15 @@ async def run(args: argparse.Namespace, session: Session) -> int:
         except NotFound:
             raise missing(args.task_id) from None
         except TimeoutError:
-            session.out.line(last or "unknown")
+            if last is None:  # not one answer in the whole wait: a connection failure
+                raise CommandError(
+                    f"No answer from the server within {args.timeout:g} s, so the status of "
+                    f"task {args.task_id} is unknown.",
+                    EXIT_CONNECTION,
+                ) from None
+            session.out.line(last)
             raise CommandError(
                 f"Task {args.task_id} did not reach {args.status!r} within {args.timeout:g} s "
-                f"(last seen: {last or 'no answer yet'}).",
+                f"(last seen: {last}).",
                 EXIT_TIMEOUT,
             ) from None

@@ -64,6 +64,24 @@ async def test_connection_failure_exits_3(sly: Sly, monkeypatch: pytest.MonkeyPa
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
 
 
+async def test_unreachable_for_the_whole_timeout_exits_3(
+    sly: Sly, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeout ends the wait while the request is still retrying: no status was ever
+    seen, so this is a connection failure, not a task that is still running."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("SERVER_ADDRESS", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("SUPERVISELY_PUBLIC_API_RETRIES", "5")
+    monkeypatch.setenv("SUPERVISELY_PUBLIC_API_RETRY_SLEEP_SEC", "10")
+    result = await sly("wait", "1001", "--timeout", "0.3")
+    assert (result.code, result.out) == (3, "")
+    assert result.err == (
+        "sly-tui: No answer from the server within 0.3 s, so the status of task 1001 is unknown.\n"
+    )
+
+
 async def test_bad_token_exits_3(sly: Sly, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_TOKEN", "x" * 128)
     result = await sly("wait", "1001")
