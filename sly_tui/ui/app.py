@@ -240,31 +240,39 @@ class SlyApp(App[int]):
                 await asyncio.sleep(delay)
 
     async def open_start_screen(self) -> None:
-        """The remembered or configured workspace, else the picker."""
+        """The configured workspace (a workspace alone brings its own team), else the
+        remembered one, else the picker."""
         settings = self.settings
         team_id, workspace_id = settings.team_id, settings.workspace_id
-        if (team_id is None or workspace_id is None) and self._remember and settings.server:
+        if workspace_id is None and self._remember and settings.server:
             remembered = load_selection(settings.server)
             if remembered is not None and team_id in (None, remembered[0]):
                 team_id, workspace_id = remembered
-        if team_id is not None and workspace_id is not None:
+        if workspace_id is not None:
             selection = await self._describe(team_id, workspace_id)
             if selection is not None:
                 self.open_workspace(selection)
                 return
         self.pick_workspace()
 
-    async def _describe(self, team_id: int, workspace_id: int) -> Selection | None:
+    async def _describe(self, team_id: int | None, workspace_id: int) -> Selection | None:
+        """Names for the ids, or a message and None; no team: the workspace's own."""
+        from sly_tui.ui.screens.connect import failure_sentence
+
         assert self.client is not None
+        what = f"Workspace {workspace_id}" + ("" if team_id is None else f" of team {team_id}")
         try:
-            team = await self.client.teams.get_info_by_id(team_id)
             workspace = await self.client.workspaces.get_info_by_id(workspace_id)
-        except ApiError as exc:
-            self.notify(exc.sentence, severity="error", markup=False)
+            if team_id is None and workspace is not None:
+                team_id = workspace.team_id
+            team = None if team_id is None else await self.client.teams.get_info_by_id(team_id)
+        except Exception as exc:  # not only ApiError: this runs in the connect worker
+            sentence = failure_sentence(exc, self.settings.token)
+            self.notify(f"{what} cannot be opened: {sentence}", severity="error", markup=False)
             return None
         if team is None or workspace is None:
             self.notify(
-                f"Team {team_id} / workspace {workspace_id} not found; pick another.",
+                f"{what} was not found or is not accessible; pick another.",
                 severity="warning",
                 markup=False,
             )

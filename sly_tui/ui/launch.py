@@ -64,19 +64,18 @@ async def _run_demo(
         big_workspace_tasks=demo.big_workspace_tasks,
         big_log_lines=demo.big_log_lines,
     )
+    # The demo opens its main workspace unless --team/--workspace say otherwise; a
+    # --workspace alone brings its own team.
+    team_flag = settings.sources.get("team_id") == "--team"
+    workspace_flag = settings.sources.get("workspace_id") == "--workspace"
     async with serve(emulator, host="127.0.0.1", port=0) as url:
         demo_settings = replace(
             settings,
             server=url,
             token=Secret(emulator.token),
             api_server_address=None,
-            # The demo opens its main workspace unless --team/--workspace say otherwise.
-            team_id=settings.team_id
-            if settings.sources.get("team_id") == "--team"
-            else MAIN_TEAM_ID,
-            workspace_id=settings.workspace_id
-            if settings.sources.get("workspace_id") == "--workspace"
-            else MAIN_WORKSPACE_ID,
+            team_id=settings.team_id if team_flag else None if workspace_flag else MAIN_TEAM_ID,
+            workspace_id=settings.workspace_id if workspace_flag else MAIN_WORKSPACE_ID,
             profile=None,
             warnings=(),
         )

@@ -9,9 +9,13 @@ import pytest
 from textual import events
 
 from sly_tui.config import Settings
+from sly_tui.demo import Emulator
 from sly_tui.secrets import Secret
-from sly_tui.ui.app import SlyApp
+from sly_tui.state import save_selection
+from sly_tui.ui.app import Selection, SlyApp
 from sly_tui.ui.screens.connect import ConnectScreen
+from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.screens.workspaces import WorkspaceScreen
 
 from .helpers import screen_text, wait_for
 
@@ -42,7 +46,7 @@ async def test_unusable_address_in_settings_goes_to_the_connect_screen(tmp_path:
     app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
-        await wait_for(pilot, lambda: "not a usable server address" in screen_text(pilot))
+        assert "not a usable server address: the port must be" in app.screen.error
 
 
 async def test_unexpected_failure_is_shown_not_swallowed(tmp_path: Path) -> None:
@@ -59,7 +63,7 @@ async def test_unexpected_failure_is_shown_not_swallowed(tmp_path: Path) -> None
     )
     async with app.run_test(size=(150, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
-        await wait_for(pilot, lambda: "Could not connect: RuntimeError: boom" in screen_text(pilot))
+        await wait_for(pilot, lambda: "Unexpected RuntimeError: boom" in screen_text(pilot))
         assert TOKEN[:20] not in screen_text(pilot)
         # The connect screen's own check survives it too, and the button comes back.
         app.screen.query_one("#token").value = TOKEN
@@ -83,3 +87,29 @@ async def test_tab_moves_to_the_token_even_in_one_burst_of_keys(tmp_path: Path) 
         server, token = app.screen.query_one("#server"), app.screen.query_one("#token")
         assert (server.value, token.value) == ("http://h:1", "SECRET")
         assert app.focused is server
+
+
+async def test_a_workspace_alone_opens_with_its_own_team(
+    emulator: Emulator, tmp_path: Path, isolated_config: Path
+) -> None:
+    save_selection("http://emulator.test", 101, 201)  # remembered, but --workspace wins
+    settings = Settings(
+        server="http://emulator.test", token=Secret(emulator.token), workspace_id=203
+    )
+    app = SlyApp(
+        settings,
+        transport=httpx.ASGITransport(app=emulator.app),
+        cache_dir=tmp_path / "cache",
+        interval=60,
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        assert app.selection == Selection(102, "Research Lab", 203, "Autonomous driving")
+
+
+async def test_an_unknown_workspace_says_so_and_opens_the_picker(make_app) -> None:
+    app = make_app(workspace_id=999)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
+        messages = [n.message for n in app._notifications]
+        assert "Workspace 999 was not found or is not accessible; pick another." in messages

@@ -30,10 +30,10 @@ INTRO = (
 
 
 def failure_sentence(exc: Exception, token: Secret | None) -> str:
-    """One line for a failed connection attempt; an unexpected failure keeps its type."""
+    """One line for a failed request; an unexpected failure keeps its type, not the token."""
     if isinstance(exc, ApiError):
         return exc.sentence
-    text = one_line(f"Could not connect: {type(exc).__name__}: {exc}")
+    text = one_line(f"Unexpected {type(exc).__name__}: {exc}")
     return text.replace(token.reveal(), str(token)) if token else text
 
 
