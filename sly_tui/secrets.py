@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from sly_tui.text import never_show
+
 
 class Secret:
     """A string that refuses to show itself in `str`, `repr` or f-strings."""
@@ -19,6 +21,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        never_show(value)
 
     def reveal(self) -> str:
         """The real value, for the one place that must send it."""

@@ -5,7 +5,8 @@ characters, so an ESC in a log line would reach the terminal and could recolour 
 screen, retitle the window or reset the terminal. `clean` removes every escape sequence,
 C1 control, C0 control except tab and newline, and bidi override (which would let
 text pose as something else); lone UTF-16 surrogates, which no terminal encoding can
-carry, become U+FFFD; `one_line` also folds line breaks for
+carry, become U+FFFD; the API token, should a task print it, becomes `********`;
+`one_line` also folds line breaks for
 table cells and headers. Markup safety is the widgets' job: they must be given `Text` or
 `Content` objects built from cleaned strings, never markup strings.
 """
@@ -27,8 +28,31 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone halves (from JSON escapes) c
 _BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
 
 
+MASK = "********"
+_secrets: set[str] = set()
+
+
+def never_show(secret: str) -> None:
+    """From now on `clean` and `one_line` blank `secret` out wherever it occurs: a task
+    that prints the API token into its log must not put it on our screen.
+
+    Only strings that look like a key count (16+ characters, 8+ different ones): blanking
+    a short word or a run like `=====` would damage ordinary text.
+    """
+    if len(secret) >= 16 and len(set(secret)) >= 8:
+        _secrets.add(secret)
+
+
+def _masked(text: str) -> str:
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
+
+
 def clean(text: str) -> str:
     """Drop escape sequences and control characters; keep tabs and newlines."""
+    text = _masked(text)
     if text.isprintable():
         return text
     return _SURROGATE.sub("\ufffd", _CTRL.sub("", _ESC_SEQ.sub("", text)))
@@ -36,4 +60,5 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     """`clean`, with line breaks and tabs folded to single spaces (for cells and titles)."""
-    return _BREAKS.sub(" ", clean(text)) if not text.isprintable() else text
+    text = clean(text)
+    return text if text.isprintable() else _BREAKS.sub(" ", text)

@@ -30,3 +30,16 @@ def test_clean(raw: str, expected: str) -> None:
 def test_one_line_folds_breaks() -> None:
     assert one_line("a\nb\r\nc\td") == "a b c d"
     assert one_line("fine") == "fine"
+
+
+def test_a_token_once_wrapped_is_never_shown() -> None:
+    from sly_tui.secrets import Secret
+
+    token = "Zq8Lm2Rt5Wx9Kp3Yv7Bn4Hd6Jc1"
+    assert clean(f"export API_TOKEN={token}") == f"export API_TOKEN={token}"
+    Secret(token)
+    assert clean(f"export API_TOKEN={token}") == "export API_TOKEN=********"
+    assert one_line(f"a\n{token}\x1b[0m") == "a ********"
+    Secret("short")  # too short to blank out safely
+    Secret("=" * 40)  # too uniform: progress bars would lose their bars
+    assert clean("short words stay " + "=" * 50) == "short words stay " + "=" * 50

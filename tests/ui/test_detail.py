@@ -101,15 +101,27 @@ async def test_hostile_text_in_every_field(app, emulator: Emulator):
         assert app.is_running
 
 
-async def test_session_token_is_hidden_in_meta(app, emulator: Emulator):
+async def test_credentials_are_hidden_in_meta_and_our_token_everywhere(
+    app, emulator: Emulator, client
+):
     task = emulator.world.tasks[running_task(emulator)]
     task.meta["sessionToken"] = "s3cr3t-session"
+    task.meta["x-api-key"] = "s3cr3t-key"
+    task.meta["tokenizer"] = "bpe"  # a word ending that is not a credential
+    task.meta["note"] = f"run with {emulator.token}"
+    await client.tasks.submit_logs([{"task_id": task.id, "message": f"API_TOKEN={emulator.token}"}])
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_detail(pilot, task.id)
+        screen = await open_detail(pilot, task.id)
+        lines = [screen.spool.line(i).plain() for i in range(len(screen.spool))]
+        assert any(line.endswith("API_TOKEN=********") for line in lines)
+        assert not any(emulator.token in line for line in lines)
         await pilot.press("3")
         await pilot.pause()
         text = screen_text(pilot)
         assert "sessionToken" in text and "s3cr3t-session" not in text
+        assert "x-api-key" in text and "s3cr3t-key" not in text and '"bpe"' in text
+        assert "run with ********" in text
+        assert emulator.token[:20] not in text
 
 
 async def test_escape_goes_back_to_the_list(app, emulator: Emulator):

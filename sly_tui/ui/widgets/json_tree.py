@@ -1,9 +1,9 @@
 """A collapsible tree of untrusted JSON (task meta, outputs, data fields).
 
 Tree labels given as `str` are parsed as Rich markup, so every label here is a `Text`
-built from cleaned strings. Keys that hold credentials (`sessionToken`, `token` …) are
-masked. Large containers are cut after `MAX_CHILDREN` entries so a huge meta cannot
-freeze the screen.
+built from cleaned strings. Keys that hold credentials (`sessionToken`, `x-api-key` …)
+are masked, and `clean` blanks our own API token wherever it appears. Large containers
+are cut after `MAX_CHILDREN` entries so a huge meta cannot freeze the screen.
 """
 
 from __future__ import annotations
@@ -19,7 +19,26 @@ from sly_tui.text import one_line
 
 MAX_CHILDREN = 500
 MAX_SCALAR = 300
-SECRET_KEYS = frozenset({"sessiontoken", "token", "apitoken", "api_token", "password", "secret"})
+# A key is a credential when, lower-cased without `-` and `_`, it ends with one of these:
+# sessionToken, x-api-key, accessKey, AWS_SECRET_ACCESS_KEY … but not tokenizer or maxTokens.
+SECRET_ENDINGS = (
+    "token",
+    "apikey",
+    "accesskey",
+    "secretkey",
+    "privatekey",
+    "password",
+    "passwd",
+    "secret",
+    "credentials",
+    "authorization",
+)
+
+
+def is_secret_key(key: str | None) -> bool:
+    return key is not None and key.casefold().replace("-", "").replace("_", "").endswith(
+        SECRET_ENDINGS
+    )
 
 
 def scalar_text(value: Any) -> str:
@@ -36,7 +55,7 @@ def _label(key: str | None, value: Any) -> Text:
     if key is not None:
         label.append(one_line(key), "bold")
         label.append(": ")
-    if key is not None and key.casefold() in SECRET_KEYS and value:
+    if is_secret_key(key) and value:
         label.append("•••••• (hidden)", "italic")
     elif isinstance(value, dict):
         label.append(f"{{{len(value)}}}", "dim")
@@ -76,8 +95,7 @@ class JsonTree(Tree[None]):
             node.add_leaf(_label(None, value))
             return
         for key, child in items[:MAX_CHILDREN]:
-            is_secret = key is not None and key.casefold() in SECRET_KEYS
-            if isinstance(child, dict | list) and child and not is_secret:
+            if isinstance(child, dict | list) and child and not is_secret_key(key):
                 branch = node.add(_label(key, child), expand=expand_depth > 1)
                 self._fill(branch, child, expand_depth - 1)
             else:
