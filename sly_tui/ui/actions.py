@@ -29,6 +29,7 @@ class Action:
     form: str  # "module:Class" of the modal, imported on first use
     scope: Scope  # tasks = one or more, task = exactly one, workspace = none needed
     mutates: bool = True  # hidden and refused in read-only mode
+    active_only: bool = False  # acts on tasks that have not ended (ended ones are left out)
     in_footer: bool = False  # the footer has room for the most important few only
 
     @property
@@ -59,6 +60,7 @@ ACTIONS: tuple[Action, ...] = (
         "Stop the task, or every marked task (tasks.stop)",
         "sly_tui.ui.forms.stop:StopModal",
         "tasks",
+        active_only=True,
         in_footer=True,
     ),
     Action(
@@ -132,4 +134,9 @@ def refusal(action: Action, target: Target) -> str | None:
         return "No task is selected."
     if action.scope == "workspace" and target.workspace_id is None:
         return "Open a workspace first."
+    if action.active_only and target.tasks and not any(t.is_active for t in target.tasks):
+        if len(target.tasks) == 1:
+            task = target.task
+            return f"Task {task.id} has already ended ({task.status}); there is nothing to stop."
+        return "Every marked task has already ended; there is nothing to stop."
     return None

@@ -97,6 +97,31 @@ async def test_marked_tasks_stop_together(app, emulator: Emulator):
         assert emulator.world.tasks[task_id].status in (Status.TERMINATING, Status.STOPPED)
 
 
+async def test_ended_tasks_are_not_offered_for_stopping(app, emulator: Emulator):
+    ended = max(
+        t.id
+        for t in emulator.world.tasks.values()
+        if t.workspace_id == 201 and t.status == Status.FINISHED
+    )
+    active = active_ids(emulator)[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+        table.move_cursor_to(ended)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskListScreen)
+        assert notes == [f"Task {ended} has already ended (finished); there is nothing to stop."]
+        for task_id in (ended, active):
+            table.move_cursor_to(task_id)
+            await pilot.press("space")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        assert app.screen.task_ids == [active]
+        assert "(1 marked already ended: left out)" in screen_text(pilot)
+
+
 async def test_server_error_keeps_the_modal_open(app, emulator: Emulator):
     target = active_ids(emulator)[0]
     async with app.run_test(size=(100, 30)) as pilot:

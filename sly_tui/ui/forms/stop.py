@@ -51,10 +51,12 @@ class StopModal(FormModal):
 
     def __init__(self, target: Target) -> None:
         super().__init__(target)
-        self.tasks = list(target.tasks)
+        self.tasks = [task for task in target.tasks if task.is_active]
         self.task_ids = [task.id for task in self.tasks]
         count = len(self.tasks)
         self.heading = f"Stop {count} tasks?" if count > 1 else f"Stop task {self.task_ids[0]}?"
+        if ended := len(target.tasks) - count:
+            self.heading += f" ({ended} marked already ended: left out)"
 
     def compose_fields(self) -> Iterable[Widget]:
         table = Table.grid(padding=(0, 2))
@@ -85,4 +87,4 @@ class StopModal(FormModal):
 
     def done_message(self, call: Call, result: Any) -> str:
         """What the server answered for each task (`1163: terminating`)."""
-        return "; ".join(f"{task_id}: {status}" for task_id, status in result.items())
+        return "; ".join(f"{task_id}: {status.rstrip('.')}" for task_id, status in result.items())
