@@ -387,6 +387,25 @@ class SlyApp(App[int]):
                     partial(screen.action_act, action.id),
                 )
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen (the palette's Screenshot) in `path`, else the current
+        directory, and say where: Textual's default, ~/Downloads, is often missing."""
+        folder = Path(path or ".").expanduser().resolve()
+        try:
+            written = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot in {folder}: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"Saved {written}", title="Screenshot", markup=False)
+        return written
+
     def action_help(self) -> None:
         from sly_tui.ui.screens.help import HelpScreen, key_table
 
