@@ -144,3 +144,17 @@ async def test_refresh_shows_writes_to_an_ended_task(make_app, emulator: Emulato
             app.action_refresh()
             await wait_for(pilot, lambda t=title: f"note {t}" in str(screen.info.output))
             await wait_for(pilot, lambda: screen.subscription.done)
+
+
+async def test_a_tab_opened_by_its_number_takes_the_keys(app, emulator: Emulator):
+    from sly_tui.ui.widgets.json_tree import JsonTree
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, running_task(emulator))
+        assert isinstance(app.focused, LogView)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: isinstance(app.focused, JsonTree))
+        await pilot.press("2")
+        await wait_for(pilot, lambda: isinstance(app.focused, LogView))
+        assert screen.query_one(LogView).display
+

@@ -18,7 +18,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    ProgressBar,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tabs,
+)
 
 from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
 from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
@@ -232,6 +242,16 @@ class TaskDetailScreen(LiveScreen):
         for key in PANES:
             for pane in self.query(f"#{key} TaskPane").results(TaskPane):
                 pane.shown(key == active)
+        if event.pane is not None and not isinstance(self.focused, Tabs):
+            self.call_after_refresh(self._focus_inside, event.pane)
+
+    def _focus_inside(self, pane: TabPane) -> None:
+        """Keys go to the tab just opened (by its number or a click; one who walks the tab
+        bar with the arrows stays there): its tree, table or log, not a field or a button."""
+        focusable = [w for w in pane.query("*") if w.focusable]
+        plain = [w for w in focusable if not isinstance(w, Input | Button | VerticalScroll)]
+        if chosen := plain or focusable:
+            chosen[0].focus()
 
     def _show_task(self) -> None:
         task = self.info
