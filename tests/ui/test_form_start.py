@@ -245,6 +245,8 @@ async def test_each_field_is_validated_before_sending(app, emulator: Emulator):
 
         await submit_fails(pilot, form, "agent", "Choose the agent")
         form.query_one("#agent", Select).value = 301
+        await pilot.pause()
+        assert not form.query_one("#field-agent").has_class("-invalid")  # gone once chosen
         await submit_fails(pilot, form, "module", "Choose the module")
         await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
         await type_into(pilot, form, "params", '{\n  "state": {"epochs": 5,}\n}')

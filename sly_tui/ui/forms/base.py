@@ -129,6 +129,15 @@ class Field(Vertical):
         self.set_class(message is not None, "-invalid")
         self.query_one(".field--error", Static).update(Text(one_line(message or "")))
 
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _edited(self) -> None:
+        """A problem shown under a field goes once the field is changed."""
+        if self.has_class("-invalid"):
+            self.show_error(None)
+
 
 class FormModal(ModalScreen[Any]):
     """Base of every action form."""
