@@ -1,10 +1,11 @@
 """The shape every action form shares: fields, inline errors, a preview, one send.
 
 A form is a modal. Its fields validate on submit and show their problem right under
-themselves; the preview shows the exact call that will be made; Submit is disabled while
-the request is in flight, so a double press sends once; a server error appears in the
-form, which stays open with everything typed intact. Subclasses only say which fields
-they have (`compose_fields`) and how the values become a call (`build`).
+themselves; the preview names the API method and the arguments it will be called with;
+Submit is disabled while the request is in flight, so a double press sends once; a
+server error appears in the form, which stays open with everything typed intact.
+Subclasses only say which fields they have (`compose_fields`) and how the values become
+a call (`build`).
 """
 
 from __future__ import annotations
