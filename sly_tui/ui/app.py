@@ -146,6 +146,11 @@ class SlyApp(App[int]):
         self.closing = True
         super().exit(result, return_code, message)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C quits, as in any terminal program (Textual only says how to quit). With
+        text selected it still copies: the field's and the screen's bindings come first."""
+        self.exit()
+
     async def on_event(self, event: events.Event) -> None:
         """Keys and clicks that arrive after `q` (type-ahead, a paste) are dropped: a screen
         opened while the app shuts down would never finish mounting."""

@@ -94,3 +94,24 @@ async def test_keys_typed_right_after_quit_are_dropped(make_app, emulator, key: 
         app.post_message(events.Key(key, key))
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_ctrl_c_copies_a_selection_and_otherwise_quits(make_app, emulator):
+    from textual.widgets import Input
+    from textual.widgets.input import Selection
+
+    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        await pilot.press("slash", "y", "o", "l", "o")
+        field = app.screen.query_one("#search", Input)
+        await wait_for(pilot, lambda: app.focused is field and field.value == "yolo")
+        field.selection = Selection(0, 4)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running and app.clipboard == "yolo"
+        field.selection = Selection(4, 4)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
