@@ -165,6 +165,7 @@ def build_world(
     sim = Simulator(world, now)
     _history(world, sim, rng, now)
     _active(world, sim, rng, now)
+    _long_training(world, sim, now)
     if big_log_lines:
         _big_log(world, now, big_log_lines)
     if big_workspace_tasks:
@@ -446,6 +447,41 @@ def _active(world: World, sim: Simulator, rng: random.Random, now: datetime) -> 
     running = sorted(t.id for t in world.tasks.values() if t.status is Status.STARTED)
     if running:
         sim.stop(world.tasks[running[-1]], now - timedelta(seconds=1))
+
+
+LONG_TRAINING = scripts.Plan(
+    kind="train",
+    queue_s=3,
+    consume_s=4,
+    steps=360,  # epochs of 20 s: two hours of curves growing and checkpoints piling up
+    step_s=20,
+    units=64,
+    fails=False,
+    ckpt_every=5,
+    heartbeat_s=30,
+)
+
+
+def _long_training(world: World, sim: Simulator, now: datetime) -> None:
+    """A legacy `train` task twelve minutes into a two-hour run. The training apps finish
+    in minutes; this one keeps the demo's Metrics and Checkpoints tabs live for a while."""
+    models = sorted(m.id for m in world.models.values() if m.workspace_id == 201)
+    meta: dict[str, Any] = {
+        "params": {"state": {"epochs": LONG_TRAINING.steps, "batchSize": 16}},
+        "restartPolicy": RestartPolicy.NEVER,
+    }
+    if models:
+        meta["input"] = {"model": {"id": models[0]}, "isExternal": False, "pluginVersionId": 901}
+    task = new_task(
+        world,
+        type="train",
+        workspace_id=201,
+        user_id=ADMIN_USER_ID,
+        created_at=now - timedelta(minutes=12),
+        name="train-resnet50-long",
+        meta=meta,
+    )
+    sim.start(task, plan=LONG_TRAINING)
 
 
 def _big_log(world: World, now: datetime, lines: int) -> None:

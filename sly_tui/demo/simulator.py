@@ -163,8 +163,11 @@ class Simulator:
 
     # --- life -------------------------------------------------------------------------------
 
-    def start(self, task: Task) -> None:
-        """Let a queued task live from its `created_at` on (it moves at the next catch-up)."""
+    def start(self, task: Task, plan: Plan | None = None) -> None:
+        """Let a queued task live from its `created_at` on (it moves at the next catch-up),
+        following `plan` if given instead of the one its id draws."""
+        if plan is not None:
+            self._plans[task.id] = plan
         sink = TaskSink(self, task, task.created_at, live=True)
         self._materialize(task)
         self.running[task.id] = Running(self._script(task, sink), task.created_at, sink)

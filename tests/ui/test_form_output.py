@@ -39,11 +39,11 @@ HOSTILE = "[bold]x[/] \x1b]2;t\x07 [@click=app.quit]y[/]"
 
 
 def running_task(emulator: Emulator) -> int:
-    """The newest started task of the main workspace (its app answers requests)."""
+    """The newest started app session of the main workspace (it answers requests)."""
     return max(
         t.id
         for t in emulator.world.tasks.values()
-        if t.workspace_id == 201 and t.status == Status.STARTED
+        if t.workspace_id == 201 and t.status == Status.STARTED and t.type == "app"
     )
 
 
