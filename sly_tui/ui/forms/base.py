@@ -319,7 +319,7 @@ class FormModal(ModalScreen[Any]):
         self.sending = False
         submit = self.query_one("#form-submit", Button)
         submit.disabled = False
-        submit.focus()
+        submit.focus(scroll_visible=False)  # scrolling now would move it from under a click
         self.query_one("#form-error", Static).update(Text(problem))
 
     @work(exclusive=True, group="form-send", exit_on_error=False)
