@@ -157,4 +157,3 @@ async def test_a_tab_opened_by_its_number_takes_the_keys(app, emulator: Emulator
         await pilot.press("2")
         await wait_for(pilot, lambda: isinstance(app.focused, LogView))
         assert screen.query_one(LogView).display
-

@@ -114,4 +114,3 @@ async def test_ctrl_c_copies_a_selection_and_otherwise_quits(make_app, emulator)
         await pilot.press("ctrl+c")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
-
