@@ -16,6 +16,23 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+
+def eager_tab(scope: str) -> list[Binding]:
+    """Tab and shift+Tab as priority bindings with ids `<scope>.next`/`<scope>.previous`.
+
+    Textual hands a key to the focused field before a screen's ordinary binding runs, so
+    when a field's text, a Tab and the next field's text arrive in one read (a paste,
+    tmux send-keys, fast typing over SSH), the second text lands in the first field. A
+    priority binding moves focus as the Tab is read.
+    """
+    return [
+        Binding("tab", "app.focus_next", show=False, priority=True, id=f"{scope}.next"),
+        Binding(
+            "shift+tab", "app.focus_previous", show=False, priority=True, id=f"{scope}.previous"
+        ),
+    ]
+
+
 # Keys that never reach a terminal program, or do something else first.
 SWALLOWED = {
     "ctrl+s": "terminal flow control (XOFF) freezes the output",

@@ -105,6 +105,27 @@ async def test_bad_meta_is_named_and_nothing_is_sent(app: SlyApp, emulator: Emul
     assert meta_of(emulator, task_id) == before
 
 
+async def test_values_typed_across_a_tab_in_one_burst_land_in_their_fields(
+    app: SlyApp, emulator: Emulator
+) -> None:
+    """A paste or tmux send-keys delivers value, Tab, value in one read: the Tab moves
+    focus before the second value's keys are handed to a field."""
+    from textual import events
+    from textual.widgets import Input
+
+    task_id = kit.finished_task(emulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = await kit.open_form(pilot, task_id, "m", UpdateMetaModal)
+        host_dir = form.query_one("#meta-host-dir", Input)
+        host_dir.focus()
+        await pilot.pause()
+        for char in [*"/data", "\t", *"app"]:
+            key = "tab" if char == "\t" else char
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert (form.value("meta-host-dir"), form.value("meta-folder")) == ("/data", "app")
+
+
 async def test_meta_server_error_then_one_send_per_press(
     make_app: Callable[..., SlyApp], emulator: Emulator
 ) -> None:

@@ -27,6 +27,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from sly_tui.api import ApiError, PermissionDenied, ReadOnlyError, SlyClient, TaskInfo
 from sly_tui.jsontext import JsonProblem, parse_json
 from sly_tui.text import clean, one_line
+from sly_tui.ui.keymap import eager_tab
 
 if TYPE_CHECKING:
     from sly_tui.ui.app import SlyApp
@@ -153,6 +154,7 @@ class FormModal(ModalScreen[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+j", "submit", "Send", id="form.submit", show=False),
+        *eager_tab("form"),  # a value, Tab and the next value may arrive in one read
     ]
 
     DEFAULT_CSS = """

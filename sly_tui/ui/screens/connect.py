@@ -21,6 +21,7 @@ from sly_tui.api import ApiError, address_problem
 from sly_tui.config import ConfigError, Profile, Settings, normalize_server_address, save_profile
 from sly_tui.secrets import Secret
 from sly_tui.text import one_line
+from sly_tui.ui.keymap import eager_tab
 
 INTRO = (
     "No Supervisely server is configured. Enter the server address and an API token "
@@ -42,12 +43,7 @@ class ConnectScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.quit", "Quit", id="connect.quit"),
-        # Priority: checked as each key arrives, so when address, Tab and token come in one
-        # read (tmux send-keys, a paste), focus moves before the token's keys are dispatched.
-        Binding("tab", "app.focus_next", show=False, priority=True, id="connect.next"),
-        Binding(
-            "shift+tab", "app.focus_previous", show=False, priority=True, id="connect.previous"
-        ),
+        *eager_tab("connect"),  # address, Tab and token may arrive in one read
     ]
 
     DEFAULT_CSS = """
