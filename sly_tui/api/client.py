@@ -67,6 +67,7 @@ class SlyClient:
             on_request=on_request,
             sleep=sleep,
         )
+        self.server_clock = self._t.server_clock
         self.users = UsersApi(self._t)
         self.teams = TeamsApi(self._t)
         self.workspaces = WorkspacesApi(self._t)

@@ -18,6 +18,7 @@ from sly_tui.api.address import address_problem
 from sly_tui.api.errors import ProtocolError, ReadOnlyError
 from sly_tui.api.failures import Failure, from_exception, from_response
 from sly_tui.api.retry import RetryPolicy
+from sly_tui.api.server_clock import ServerClock
 from sly_tui.enums import MUTATING_METHODS
 from sly_tui.secrets import Secret
 
@@ -89,6 +90,7 @@ class Transport:
         self.sleep = sleep
         self._token = token
         self._timeout = timeout
+        self.server_clock = ServerClock()
         self._on_request = on_request
         if problem := address_problem(root):
             raise ValueError(f"{root!r} is not a usable server address: {problem}")
@@ -241,6 +243,7 @@ class Transport:
             response = await self._http.send(build(), stream=stream)
             status = response.status_code
             if status == 200:
+                self.server_clock.observe(response.headers.get("date"))
                 return response
             if stream:
                 await response.aread()

@@ -45,6 +45,7 @@ async def serve(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> A
         log_level="warning",
         lifespan="off",
         access_log=False,
+        date_header=False,  # the emulator sends its simulated time instead
         timeout_graceful_shutdown=1,
     )
     server = _EmbeddedServer(config)

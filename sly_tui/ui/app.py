@@ -94,7 +94,7 @@ class SlyApp(App[int]):
         self._interval = interval or DEFAULT_INTERVAL
         self._transport = transport
         self._remember = remember
-        self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.now: Callable[[], datetime] = clock or self._server_now
         self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
         self._cache_dir = cache_dir
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
@@ -136,6 +136,10 @@ class SlyApp(App[int]):
             )
         if DEFAULT_THEME in self.available_themes:
             self.theme = DEFAULT_THEME
+
+    def _server_now(self) -> datetime:
+        """Now by the server's clock, which is what its task times are measured with."""
+        return self.client.server_clock.now() if self.client else datetime.now(UTC)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **STATUS_COLOURS}
