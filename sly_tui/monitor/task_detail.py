@@ -20,6 +20,7 @@ from sly_tui.monitor.service import Next, Sink
 
 LOG_PAGE = 5000  # log entries per request
 LOG_PAGE_CAP = 200_000  # a run of same-timestamp entries longer than this cannot be paged
+MAX_SUBTASKS = 6  # progress bars kept per task
 
 
 class Spool(Protocol):
@@ -34,14 +35,17 @@ class Spool(Protocol):
     def close(self) -> None: ...
 
 
-def latest_progress(entries: Sequence[LogEntry]) -> dict[str | None, ProgressRecord]:
-    """The last progress record per subtask among `entries`."""
-    latest: dict[str | None, ProgressRecord] = {}
+def note_progress(progress: dict[str | None, ProgressRecord], entries: Sequence[LogEntry]) -> None:
+    """Keep the last progress record per subtask, the most recently reported last, and only
+    the `MAX_SUBTASKS` most recent: apps that name a subtask per epoch ("Epoch 5/360")
+    would otherwise pile up one progress bar per epoch."""
     for entry in entries:
         record = entry.progress
         if record is not None:
-            latest[record.subtask] = record
-    return latest
+            progress.pop(record.subtask, None)
+            progress[record.subtask] = record
+    for stale in list(progress)[:-MAX_SUBTASKS]:
+        del progress[stale]
 
 
 class TaskDetailTopic:
@@ -95,7 +99,7 @@ class TaskDetailTopic:
         if fresh or complete:
             # Off the event loop: a page of thousands of lines takes tens of milliseconds.
             await asyncio.to_thread(self.spool.append, fresh)
-            self.progress.update(latest_progress(fresh))
+            note_progress(self.progress, fresh)
             emit(
                 LogsAppended(
                     self.task_id, len(fresh), len(self.spool), dict(self.progress), complete

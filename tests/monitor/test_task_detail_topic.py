@@ -76,3 +76,23 @@ async def test_deleted_task_is_reported_gone(client: SlyClient, emulator, tmp_pa
         events: list[object] = []
         assert await TaskDetailTopic(task_id, spool).poll(client, events.append) is Next.DONE
         assert events == [TaskGone(task_id)]
+
+
+async def test_only_the_most_recent_subtasks_keep_a_progress_bar(
+    client: SlyClient, emulator: Emulator, tmp_path: Path
+):
+    """Apps that name a subtask per epoch must not pile up a bar per epoch."""
+    from sly_tui.monitor.task_detail import MAX_SUBTASKS
+
+    task_id = task_with(emulator, "started")
+    epochs = [f"Epoch {n}/40" for n in range(1, 21)]
+    await client.tasks.submit_logs(
+        [
+            {"task_id": task_id, "message": "progress", "subtask": name, "current": 1, "total": 2}
+            for name in epochs
+        ]
+    )
+    with LogSpool(tmp_path / "log.jsonl") as spool:
+        topic = TaskDetailTopic(task_id, spool)
+        await drain(topic, client, [])
+        assert list(topic.progress) == epochs[-MAX_SUBTASKS:]

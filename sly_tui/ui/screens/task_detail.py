@@ -285,14 +285,17 @@ class TaskDetailScreen(LiveScreen):
         self._show_progress()
 
     def _show_progress(self) -> None:
+        """One row per subtask the monitor keeps (a few, the most recent last). Rows are
+        reused in place, not replaced, so subtasks named per epoch cause no churn."""
         box = self.query_one("#progress", Vertical)
-        rows = {row.record.subtask: row for row in box.query(ProgressRow)}
-        for subtask, record in self.progress.items():
-            row = rows.get(subtask)
-            if row is None:
-                box.mount(ProgressRow(record))
-            else:
-                row.show(record)
+        rows = list(box.query(ProgressRow))
+        records = list(self.progress.values())
+        for row, record in zip(rows, records, strict=False):
+            row.show(record)
+        if len(records) > len(rows):
+            box.mount_all(ProgressRow(record) for record in records[len(rows) :])
+        for row in rows[len(records) :]:
+            row.remove()
 
     def target(self) -> Target:
         tasks = (self.info,) if self.info is not None else ()
