@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import TabbedContent
 
 from sly_tui.demo import Emulator
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
@@ -157,3 +158,10 @@ async def test_a_tab_opened_by_its_number_takes_the_keys(app, emulator: Emulator
         await pilot.press("2")
         await wait_for(pilot, lambda: isinstance(app.focused, LogView))
         assert screen.query_one(LogView).display
+        # From a tab whose table has the keys to one with nothing to focus, and back: the
+        # tab left must not pull itself open again (that loop once took a whole core).
+        tabs = screen.query_one(TabbedContent)
+        for key, tab in [("6", "files"), ("1", "overview"), ("6", "files"), ("2", "logs")]:
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            assert tabs.active == tab

@@ -247,11 +247,20 @@ class TaskDetailScreen(LiveScreen):
 
     def _focus_inside(self, pane: TabPane) -> None:
         """Keys go to the tab just opened (by its number or a click; one who walks the tab
-        bar with the arrows stays there): its tree, table or log, not a field or a button."""
+        bar with the arrows stays there): its tree, table or log, not a field or a button.
+
+        Only while `pane` is still the open tab: focusing inside a pane opens it, so a late
+        call for a tab already left would switch back to it, and two such calls would
+        take turns for ever.
+        """
+        if self.query_one(TabbedContent).active != pane.id:
+            return
         focusable = [w for w in pane.query("*") if w.focusable]
         plain = [w for w in focusable if not isinstance(w, Input | Button | VerticalScroll)]
         if chosen := plain or focusable:
             chosen[0].focus()
+        else:  # nothing to hold here: Textual's own pick could land in the tab just left
+            self.query_one(TabbedContent).query_one(Tabs).focus()
 
     def _show_task(self) -> None:
         task = self.info
@@ -308,6 +317,9 @@ class TaskDetailScreen(LiveScreen):
         tabs = self.query_one(TabbedContent)
         pane = PANES.get(tab)
         if pane is None or pane.applies(self.info):
+            # Blur first: a focused widget that its tab hides makes Textual focus the next
+            # one, which may sit in the same tab, and focusing inside a tab opens it again.
+            self.set_focus(None)
             tabs.active = tab
 
 
