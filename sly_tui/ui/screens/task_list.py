@@ -132,7 +132,9 @@ class TaskListScreen(LiveScreen):
             line.append(one_line(self._text), "bold")
         arrow = "▼" if table.sort_reverse else "▲"
         line.append(f"  sort:{table.sort_key}{arrow}")
-        self.query_one("#filters", Static).update(line)
+        filters = self.query_one("#filters", Static)
+        if line != filters.content:  # a poll that changed no count repaints nothing
+            filters.update(line, layout=False)  # one line, always: no re-layout
         empty = self.query_one("#empty", Static)
         empty.display = not table.order
         if self.loaded and not table.order:
