@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -22,13 +22,15 @@ from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
+
+if TYPE_CHECKING:
+    from sly_tui.ui.forms.base import Target
 
 # (label, statuses shown); `f` cycles through these.
 STATUS_PRESETS: tuple[tuple[str, frozenset[str] | None], ...] = (
