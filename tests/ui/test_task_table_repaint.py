@@ -1,5 +1,6 @@
-"""What the task table asks Textual to repaint: only the cells whose text changed, at the
-rows where they are on screen (a repainted region is written to the terminal whole)."""
+"""What the task list redoes on a change: the table asks Textual to repaint only the cells
+whose text changed, where they are on screen (a repainted region is written to the
+terminal whole), and the status counts are walked again only when a status changed."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from datetime import timedelta
 import pytest
 from textual.geometry import Region
 
+from sly_tui.enums import Status
 from sly_tui.monitor.events import TasksChanged
+from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.status import status_group
 from sly_tui.ui.widgets.task_table import TaskTable, cell_text
 
 from .helpers import wait_for
@@ -79,3 +83,24 @@ async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app)
         assert repaint_regions(table, lambda: table.apply(change)) == {
             Region(x, row + 1 - 10, width, 1)
         }
+
+
+async def test_status_counts_follow_status_changes_only(app):
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = await open_table(pilot)
+        screen = pilot.app.screen
+        running = next(table.tasks[i] for i in table.order if table.tasks[i].is_active)
+        counts = dict(screen._counts)
+        retyped = replace(running, type="retyped")
+        screen.post_message(MonitorEvent(TasksChanged(MAIN_WORKSPACE, changed=(retyped,))))
+        await wait_for(pilot, lambda: table.tasks[running.id] is retyped)
+        assert screen._counts == counts  # kept: no status changed
+        stopped = replace(retyped, status=Status.STOPPED)
+        screen.post_message(MonitorEvent(TasksChanged(MAIN_WORKSPACE, changed=(stopped,))))
+        await wait_for(pilot, lambda: table.tasks[running.id] is stopped)
+        group = status_group(running.status)
+        assert screen._counts[group] == counts[group] - 1
+        assert (
+            screen._counts[status_group(Status.STOPPED)]
+            == counts.get(status_group(Status.STOPPED), 0) + 1
+        )

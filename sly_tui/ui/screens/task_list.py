@@ -24,7 +24,7 @@ from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
-from sly_tui.ui.status import status_group
+from sly_tui.ui.status import StatusGroup, status_group
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
@@ -70,6 +70,7 @@ class TaskListScreen(LiveScreen):
         self._preset = 0
         self._type: str | None = None
         self._text = ""
+        self._counts: Counter[StatusGroup] | None = None  # per status group; None: recount
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -98,10 +99,19 @@ class TaskListScreen(LiveScreen):
     def on_monitor_event(self, message: MonitorEvent) -> None:
         event = message.event
         if isinstance(event, TasksChanged) and event.workspace_id == self.workspace_id:
+            if self._changes_counts(event):
+                self._counts = None
             with self.app.batch_update():
                 self.table.apply(event)
                 self.loaded = True
                 self._show_filters()
+
+    def _changes_counts(self, event: TasksChanged) -> bool:
+        """Whether `event` can change the counts per status (a recount walks every task)."""
+        tasks = self.table.tasks
+        return bool(event.added or event.removed) or any(
+            task.id not in tasks or tasks[task.id].status != task.status for task in event.changed
+        )
 
     # --- filters --------------------------------------------------------------------------
 
@@ -120,7 +130,9 @@ class TaskListScreen(LiveScreen):
 
     def _show_filters(self) -> None:
         table = self.table
-        counts = Counter(status_group(task.status) for task in table.tasks.values())
+        if self._counts is None:  # a walk over every task: only when some status changed
+            self._counts = Counter(status_group(task.status) for task in table.tasks.values())
+        counts = self._counts
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"{len(table.order)}/{len(table.tasks)} tasks ", "bold")
         for group in sorted(counts, key=lambda g: g.order):
