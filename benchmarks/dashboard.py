@@ -167,7 +167,9 @@ class Server:
             self.env.pop(name, None)
 
     def requests(self) -> Counter[str]:
-        reply = httpx.get(f"{self.url}/demo/requests", headers={"x-api-key": self._token})
+        reply = httpx.get(
+            f"{self.url}/demo/requests", headers={"x-api-key": self._token}, trust_env=False
+        )
         reply.raise_for_status()
         return Counter(reply.json())
 
