@@ -59,6 +59,7 @@ def main() -> None:
         server = start_demo_server(env_file)
         try:
             env = dict(os.environ, HOME=scratch, SLY_TUI_CONFIG_DIR=scratch, WORKSPACE_ID="201")
+            env.pop("PYTHONDONTWRITEBYTECODE", None)  # the warm-up writes .pyc, as pip does
             for line in env_file.read_text().splitlines():
                 key, _, value = line.partition("=")
                 env[key] = value
