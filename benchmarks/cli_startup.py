@@ -28,13 +28,14 @@ def sly_tui() -> list[str]:
     return [script] if script else [sys.executable, "-m", "sly_tui"]
 
 
-def start_demo_server(env_file: Path) -> subprocess.Popen[bytes]:
+def start_demo_server(env_file: Path, *options: str) -> subprocess.Popen[bytes]:
+    """`sly-tui demo-server` on a free loopback port, once it has written `env_file`."""
     server = subprocess.Popen(
-        [*sly_tui(), "demo-server", "--port", "0", "--env-file", str(env_file)],
+        [*sly_tui(), "demo-server", "--port", "0", "--env-file", str(env_file), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a big world takes a while to build on a busy box
     while not (env_file.exists() and "API_TOKEN" in env_file.read_text()):
         if server.poll() is not None or time.monotonic() > deadline:
             raise SystemExit("the demo server did not start")
@@ -58,6 +59,7 @@ def main() -> None:
         server = start_demo_server(env_file)
         try:
             env = dict(os.environ, HOME=scratch, SLY_TUI_CONFIG_DIR=scratch, WORKSPACE_ID="201")
+            env.pop("PYTHONDONTWRITEBYTECODE", None)  # the warm-up writes .pyc, as pip does
             for line in env_file.read_text().splitlines():
                 key, _, value = line.partition("=")
                 env[key] = value

@@ -3,6 +3,7 @@ ASGI app that serves them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from starlette.datastructures import Headers
@@ -22,7 +23,8 @@ class Emulator:
     `token` is the admin's API token (128 alphanumeric characters derived from `seed`
     unless given); `viewer_token` belongs to a read-only user whom every mutating method
     refuses with 403. `app` is the Starlette app; serve it with `serve()` or mount it in
-    `httpx.ASGITransport`.
+    `httpx.ASGITransport`. `requests` counts the calls of each RPC method received
+    (`GET /demo/requests` reads it from another process).
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class Emulator:
         self.token = tokens[ADMIN_USER_ID]
         self.viewer_token = tokens[VIEWER_USER_ID]
         self.injector = FaultInjector(faults or Faults(), seed)
+        self.requests: Counter[str] = Counter()
         self.app = build_app(self, {**handlers_team.HANDLERS, **handlers_tasks.HANDLERS})
 
     @property

@@ -79,7 +79,9 @@ def error_response(
 
 def build_app(emulator: Emulator, handlers: dict[str, Handler]) -> Starlette:
     async def rpc(request: Request) -> Response:
-        response = await answer(request, request.path_params["method"])
+        method = request.path_params["method"]
+        emulator.requests[method] += 1
+        response = await answer(request, method)
         # The world's time, which runs `speed` times faster than real time: clients read
         # durations of running tasks against it, as against a real server's clock.
         response.headers["date"] = format_datetime(emulator.clock.now(), usegmt=True)
@@ -105,6 +107,15 @@ def build_app(emulator: Emulator, handlers: dict[str, Handler]) -> Starlette:
             return error_response(exc, scrub=emulator.scrub)
         return JSONResponse(emulator.faults.to_json())
 
+    async def requests(request: Request) -> Response:
+        """How many calls of each method the emulator has answered: benchmarks count what
+        a client costs the server from outside the client's process."""
+        try:
+            emulator.authenticate(request.headers)
+        except ApiError as exc:
+            return error_response(exc, scrub=emulator.scrub)
+        return JSONResponse(dict(emulator.requests))
+
     async def home(request: Request) -> Response:
         return PlainTextResponse("sly-tui demo: an emulated Supervisely instance.\n")
 
@@ -126,6 +137,7 @@ def build_app(emulator: Emulator, handlers: dict[str, Handler]) -> Starlette:
             Route("/public/api/v3/{method}", rpc, methods=["GET", "POST"]),
             Route("/v3/{method}", rpc, methods=["GET", "POST"]),
             Route("/demo/faults", faults, methods=["GET", "POST"]),
+            Route("/demo/requests", requests, methods=["GET"]),
         ],
     )
 

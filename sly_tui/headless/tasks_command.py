@@ -10,11 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
-
-from rich import box
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from sly_tui.api import SlyClient, TaskInfo
 from sly_tui.api.neighbours import Filters
@@ -33,6 +29,10 @@ from sly_tui.present import (
     task_name,
 )
 from sly_tui.text import one_line
+
+if TYPE_CHECKING:  # Rich loads only for a table: `--json` and `--jsonl` start without it
+    from rich.table import Table
+    from rich.text import Text
 
 
 def _filters(args: argparse.Namespace) -> Filters:
@@ -70,12 +70,18 @@ async def _newest(
 
 
 def status_text(task: TaskInfo) -> Text:
+    from rich.text import Text
+
     status = one_line(str(task.status or "?"))
     return Text(status, style=STATUS_STYLES.get(status, ""))
 
 
 def table(tasks: Iterable[TaskInfo]) -> Table:
     """Newest first as given; running tasks show their progress where others show output."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     now = datetime.now(UTC)
     grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for header in ("ID", "STATUS", "TYPE", "NAME", "APP", "AGENT", "STARTED", "TIME", "OUTPUT"):

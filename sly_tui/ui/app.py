@@ -37,6 +37,7 @@ from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.state import load_selection, load_theme, save_selection, save_theme
+from sly_tui.ui import partial_updates
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
@@ -83,6 +84,7 @@ class SlyApp(App[int]):
         theme: str | None = None,
     ) -> None:
         super().__init__()
+        partial_updates.install()  # a ticking cell costs its own width on the terminal
         self.settings = settings
         self.read_only = settings.read_only
         self.place = Place(server=demo_label or settings.server or "")

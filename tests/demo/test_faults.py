@@ -110,3 +110,15 @@ async def test_admin_endpoint_reads_and_sets_faults(
 def test_fault_settings_are_checked(bad: dict[str, object]) -> None:
     with pytest.raises(ApiError):
         Faults().update(bad)
+
+
+async def test_requests_endpoint_counts_calls_per_method(
+    http: httpx.AsyncClient, rpc: Rpc, emulator: Emulator
+) -> None:
+    await rpc("users.me")
+    await rpc("users.me")
+    await rpc("tasks.info", {"id": 999_999_999}, status=404)
+    counts = await http.get("/demo/requests", headers={"x-api-key": emulator.viewer_token})
+    assert counts.status_code == 200
+    assert counts.json() == {"users.me": 2, "tasks.info": 1}
+    assert (await http.get("/demo/requests")).status_code == 400

@@ -65,6 +65,25 @@ async def test_no_command_imports_textual(env: dict[str, str], admin: SlyClient)
     assert out.decode().rstrip().endswith("textual-free")
 
 
+async def test_json_listing_loads_no_terminal_rendering(env: dict[str, str]) -> None:
+    """`tasks --json` is for scripts: no Rich, and not httpx's own CLI (click, Pygments)."""
+    program = textwrap.dedent(
+        """
+        import sys
+        from sly_tui.cli import main
+        assert main(["tasks", "--json", "--limit", "2"]) == 0
+        loaded = {name.partition(".")[0] for name in sys.modules}
+        print(sorted(loaded & {"rich", "click", "pygments", "textual"}))
+        """
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", program, stdout=asyncio.subprocess.PIPE, env=env
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    assert out.decode().rstrip().endswith("[]")
+
+
 @pytest.mark.parametrize("command", HEADLESS_COMMANDS)
 def test_help_has_examples(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

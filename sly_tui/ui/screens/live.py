@@ -18,11 +18,11 @@ from textual.screen import Screen
 
 from sly_tui.monitor.service import Subscription, Topic
 from sly_tui.ui import actions
-from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 
 if TYPE_CHECKING:
     from sly_tui.ui.app import SlyApp
+    from sly_tui.ui.forms.base import Target
 
 
 class LiveScreen(Screen[None]):
@@ -61,6 +61,8 @@ class LiveScreen(Screen[None]):
 
     def target(self) -> Target:
         """What the actions act on here; screens with tasks override this."""
+        from sly_tui.ui.forms.base import Target  # the forms load on first use, not at start
+
         selection = self.sly.selection
         if selection is None:
             return Target()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -22,13 +22,15 @@ from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
-from sly_tui.ui.status import status_group
+from sly_tui.ui.status import StatusGroup, status_group
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
+
+if TYPE_CHECKING:
+    from sly_tui.ui.forms.base import Target
 
 # (label, statuses shown); `f` cycles through these.
 STATUS_PRESETS: tuple[tuple[str, frozenset[str] | None], ...] = (
@@ -68,6 +70,8 @@ class TaskListScreen(LiveScreen):
         self._preset = 0
         self._type: str | None = None
         self._text = ""
+        self._groups: dict[int, StatusGroup] = {}  # task id → its status group
+        self._counts: Counter[StatusGroup] = Counter()  # tasks per status group
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -96,10 +100,25 @@ class TaskListScreen(LiveScreen):
     def on_monitor_event(self, message: MonitorEvent) -> None:
         event = message.event
         if isinstance(event, TasksChanged) and event.workspace_id == self.workspace_id:
+            self._count(event)
             with self.app.batch_update():
                 self.table.apply(event)
                 self.loaded = True
                 self._show_filters()
+
+    def _count(self, event: TasksChanged) -> None:
+        """Move the counts per status by what `event` changes, in the order the table
+        applies it: a poll costs what it changed, not a walk over all 10,000 tasks."""
+        groups, counts = self._groups, self._counts
+        for task_id in event.removed:
+            if (group := groups.pop(task_id, None)) is not None:
+                counts[group] -= 1
+        for task in (*event.added, *event.changed):
+            if (group := groups.get(task.id)) is not None:
+                counts[group] -= 1
+            groups[task.id] = status_group(task.status)
+            counts[groups[task.id]] += 1
+        self._counts = +counts  # without the groups that have none left
 
     # --- filters --------------------------------------------------------------------------
 
@@ -118,7 +137,7 @@ class TaskListScreen(LiveScreen):
 
     def _show_filters(self) -> None:
         table = self.table
-        counts = Counter(status_group(task.status) for task in table.tasks.values())
+        counts = self._counts
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"{len(table.order)}/{len(table.tasks)} tasks ", "bold")
         for group in sorted(counts, key=lambda g: g.order):
@@ -132,7 +151,9 @@ class TaskListScreen(LiveScreen):
             line.append(one_line(self._text), "bold")
         arrow = "▼" if table.sort_reverse else "▲"
         line.append(f"  sort:{table.sort_key}{arrow}")
-        self.query_one("#filters", Static).update(line)
+        filters = self.query_one("#filters", Static)
+        if line != filters.content:  # a poll that changed no count repaints nothing
+            filters.update(line, layout=False)  # one line, always: no re-layout
         empty = self.query_one("#empty", Static)
         empty.display = not table.order
         if self.loaded and not table.order:

@@ -23,7 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -231,7 +231,6 @@ class TaskTable(ScrollView, can_focus=True):
         self._layout_key: tuple[int, bool] = (-1, False)
         self.trends: dict[int, tuple[float, ...]] = {}  # task id → recent main-metric values
         self._now = datetime.now(UTC)
-        self._tick = 0
         self.sort_key = "id"
         self.sort_reverse = True
         self.marked: set[int] = set()  # tasks picked for a multi-task action (stop)
@@ -266,7 +265,7 @@ class TaskTable(ScrollView, can_focus=True):
             if old is None or self._moves(old, task):
                 reorder = True
             elif (row := self._row_of.get(task.id)) is not None:
-                self._refresh_row(row)
+                self._repaint_cells(row, old, task, self._now)
         if reorder:
             self._reorder()
 
@@ -355,14 +354,15 @@ class TaskTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(task_id))
 
     def tick(self, now: datetime) -> None:
-        """Advance the clock of ticking cells (durations) and repaint visible running rows."""
-        self._now = now
-        self._tick += 1
+        """Advance the clock of the cells that show it (durations) and repaint, of visible
+        running rows, just the cells whose text changed: on a slow link a second of ten
+        running tasks costs a few hundred bytes, not ten whole lines."""
+        before, self._now = self._now, now
         top = int(self.scroll_y)
         for row in range(top, min(len(self.order), top + self.size.height)):
             task = self.tasks.get(self.order[row])
             if task is not None and task.is_active:
-                self._refresh_row(row)
+                self._repaint_cells(row, task, task, before)
 
     # --- cursor and keys ------------------------------------------------------------------
 
@@ -471,10 +471,22 @@ class TaskTable(ScrollView, can_focus=True):
         self._strips.clear()
         return layout
 
-    def _refresh_row(self, row: int) -> None:
+    def _refresh_row(self, row: int, x: int = 0, width: int | None = None) -> None:
+        """Repaint a row if it is on screen; only `width` cells from `x` if given."""
         y = row + 1 - int(self.scroll_y)
         if 1 <= y < self.size.height:
-            self.refresh_line(y)
+            self.refresh(Region(x, y, self.size.width if width is None else width, 1))
+
+    def _repaint_cells(self, row: int, old: TaskInfo, new: TaskInfo, before: datetime) -> None:
+        """Repaint the cells of a row that differ between `old` as painted at `before` and
+        `new` now: Textual writes a repainted region whole, changed or not."""
+        x = 0
+        for column, width in self._layout:
+            if column is not TREND_COLUMN and cell_text(old, column.key, before) != cell_text(
+                new, column.key, self._now
+            ):
+                self._refresh_row(row, x, width)
+            x += width + 1
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -487,7 +499,7 @@ class TaskTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         task = self.tasks[self.order[row]]
         selected = row == self._cursor_row
-        ticking = self._tick if task.is_active else 0
+        ticking = self._now if task.is_active else None
         marked = task.id in self.marked
         trend = self.trends.get(task.id)
         key = (task.id, id(task), width, selected, ticking, self.has_focus, marked, trend)

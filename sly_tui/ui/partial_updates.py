@@ -1,0 +1,69 @@
+"""Partial screen updates that send the terminal only the cells that changed.
+
+Textual writes a partial update span by span: for each piece of the line under a span (a
+"chop", one per widget edge) it moves the cursor to the piece's first cell and writes up
+to the span's right end, so the cells left of the span are written again too. The task
+table's TIME column is near the right edge: each second, every running row was rewritten
+from its first column. Over SSH on a slow link that is most of what the dashboard sends.
+
+`install()` gives Textual's `ChopsUpdate` a writer that also cuts on the left. A cut never
+splits a wide character: a segment holding one is written from its start, as before.
+If the writer fails (a future Textual may store its update differently), that frame is
+written the original way, so the screen can never go blank because of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.control import Control
+from textual._compositor import ChopsUpdate
+from textual.strip import Strip
+
+_Writer = Callable[[ChopsUpdate, Console], str]
+
+
+def left_edge(strip: Strip, offset: int) -> int:
+    """Where to start writing `strip` to cover its cells from `offset` on: `offset`
+    itself, or the start of the segment it falls in if that segment has wide characters."""
+    position = 0
+    for segment in strip:
+        length = segment.cell_length
+        if position + length > offset:
+            return offset if length == len(segment.text) else position
+        position += length
+    return offset
+
+
+def cropped_segments(update: ChopsUpdate, console: Console) -> str:
+    """The escape sequences and text of `update`, each span cut at both of its ends."""
+    move_to = Control.move_to
+    out: list[str] = []
+    last_y = update.spans[-1][0]
+    for y, x1, x2 in update.spans:
+        for end, (x, strip) in zip(update.chop_ends[y], update.chops[y].items(), strict=False):
+            if strip is None or x >= x2 or end <= x1:
+                continue
+            start = x + left_edge(strip, x1 - x) if x < x1 else x
+            out.append(move_to(start, y).segment.text)
+            out.append(strip.crop(start - x, min(end, x2) - x).render(console))
+        if y != last_y:
+            out.append("\n")
+    return "".join(out)
+
+
+def install() -> None:
+    """Make every app of this process write partial updates cropped (idempotent)."""
+    original: _Writer = ChopsUpdate.render_segments
+    if getattr(original, "_crops_left", False):
+        return
+
+    def render_segments(update: ChopsUpdate, console: Console) -> str:
+        try:
+            return cropped_segments(update, console)
+        except Exception:
+            return original(update, console)
+
+    render_segments._crops_left = True  # type: ignore[attr-defined]
+    ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]

@@ -1,0 +1,52 @@
+"""Partial updates are written cut at both ends of each changed span, never inside a wide
+character, and identical to Textual's own writing when a span covers whole pieces."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual._compositor import ChopsUpdate
+from textual.strip import Strip
+
+from sly_tui.ui.partial_updates import cropped_segments, install
+
+CONSOLE = Console(color_system="truecolor", force_terminal=True, width=80)
+BOLD = Style(bold=True)
+
+
+def update(strips: list[Strip], span: tuple[int, int]) -> ChopsUpdate:
+    """One line of pieces side by side, and one changed span on it."""
+    chops: dict[int, Strip | None] = {}
+    ends: list[int] = []
+    x = 0
+    for strip in strips:
+        chops[x] = strip
+        x += strip.cell_length
+        ends.append(x)
+    return ChopsUpdate([chops], [(0, *span)], [ends])
+
+
+def test_only_the_span_is_written() -> None:
+    row = Strip([Segment("  1163 ", None), Segment("train-yolo ", BOLD), Segment("   45s", None)])
+    written = cropped_segments(update([row], (21, 24)), CONSOLE)
+    assert written == "\x1b[1;22H45s"
+
+
+def test_a_wide_character_at_the_cut_is_written_whole() -> None:
+    row = Strip([Segment("ab", None), Segment("日本語", BOLD)])
+    written = cropped_segments(update([row], (5, 8)), CONSOLE)
+    assert written.startswith("\x1b[1;3H") and "日本語" in written
+
+
+def test_whole_pieces_are_written_as_textual_writes_them() -> None:
+    left, right = Strip([Segment("left ", BOLD)]), Strip([Segment("right", None)])
+    chops = update([left, right], (0, 10))
+    textual = "\x1b[1;1H\x1b[1mleft \x1b[0m\x1b[1;6Hright"  # Textual 8's ChopsUpdate
+    assert cropped_segments(chops, CONSOLE) == textual
+    install()
+    install()  # a second call changes nothing
+    assert ChopsUpdate.render_segments(chops, CONSOLE) == textual
+    assert (
+        ChopsUpdate.render_segments(update([left], (2, 5)), CONSOLE) == "\x1b[1;3H\x1b[1mft \x1b[0m"
+    )

@@ -1,0 +1,109 @@
+"""What the task list redoes on a change: the table asks Textual to repaint only the cells
+whose text changed, where they are on screen (a repainted region is written to the
+terminal whole), and the counts per status move by what changed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from textual.geometry import Region
+
+from sly_tui.enums import Status
+from sly_tui.monitor.events import TasksChanged
+from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.screens.task_list import TaskListScreen
+from sly_tui.ui.status import status_group
+from sly_tui.ui.widgets.task_table import TaskTable, cell_text
+
+from .helpers import wait_for
+
+MAIN_TEAM, MAIN_WORKSPACE = 101, 201
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(team_id=MAIN_TEAM, workspace_id=MAIN_WORKSPACE)
+
+
+async def open_table(pilot) -> TaskTable:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.loaded)
+    await pilot.pause()
+    return pilot.app.screen.query_one(TaskTable)
+
+
+def cell(table: TaskTable, key: str) -> tuple[int, int]:
+    """The first cell and width of a column as laid out."""
+    x = 0
+    for column, width in table._layout:
+        if column.key == key:
+            return x, width
+        x += width + 1
+    raise AssertionError(f"no {key} column")
+
+
+def repaint_regions(table: TaskTable, change) -> set[Region]:
+    """The regions that `change` (run synchronously, so nothing else repaints) dirties."""
+    table._repaint_regions.clear()
+    change()
+    return set(table._repaint_regions)
+
+
+async def test_a_clock_tick_repaints_only_the_time_cells_that_changed(app):
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = await open_table(pilot)
+        before, later = table._now, table._now + timedelta(seconds=1)
+        top = int(table.scroll_y)
+        x, width = cell(table, "duration")
+        expected = {
+            Region(x, row + 1 - top, width, 1)
+            for row, task_id in enumerate(table.order)
+            if top <= row < top + table.size.height - 1
+            and table.tasks[task_id].is_active
+            and cell_text(table.tasks[task_id], "duration", before)
+            != cell_text(table.tasks[task_id], "duration", later)
+        }
+        assert expected  # the demo world has running tasks on the first screen
+        assert repaint_regions(table, lambda: table.tick(later)) == expected
+        assert repaint_regions(table, lambda: table.tick(later)) == set()  # nothing changed
+
+
+async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app):
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = await open_table(pilot)
+        table.scroll_to(y=10, animate=False)
+        await wait_for(pilot, lambda: int(table.scroll_y) == 10)
+        row = 12
+        task = table.tasks[table.order[row]]
+        retyped = replace(task, type="retyped")
+        x, width = cell(table, "type")
+        change = TasksChanged(MAIN_WORKSPACE, changed=(retyped,))
+        assert repaint_regions(table, lambda: table.apply(change)) == {
+            Region(x, row + 1 - 10, width, 1)
+        }
+
+
+async def test_status_counts_follow_the_changes(app):
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = await open_table(pilot)
+        screen = pilot.app.screen
+
+        def recount() -> Counter:
+            return +Counter(status_group(task.status) for task in table.tasks.values())
+
+        assert screen._counts == recount()
+        running = next(table.tasks[i] for i in table.order if table.tasks[i].is_active)
+        stopped = replace(running, status=Status.STOPPED)
+        newest = replace(running, id=max(table.tasks) + 1)
+        events = (
+            TasksChanged(MAIN_WORKSPACE, changed=(stopped,)),
+            TasksChanged(MAIN_WORKSPACE, added=(newest,)),
+            TasksChanged(MAIN_WORKSPACE, removed=(running.id,)),
+        )
+        for event in events:
+            screen.post_message(MonitorEvent(event))
+        await wait_for(pilot, lambda: running.id not in table.tasks)
+        assert screen._counts == recount()
