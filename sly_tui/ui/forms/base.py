@@ -178,6 +178,7 @@ class FormModal(ModalScreen[Any]):
         self.heading = self.TITLE
         self.sending = False
         self.sent = 0  # requests actually sent (a double press must not make this 2)
+        self._sent_from: Widget | None = None  # what had focus when the request was sent
 
     @property
     def sly(self) -> SlyApp:
@@ -309,6 +310,7 @@ class FormModal(ModalScreen[Any]):
             self._show_invalid(problem)
             return
         self.sending = True
+        self._sent_from = self.focused
         # Focus leaves the button before it is disabled: Textual would hand it to the next
         # button, Cancel, and a second Enter meant for Submit would cancel the request.
         self.set_focus(None)
@@ -317,11 +319,17 @@ class FormModal(ModalScreen[Any]):
         self._send(call)
 
     def _sent(self, problem: str = "") -> None:
-        """The request is over: Submit is back (and focused) with `problem` shown, if any."""
+        """The request is over: Submit is back with `problem` shown, if any. Focus goes
+        to Submit, or, in a form that stays open, back to the field Enter was pressed in,
+        so the value can be edited and sent again."""
         self.sending = False
         submit = self.query_one("#form-submit", Button)
         submit.disabled = False
-        submit.focus(scroll_visible=False)  # scrolling now would move it from under a click
+        field = self._sent_from
+        if self.STAYS_OPEN and isinstance(field, Input | TextArea) and field.is_attached:
+            field.focus()
+        else:
+            submit.focus(scroll_visible=False)  # scrolling now would move it from under a click
         self.query_one("#form-error", Static).update(Text(problem))
 
     @work(exclusive=True, group="form-send", exit_on_error=False)
