@@ -302,8 +302,10 @@ async def test_running_trainings_have_a_sparkline_in_the_list(make_app, emulator
         await wait_for(pilot, lambda: task_id in table.trends, tries=300)
         await pilot.pause()
         lines = widget_lines(table)
-        assert "TREND" in lines[0]
+        assert "train loss" in lines[0]  # the column is named after the metric it draws
         row = next(line for line in lines if line.strip().startswith(str(task_id)))
+        epochs = emulator.simulator.plan_of(emulator.world.tasks[task_id]).steps
+        assert f"3/{epochs} ETA " in row  # epochs of the whole run, not the epoch's steps
         loss = [p["train"]["loss"] for p in server_points(emulator, task_id)]
         spark = "".join(c for c in row if c in SPARKS)
         assert len(spark) == len(loss) and spark[0] == SPARKS[-1]  # highest loss first
