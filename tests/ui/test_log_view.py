@@ -19,7 +19,7 @@ from textual.widgets import Input
 from sly_tui.api import LogEntry
 from sly_tui.monitor.log_spool import LogSpool
 from sly_tui.ui.widgets.log_view import LogView, SearchPrompt, relative_time
-from sly_tui.ui.widgets.save_prompt import SaveFileModal
+from sly_tui.ui.widgets.path_picker import SaveFileModal
 
 from .helpers import wait_for
 
@@ -331,11 +331,11 @@ async def save_prompt(pilot: Pilot[None]) -> SaveFileModal:
 
 
 def prompt_path(prompt: SaveFileModal) -> str:
-    return prompt.query_one("#save-path", Input).value
+    return prompt.query_one("#path-input", Input).value
 
 
 def prompt_error(prompt: SaveFileModal) -> str:
-    return str(prompt.query_one("#save-error").render())
+    return str(prompt.query_one("#path-error").render())
 
 
 async def test_save_asks_where_then_writes_the_whole_log(spool: LogSpool, tmp_path: Path) -> None:
@@ -347,7 +347,7 @@ async def test_save_asks_where_then_writes_the_whole_log(spool: LogSpool, tmp_pa
         await pilot.press("l", "l", "l")  # filtered view, whole log saved
         prompt = await save_prompt(pilot)
         assert prompt_path(prompt) == str(tmp_path / "task-7-log.txt")  # shown before writing
-        assert app.focused is prompt.query_one("#save-path")
+        assert app.focused is prompt.query_one("#path-input")
         assert not (tmp_path / "task-7-log.txt").exists()
         await pilot.press("enter")
         await settle(pilot)
@@ -387,7 +387,7 @@ async def test_save_asks_before_overwriting_and_names_bad_paths(
     existing.chmod(0o644)
     async with running(spool, task_id=7, save_dir=tmp_path) as (app, _, pilot):
         prompt = await save_prompt(pilot)
-        field = prompt.query_one("#save-path", Input)
+        field = prompt.query_one("#path-input", Input)
         for typed, problem in [
             ("", "Enter a file name."),
             (str(tmp_path), "is a directory: add a file name."),

@@ -62,7 +62,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from sly_tui.monitor.log_spool import LEVELS, LogLine, LogSpool, Query, level_code
 from sly_tui.text import one_line
-from sly_tui.ui.widgets.save_prompt import SaveFileModal
+from sly_tui.ui.widgets.path_picker import SaveFileModal
 from sly_tui.ui.widgets.styling import text_style
 
 FILTER_CYCLE: tuple[str, ...] = ("trace", "debug", "info", "warn", "error")
