@@ -178,7 +178,7 @@ class FormModal(ModalScreen[Any]):
         self.heading = self.TITLE
         self.sending = False
         self.sent = 0  # requests actually sent (a double press must not make this 2)
-        self._sent_from: Widget | None = None  # what had focus when the request was sent
+        self._sent_from: Widget | None = None  # the field Enter was pressed in, if any
 
     @property
     def sly(self) -> SlyApp:
@@ -299,8 +299,15 @@ class FormModal(ModalScreen[Any]):
         self.dismiss(None)
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#form-submit")
     def action_submit(self) -> None:
+        """Enter in a field, or Ctrl+J: send from the field that has focus."""
+        self._submit(self.focused)
+
+    @on(Button.Pressed, "#form-submit")
+    def _submit_pressed(self) -> None:
+        self._submit(None)
+
+    def _submit(self, field: Widget | None) -> None:
         if self.sending:
             return
         self._clear_errors()
@@ -310,7 +317,7 @@ class FormModal(ModalScreen[Any]):
             self._show_invalid(problem)
             return
         self.sending = True
-        self._sent_from = self.focused
+        self._sent_from = field
         # Focus leaves the button before it is disabled: Textual would hand it to the next
         # button, Cancel, and a second Enter meant for Submit would cancel the request.
         self.set_focus(None)
@@ -327,7 +334,7 @@ class FormModal(ModalScreen[Any]):
         submit.disabled = False
         field = self._sent_from
         if self.STAYS_OPEN and isinstance(field, Input | TextArea) and field.is_attached:
-            field.focus()
+            field.focus(scroll_visible=False)  # it had focus a moment ago: it is in view
         else:
             submit.focus(scroll_visible=False)  # scrolling now would move it from under a click
         self.query_one("#form-error", Static).update(Text(problem))
