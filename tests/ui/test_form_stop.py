@@ -224,7 +224,9 @@ async def test_a_refusal_names_the_servers_reason_per_task(make_app, emulator: E
         await pilot.click("#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         assert modal.sent == 1
-        message = next(n.message for n in app._notifications if str(running) in n.message)
+        note = next(n for n in app._notifications if str(running) in n.message)
+        message = note.message
+        assert note.severity == "warning"  # partly refused
         assert f"{running}: terminating" in message
         assert f"{ended}: not stopped: tasks.stop: The server refused" in message
         assert "already ended" in message

@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
@@ -202,6 +203,10 @@ class FormModal(ModalScreen[Any]):
         """The notification after success; forms whose answer matters add it."""
         return call.done
 
+    def done_severity(self, result: Any) -> SeverityLevel:
+        """How that notification looks; forms whose success can be partial warn then."""
+        return "information"
+
     def show_result(self, result: Any) -> None:
         """For `STAYS_OPEN` forms: show what the server answered (below the fields)."""
         text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
@@ -359,7 +364,8 @@ class FormModal(ModalScreen[Any]):
             self.show_result(result)
             return
         self.sending = False
-        self.sly.notify(one_line(self.done_message(call, result)), markup=False)
+        message = one_line(self.done_message(call, result))
+        self.sly.notify(message, severity=self.done_severity(result), markup=False)
         self.dismiss(self.succeeded(result))
 
 

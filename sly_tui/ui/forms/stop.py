@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -26,6 +27,7 @@ from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.status import status_label
 
 MAX_LISTED = 12
+REFUSED = "not stopped: "  # starts the outcome of a task the server would not stop
 
 
 async def stop_tasks(client: SlyClient, task_ids: Sequence[int]) -> dict[int, str]:
@@ -41,7 +43,7 @@ async def stop_tasks(client: SlyClient, task_ids: Sequence[int]) -> dict[int, st
             outcome[task_id] = str(await client.tasks.stop(task_id))
         except ApiError as exc:
             failures.append(exc)
-            outcome[task_id] = f"not stopped: {one_line(str(exc))}"  # with the server's reason
+            outcome[task_id] = f"{REFUSED}{one_line(str(exc))}"  # with the server's reason
     if failures and len(failures) == len(task_ids):
         raise failures[0]
     return outcome
@@ -135,3 +137,8 @@ class StopModal(FormModal):
     def done_message(self, call: Call, result: Any) -> str:
         """What the server answered for each task (`1163: terminating`)."""
         return "; ".join(f"{task_id}: {status.rstrip('.')}" for task_id, status in result.items())
+
+    def done_severity(self, result: Any) -> SeverityLevel:
+        """Some refused: a warning, so it stays long enough to read why."""
+        refused = any(status.startswith(REFUSED) for status in result.values())
+        return "warning" if refused else "information"
