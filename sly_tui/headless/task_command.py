@@ -1,4 +1,5 @@
-"""`sly-tui task ID`: one task's info, context, outputs and latest progress.
+"""`sly-tui task ID`: one task's info, context, outputs and latest progress (for a
+training, also its epoch of epochs and an ETA, from the same progress records).
 
 The progress comes from the log's progress records (the latest of each subtask, the most
 recent last), read through the dashboard's topic and cursor, but only from the end: ever
@@ -9,7 +10,7 @@ has been read. A training task with a million-line log typically costs one short
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sly_tui.api import LogEntry, ProgressRecord, TaskContext, TaskInfo
 from sly_tui.headless.errors import EXIT_OK
@@ -27,6 +28,7 @@ from sly_tui.present import (
     timestamp,
 )
 from sly_tui.text import one_line
+from sly_tui.training import epoch_progress
 
 SHOWN_PROGRESS = 3  # subtasks on screen, the most recent last (--json has them all)
 
@@ -42,8 +44,8 @@ def _print(
     context: TaskContext | None,
     progress: dict[str | None, ProgressRecord],
     out: Output,
+    now: datetime,
 ) -> None:
-    now = datetime.now(UTC)
     app = task.app
     rows: list[tuple[str, str]] = [
         ("status", one_line(str(task.status or "?"))),
@@ -63,6 +65,9 @@ def _print(
         ("finished", timestamp(task.finished_at)),
         ("duration", duration(task_duration(task, now)) or "—"),
     ]
+    if (epochs := epoch_progress(progress.values())) is not None:
+        eta = epochs.eta(task.started_at, now) if task.is_active else None
+        rows.append(("training", epochs.text(eta)))
     rows += output_lines(task)
     for record in list(progress.values())[-SHOWN_PROGRESS:]:
         amount = progress_text(record)
@@ -92,8 +97,9 @@ async def run(args: argparse.Namespace, session: Session) -> int:
             if progress:
                 break
         task, context = reader.task or task, reader.context
+        now = client.server_clock.now()  # what the task's times are measured with
     if args.json:
         session.out.json(detail_record(task, context, progress))
     else:
-        _print(task, context, progress, session.out)
+        _print(task, context, progress, session.out, now)
     return EXIT_OK

@@ -408,9 +408,3 @@ def _size(raw: Any, depth: int = 0) -> int:
     if isinstance(body, Mapping) and depth < 2:
         return sum(_size(v, depth + 1) for v in body.values())
     return 0
-
-
-def trend(metrics: Metrics | None, points: int) -> tuple[float, ...]:
-    """The last `points` values of the main series, for a sparkline."""
-    series = metrics.main_series() if metrics else None
-    return series.ys[-points:] if series is not None else ()

@@ -8,9 +8,11 @@ sweep (every page of the list) runs when the list is opened, on manual refresh a
 few minutes, to catch what the cheap ticks cannot see (deleted or edited old tasks).
 
 Running training tasks also get a trend of their main metric (the last few train-loss
-values) for a sparkline: a tick at most every `TREND_EVERY` seconds (the first soon after
-opening) reads `tasks.train-metrics` once per such task, at most `MAX_TRENDS`, so that cost
-follows the running trainings, never the history, nor the poll interval.
+values) for a sparkline, and their progress in epochs with an ETA (`Training`): a tick at
+most every `TREND_EVERY` seconds (the first soon after opening) reads
+`tasks.train-metrics` and the new lines of the log once per such task, at most
+`MAX_TRENDS`, so that cost follows the running trainings, never the history, nor the
+poll interval.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sly_tui.api import ApiError, SlyClient, TaskInfo
+from sly_tui.api import SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
-from sly_tui.monitor.metrics import parse_metrics, reports_metrics, trend
+from sly_tui.monitor.metrics import reports_metrics
 from sly_tui.monitor.service import Next, Sink
+from sly_tui.monitor.trainings import Training, TrainingReader
 
 T = TypeVar("T")
 
@@ -34,7 +37,6 @@ MAX_INFO_PER_TICK = 50  # more endings than this in one tick: sweep instead
 INFO_CONCURRENCY = 8
 TREND_FIRST = 2.0  # seconds after the first sweep until trends are first read
 TREND_EVERY = 10.0  # seconds between trend reads after that
-TREND_POINTS = 8  # values per trend
 MAX_TRENDS = 32  # running training tasks whose trend is read, newest first
 
 _ACTIVE_FILTER = [
@@ -58,11 +60,11 @@ def diff_tasks(
 
 @dataclass(frozen=True, slots=True)
 class TrendsChanged(TasksChanged):
-    """The main-metric trend of some running training tasks changed; an empty tuple means
-    the task has none any more (it ended). It is a `TasksChanged` without task changes so
-    that it reaches the task table by the same way as the list's diffs."""
+    """What the list shows of some running trainings (trend, epochs) changed; `None`
+    means the task has nothing to show any more (it ended). It is a `TasksChanged` without
+    task changes so that it reaches the task table by the same way as the list's diffs."""
 
-    trends: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
+    trends: Mapping[int, Training | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.trends)
@@ -85,7 +87,8 @@ class TaskListTopic:
         self._next_sweep: float | None = None  # None: sweep on the next poll
         self._retried_sweep = False
         self._next_trends: float | None = None  # when trends are due; None: not yet planned
-        self.trends: dict[int, tuple[float, ...]] = {}
+        self.trends: dict[int, Training] = {}
+        self._trainings = TrainingReader()
 
     def __repr__(self) -> str:
         return f"TaskListTopic(workspace={self.workspace_id})"
@@ -175,8 +178,7 @@ class TaskListTopic:
         return await self._each(client.tasks.get_info_by_id, task_ids)
 
     async def _read_trends(self, client: SlyClient, emit: Sink) -> None:
-        """Trends of the running training tasks; one that cannot be read keeps its last
-        (a missing sparkline is not worth failing the list for)."""
+        """Trend and epochs of each running training (`TrainingReader`)."""
         running = sorted(
             (
                 task_id
@@ -185,18 +187,17 @@ class TaskListTopic:
             ),
             reverse=True,
         )[:MAX_TRENDS]
+        self._trainings.keep_only(set(running))
 
-        async def read(task_id: int) -> tuple[float, ...]:
-            try:
-                raw = await client.tasks.get_training_metrics(task_id)
-            except ApiError:
-                return self.trends.get(task_id, ())
-            return trend(parse_metrics(raw), TREND_POINTS) if raw is not None else ()
+        async def read(task_id: int) -> Training:
+            return await self._trainings.read(client, self.tasks[task_id], self.trends.get(task_id))
 
-        fresh = dict(zip(running, await self._each(read, running), strict=True))
-        fresh.update({task_id: () for task_id in self.trends.keys() - fresh.keys()})
-        changed = {i: values for i, values in fresh.items() if self.trends.get(i, ()) != values}
-        self.trends = {i: values for i, values in fresh.items() if values}
+        fresh: dict[int, Training | None] = dict(
+            zip(running, await self._each(read, running), strict=True)
+        )
+        fresh.update({task_id: None for task_id in self.trends.keys() - fresh.keys()})
+        changed = {i: shown for i, shown in fresh.items() if self.trends.get(i) != shown}
+        self.trends = {i: shown for i, shown in fresh.items() if shown}
         if changed:
             emit(TrendsChanged(self.workspace_id, trends=changed))
 

@@ -39,7 +39,7 @@ from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.state import load_selection, load_theme, save_selection, save_theme
 from sly_tui.ui import partial_updates
 from sly_tui.ui.messages import ConnectionChanged
-from sly_tui.ui.status import STATUS_COLOURS
+from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 
 # The dashboard backs off by itself and shows it; the client only retries a blip.
@@ -144,7 +144,9 @@ class SlyApp(App[int]):
         return self.client.server_clock.now() if self.client else datetime.now(UTC)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return {**super().get_theme_variable_defaults(), **STATUS_COLOURS}
+        """Status colours for themes that set none: pale ones would vanish on a light theme."""
+        colours = STATUS_COLOURS if self.current_theme.dark else STATUS_COLOURS_LIGHT
+        return {**super().get_theme_variable_defaults(), **colours}
 
     def exit(
         self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None

@@ -108,7 +108,11 @@ GLOBAL_OWNER = "SlyApp"  # its keys work everywhere, so they clash with every ot
 
 
 def _conflicts(known: Mapping[str, KnownBinding], keymap: Mapping[str, str]) -> Iterator[str]:
-    """Keys that two bindings of one owner (or one owner and the app) now share."""
+    """Keys that two bindings of one owner (or one owner and the app) now share.
+
+    A key the two already share by default is no clash: `?` both opens help (app-wide)
+    and closes it (on the help screen), and the screen's binding wins there by design.
+    """
     by_key: dict[str, list[KnownBinding]] = {}
     for binding in known.values():
         for key in keymap.get(binding.id, binding.keys).split(","):
@@ -117,5 +121,10 @@ def _conflicts(known: Mapping[str, KnownBinding], keymap: Mapping[str, str]) -> 
         for index, first in enumerate(bindings):
             for second in bindings[index + 1 :]:
                 clash = first.owner == second.owner or GLOBAL_OWNER in (first.owner, second.owner)
-                if clash and (first.id in keymap or second.id in keymap):
+                by_default = _has_key(first.keys, key) and _has_key(second.keys, key)
+                if clash and not by_default and (first.id in keymap or second.id in keymap):
                     yield f"[keymap] {key!r} is bound to both {first.id} and {second.id}."
+
+
+def _has_key(keys: str, key: str) -> bool:
+    return key in (part.strip() for part in keys.split(","))

@@ -55,6 +55,17 @@ STATUS_COLOURS = {
     "status-failed": "#ff5c6c",
     "status-stopped": "#c0a36e",
 }
+# The same for light themes (Textual's textual-light, solarized-light …, which set none):
+# dark enough for 3:1 contrast on their background, surface and panel.
+STATUS_COLOURS_LIGHT = {
+    "status-pending": "#525868",
+    "status-running": "#1A5FB4",
+    "status-serving": "#6A32BA",
+    "status-stopping": "#8F4A00",
+    "status-done": "#0F663E",
+    "status-failed": "#B01E35",
+    "status-stopped": "#6B4E1A",
+}
 
 
 def status_group(status: Status | str | None) -> StatusGroup:

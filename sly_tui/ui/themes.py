@@ -6,7 +6,8 @@ colours that do not parse, wrong types. A bad file becomes a warning that names 
 and the key, and is skipped; the app starts anyway.
 
 Theme variables `status-pending` … `status-stopped` colour the task statuses; a theme that
-leaves them out gets the defaults from `sly_tui.ui.status.STATUS_COLOURS`.
+leaves them out gets the defaults from `sly_tui.ui.status.STATUS_COLOURS` (or
+`STATUS_COLOURS_LIGHT` for a light theme).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ import json
 
 from sly_tui.api import SlyClient
 from sly_tui.demo import Emulator
+from sly_tui.present import duration
 
+from ..demo.test_artifacts import start_training, until_epoch
 from .conftest import Sly, start_export
 from .test_tasks import check_task_record
 
@@ -69,3 +71,21 @@ async def test_running_task_and_unknown_task(
     assert json.loads(running.out)["task"]["status"] == "started"
     missing = await sly("task", "999999")
     assert missing.code == 1 and "Task 999999 does not exist" in missing.err
+
+
+async def test_a_running_training_shows_its_epoch_of_epochs_and_an_eta(
+    sly: Sly, emulator: Emulator
+) -> None:
+    task = start_training(emulator)
+    emulator.advance(until_epoch(emulator, task, 3) + 1)
+    epochs = emulator.simulator.plan_of(task).steps
+    result = await sly("task", str(task.id))
+    assert result.code == 0
+    fields = dict(line.split(None, 1) for line in result.out.splitlines()[1:])
+    percent = round(3 / epochs * 100)
+    assert fields["training"].startswith(f"epoch 3/{epochs} ({percent}%), ETA ")
+    assert task.started_at is not None  # the pace so far (by the server's clock) goes on
+    elapsed = (emulator.clock.now() - task.started_at).total_seconds()
+    eta = elapsed * (epochs - 3) / 3
+    close = {duration(eta + skew) for skew in range(-3 * epochs, 3 * epochs)}  # Date: 1 s steps
+    assert fields["training"].split("ETA ")[1] in close

@@ -28,13 +28,8 @@ from sly_tui.monitor.metrics import (
     write_export,
 )
 from sly_tui.monitor.service import Next
-from sly_tui.monitor.task_list import (
-    TREND_EVERY,
-    TREND_FIRST,
-    TREND_POINTS,
-    TaskListTopic,
-    TrendsChanged,
-)
+from sly_tui.monitor.task_list import TREND_EVERY, TREND_FIRST, TaskListTopic, TrendsChanged
+from sly_tui.monitor.trainings import TREND_POINTS
 
 from ..conftest import FROZEN_NOW
 from ..demo.test_artifacts import start_training, until_epoch
@@ -309,7 +304,8 @@ class Clock:
 INTERVAL = 2.0  # the app's default poll interval
 
 
-async def test_trends_cost_one_request_per_running_training_now_and_then():
+async def test_trends_cost_two_requests_per_running_training_now_and_then():
+    """The metrics and the log's new lines (for the epochs), per running training."""
     emulator = Emulator(seed=3, clock=ManualClock(FROZEN_NOW), big_workspace_tasks=10_000)
     workspace = emulator.load_test_workspace_id
     assert workspace is not None
@@ -329,6 +325,7 @@ async def test_trends_cost_one_request_per_running_training_now_and_then():
             await topic.poll(client, events.append)
             methods = counter.take()
             reads.append(methods.count("tasks.train-metrics"))
+            assert methods.count("tasks.log.download") == reads[-1]
             training = {
                 t.id
                 for t in topic.tasks.values()
@@ -339,14 +336,24 @@ async def test_trends_cost_one_request_per_running_training_now_and_then():
                 due = clock.now + TREND_EVERY
                 assert reads[-1] == len(training)
                 assert methods.count("tasks.list") == 2  # the rest: endings' infos
-                assert set(methods) <= {"tasks.list", "tasks.info", "tasks.train-metrics"}
+                assert set(methods) <= {
+                    "tasks.list",
+                    "tasks.info",
+                    "tasks.train-metrics",
+                    "tasks.log.download",
+                }
                 ours = emulator.simulator.metrics_of(emulator.world.tasks[legacy])
                 loss = tuple(p["train"]["loss"] for p in ours[-TREND_POINTS:])
-                assert topic.trends[legacy] == loss
+                assert topic.trends[legacy].trend == loss
+                assert topic.trends[legacy].metric == "train loss"
+                epochs = topic.trends[legacy].epochs  # from the log's progress records
+                plan = emulator.simulator.plan_of(emulator.world.tasks[legacy])
+                assert epochs is not None and epochs.total == plan.steps
+                assert abs(epochs.done - len(ours)) <= 0.5  # half an epoch: its mid-point record
             else:
                 assert reads[-1] == 0
         assert sum(1 for r in reads if r) == 3  # at 2 s, 12 s and 22 s
-        assert all(0 < len(v) <= TREND_POINTS for v in topic.trends.values())
+        assert all(0 < len(v.trend) <= TREND_POINTS for v in topic.trends.values())
         first = next(e for e in events if isinstance(e, TrendsChanged))
         assert legacy in first.trends and len(first.trends) == reads[0]
 
@@ -368,4 +375,4 @@ async def test_a_training_that_ended_loses_its_trend(emulator: Emulator):
         await topic.poll(client, events.append)
         assert task_id not in topic.trends
         last = [e for e in events if isinstance(e, TrendsChanged)][-1]
-        assert last.trends[task_id] == ()
+        assert last.trends[task_id] is None

@@ -112,3 +112,61 @@ async def test_read_only_agents_screen_does_not_start(make_app):
         await pilot.press("a")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_team_wide_view_lists_each_agents_tasks_in_every_workspace(
+    make_app, emulator: Emulator
+):
+    app = make_app(team_id=101, workspace_id=201)
+    names = {ws.id: ws.name for ws in emulator.world.workspaces.values()}
+    everywhere = sorted(
+        t.id
+        for t in emulator.world.tasks.values()
+        if t.agent_id == 301 and t.status in ACTIVE_STATUSES
+    )
+    elsewhere = [i for i in everywhere if emulator.world.tasks[i].workspace_id != 201]
+    assert elsewhere, "the demo runs tasks of gpu-node-1 in another workspace"
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_agents(pilot)
+        assert str(elsewhere[0]) not in row(screen, 301)[3]
+        await pilot.press("t")
+        await wait_for(pilot, lambda: str(elsewhere[0]) in row(screen, 301)[3])
+        assert [int(i) for i in row(screen, 301)[3].split(", ")] == everywhere
+        text = screen_text(pilot)
+        assert "tasks of all workspaces" in text and "in the team's workspaces" in text
+        detail = str(screen.query_one("#agent-detail").content)
+        for task_id in everywhere:
+            workspace = names[emulator.world.tasks[task_id].workspace_id]
+            assert any(str(task_id) in line and workspace in line for line in detail.split("\n"))
+        await pilot.press("t")  # back to this workspace
+        await wait_for(pilot, lambda: str(elsewhere[0]) not in row(screen, 301)[3])
+
+
+async def test_j_and_k_move_and_task_actions_are_not_offered(make_app):
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_agents(pilot)
+        assert screen.selected_agent_id == 301
+        await pilot.press("j")
+        assert screen.selected_agent_id == 302
+        await pilot.press("k")
+        assert screen.selected_agent_id == 301
+        footer = screen_text(pilot).splitlines()[-1]
+        assert "Stop" not in footer and "Start app" in footer and "Team-wide" in footer
+        await pilot.press("x", "o", "m")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_team_wide_agents_snapshot(snap_compare, make_app, emulator: Emulator, size) -> None:
+    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now)
+
+    async def team_wide(pilot) -> None:
+        screen = await open_agents(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "all workspaces" in screen_text(pilot) and screen.loaded)
+        await wait_for(pilot, lambda: "team's workspaces" in screen_text(pilot))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=team_wide)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from sly_tui.demo import Emulator
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
+from sly_tui.ui.widgets.path_picker import SaveFileModal
 
 from .helpers import screen_text, wait_for
 
@@ -73,8 +74,12 @@ async def test_a_saved_log_is_named_after_its_task(app, emulator: Emulator, tmp_
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_detail(pilot, task_id)
         screen.query_one(LogView).focus()
-        await pilot.press("s")
+        await pilot.press("s")  # asks where, the current directory prefilled
         saved = tmp_path / f"task-{task_id}-log.txt"
+        await wait_for(pilot, lambda: isinstance(app.screen, SaveFileModal))
+        assert app.screen.query_one("#path-input", Input).value == str(saved)
+        assert saved.name in screen_text(pilot)
+        await pilot.press("enter")
         await wait_for(pilot, saved.exists)
         await wait_for(pilot, lambda: f"saved to {saved.name}" in screen_text(pilot))
 

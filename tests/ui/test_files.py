@@ -279,7 +279,7 @@ async def test_the_directory_picker_fills_the_target(app, emulator: Emulator, do
         tree.select_node(tree.root.children[0])  # Enter on "inbox"
         await pilot.pause()
         assert app.screen.query_one(Input).value == str(downloads / "inbox")
-        await pilot.click("#picker-choose")
+        await pilot.click("#path-confirm")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         assert pane.query_one("#files-target", Input).value == str(downloads / "inbox")
 

@@ -187,6 +187,7 @@ async def test_get_shows_the_value_as_json_and_the_form_stays(
         assert "Will send tasks.data.get" in screen_text(pilot)
         await pilot.press("enter")
         await kit.sent_and_settled(pilot, form)
+        assert app.focused is not None and app.focused.id == "data-path"  # edit, send again
         answer = kit.answer_of(form)
         assert answer.startswith("data.progress is:")
         assert '"percent": 100' in answer

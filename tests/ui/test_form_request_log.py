@@ -70,6 +70,21 @@ async def test_requests_show_the_apps_answer_and_the_form_stays(
     assert calls["tasks.request.direct"] == len(EXCHANGES)
 
 
+async def test_after_an_answer_the_command_keeps_focus_to_edit_and_send_again(
+    app: SlyApp, emulator: Emulator
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = await kit.open_form(pilot, kit.running_task(emulator), "R", SendRequestModal)
+        await kit.type_into(pilot, "request-command", "is_running")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.sent == 1 and not form.sending)
+        assert app.focused is not None and app.focused.id == "request-command"
+        await pilot.press("ctrl+u", *"echo", "enter")  # edited in place, sent again
+        await wait_for(pilot, lambda: form.sent == 2 and not form.sending)
+        assert kit.answer_of(form) == "The app answered:\n{}"
+        assert app.focused is not None and app.focused.id == "request-command"
+
+
 async def test_a_deployed_model_says_it_is_ready(app: SlyApp, emulator: Emulator) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         form = await kit.open_form(pilot, deployed_task(emulator), "R", SendRequestModal)

@@ -17,6 +17,7 @@ from sly_tui.ui.forms.stop import StopModal
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
+from . import test_form_output as kit
 from .helpers import screen_text, wait_for
 
 
@@ -199,3 +200,57 @@ def test_stop_modal_snapshot(snap_compare, app, emulator: Emulator):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_stop)
+
+
+async def mark_and_confirm(pilot, targets: list[int]) -> StopModal:
+    table = await loaded_list(pilot)
+    for task_id in targets:
+        table.move_cursor_to(task_id)
+        await pilot.press("space")
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, StopModal))
+    return pilot.app.screen
+
+
+async def test_a_refusal_names_the_servers_reason_per_task(make_app, emulator: Emulator):
+    """A task that ends between the confirmation's last look and Submit is refused by the
+    server; the outcome says why for that task, as `sly-tui stop` does, and stops the rest."""
+    app, calls = kit.dashboard(make_app, emulator)
+    ended, running = active_ids(emulator)[:2]
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        modal = await mark_and_confirm(pilot, [ended, running])
+        await wait_for(pilot, lambda: calls["tasks.info"] >= 2 and calls.in_flight == 0)
+        await app.client.tasks.update_status(ended, "finished")  # the watch looks again in 60 s
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        assert modal.sent == 1
+        note = next(n for n in app._notifications if str(running) in n.message)
+        message = note.message
+        assert note.severity == "warning"  # partly refused
+        assert f"{running}: terminating" in message
+        assert f"{ended}: not stopped: tasks.stop: The server refused" in message
+        assert "already ended" in message
+
+
+async def test_the_confirmation_keeps_the_statuses_current(make_app, emulator: Emulator):
+    """While the question is open, a listed task that ends is shown ended and left out of
+    the stop; Cancel keeps the focus; once every listed task has ended, nothing can be sent."""
+    app, calls = kit.dashboard(make_app, emulator)
+    first, second = active_ids(emulator)[:2]
+    async with app.run_test(size=(120, 36)) as pilot:
+        modal = await mark_and_confirm(pilot, [first, second])
+        assert "Stop 2 tasks?" in screen_text(pilot)
+        await app.client.tasks.update_status(first, "finished")
+        app.action_refresh()  # what the next poll, an interval later, does as well
+        await wait_for(pilot, lambda: modal.task_ids == [second])
+        text = screen_text(pilot)
+        assert "✔ finished" in text and "Stop task" in text and "1 marked already ended" in text
+        assert app.focused is not None and app.focused.id == "form-cancel"
+        await app.client.tasks.update_status(second, "stopped")
+        app.action_refresh()
+        await wait_for(pilot, lambda: "there is nothing to stop" in screen_text(pilot))
+        assert modal.query_one("#form-submit").disabled
+        assert app.focused is not None and app.focused.id == "form-cancel"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+    assert calls["tasks.stop"] == 0

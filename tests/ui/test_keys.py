@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,20 @@ async def test_ctrl_c_copies_a_selection_and_otherwise_quits(make_app, emulator)
         await pilot.press("ctrl+c")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+def test_the_readme_keymap_example_loads_without_a_warning(isolated_config: Path):
+    """The example a newcomer copies first must not greet them with a warning."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    example = re.search(r"```toml\n(\[keymap\]\n.*?)```", readme, re.DOTALL)
+    assert example, "README.md has no [keymap] example"
+    write_config(isolated_config, example.group(1))
+    keymap = load_config().keymap
+    valid, warnings = check_keymap(keymap)
+    assert warnings == [] and valid == dict(keymap)
+
+
+def test_a_key_shared_by_default_is_no_clash_but_a_new_share_is():
+    assert check_keymap({"app.help": "f1,question_mark"}) == ({"app.help": "f1,question_mark"}, [])
+    _, warnings = check_keymap({"app.help": "question_mark,p"})
+    assert warnings == ["[keymap] 'p' is bound to both app.pause and app.help."]

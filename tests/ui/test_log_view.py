@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import stat
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -13,10 +14,14 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from sly_tui.api import LogEntry
 from sly_tui.monitor.log_spool import LogSpool
 from sly_tui.ui.widgets.log_view import LogView, SearchPrompt, relative_time
+from sly_tui.ui.widgets.path_picker import SaveFileModal
+
+from .helpers import wait_for
 
 T0 = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 LEVELS = ["info", "debug", "info", "warn", "info", "trace", "info", "error"]
@@ -318,15 +323,37 @@ def test_relative_time_format() -> None:
     assert relative_time(timedelta(days=3, hours=1, minutes=2)) == "+3d01h02m"
 
 
-async def test_save_writes_the_whole_log(spool: LogSpool, tmp_path: Path) -> None:
+async def save_prompt(pilot: Pilot[None]) -> SaveFileModal:
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SaveFileModal))
+    await pilot.pause()
+    return pilot.app.screen  # type: ignore[return-value]
+
+
+def prompt_path(prompt: SaveFileModal) -> str:
+    return prompt.query_one("#path-input", Input).value
+
+
+def prompt_error(prompt: SaveFileModal) -> str:
+    return str(prompt.query_one("#path-error").render())
+
+
+async def test_save_asks_where_then_writes_the_whole_log(spool: LogSpool, tmp_path: Path) -> None:
     fill(spool, 50)
     spool.append([entry(50, "multi\nline")])
     notes: list[str] = []
     async with running(spool, task_id=7, save_dir=tmp_path) as (app, view, pilot):
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
-        await pilot.press("l", "l", "l", "s")  # filtered view, whole log saved
+        await pilot.press("l", "l", "l")  # filtered view, whole log saved
+        prompt = await save_prompt(pilot)
+        assert prompt_path(prompt) == str(tmp_path / "task-7-log.txt")  # shown before writing
+        assert app.focused is prompt.query_one("#path-input")
+        assert not (tmp_path / "task-7-log.txt").exists()
+        await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("s")
+        prompt = await save_prompt(pilot)  # the default does not overwrite the first
+        assert prompt_path(prompt) == str(tmp_path / "task-7-log-1.txt")
+        await pilot.press("enter")
         await settle(pilot)
     first, second = tmp_path / "task-7-log.txt", tmp_path / "task-7-log-1.txt"
     lines = first.read_text().splitlines()
@@ -336,6 +363,48 @@ async def test_save_writes_the_whole_log(spool: LogSpool, tmp_path: Path) -> Non
     assert second.read_text() == first.read_text()
     assert notes == [f"Saved 51 lines to {first}", f"Saved 51 lines to {second}"]
     assert view.level_filter == "warn"
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+
+
+async def test_save_escape_cancels_and_writes_nothing(spool: LogSpool, tmp_path: Path) -> None:
+    fill(spool, 5)
+    async with running(spool, task_id=7, save_dir=tmp_path) as (app, view, pilot):
+        await save_prompt(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SaveFileModal))
+        assert app.escaped == 0  # the prompt took the Esc
+        await settle(pilot)
+        assert "not saved" in status(view)
+    assert not (tmp_path / "task-7-log.txt").exists()
+
+
+async def test_save_asks_before_overwriting_and_names_bad_paths(
+    spool: LogSpool, tmp_path: Path
+) -> None:
+    fill(spool, 5)
+    existing = tmp_path / "mine.txt"
+    existing.write_text("keep me?")
+    existing.chmod(0o644)
+    async with running(spool, task_id=7, save_dir=tmp_path) as (app, _, pilot):
+        prompt = await save_prompt(pilot)
+        field = prompt.query_one("#path-input", Input)
+        for typed, problem in [
+            ("", "Enter a file name."),
+            (str(tmp_path), "is a directory: add a file name."),
+            (str(tmp_path / "no" / "such" / "x.txt"), "is not an existing directory."),
+            (str(existing), "mine.txt exists: Enter again to overwrite it."),
+        ]:
+            field.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert problem in prompt_error(prompt), typed
+            assert isinstance(app.screen, SaveFileModal)
+        assert existing.read_text() == "keep me?"
+        await pilot.press("enter")  # the second Enter on the same path overwrites
+        await wait_for(pilot, lambda: not isinstance(app.screen, SaveFileModal))
+        await settle(pilot)
+    assert existing.read_text().count("\n") == 5
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600
 
 
 async def test_copy_puts_the_selected_line_on_the_clipboard(spool: LogSpool) -> None:

@@ -21,7 +21,7 @@ from sly_tui.enums import Status
 from sly_tui.ui.panes.metrics import EMPTY, MetricsPane
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
-from sly_tui.ui.widgets.metric_chart import ASCII_ENV, MetricChart, MetricPlot, number
+from sly_tui.ui.widgets.metric_chart import ASCII_ENV, MetricChart, MetricPlot
 from sly_tui.ui.widgets.task_table import SPARKS
 
 from ..monitor.test_metrics import trained
@@ -90,13 +90,13 @@ async def test_a_running_training_shows_its_charts(app, emulator: Emulator):
         assert [s.name for s in loss.series] == ["train loss", "val loss"]
         train = [p["train"]["loss"] for p in points]
         text = key_text(loss)
-        assert number(train[-1]) in text  # latest
+        assert loss.number(train[-1]) in text  # latest
         best_epoch = train.index(min(train)) + 1
-        assert f"{number(min(train))} ({best_epoch})" in text  # best and where
+        assert f"{loss.number(min(train))} ({best_epoch})" in text  # best and where
         mean_ap = [p["val"]["mAP"] for p in points]
-        assert f"{number(max(mean_ap))} ({mean_ap.index(max(mean_ap)) + 1})" in key_text(
-            charts(pane)["map"]
-        )
+        map_chart = charts(pane)["map"]
+        best_map = f"{map_chart.number(max(mean_ap))} ({mean_ap.index(max(mean_ap)) + 1})"
+        assert best_map in key_text(map_chart)
         assert "epoch 4" in note(pane) and "live" in note(pane)
         plot = loss.query_one(MetricPlot)
         assert [len(d.x) for d in plot._datasets] == [4, 4]
@@ -119,7 +119,7 @@ async def test_the_chart_grows_live(app, emulator: Emulator):
         after = loss.series[0]
         assert after.latest() != before.latest()
         assert len(loss.query_one(MetricPlot)._datasets[0].x) == 4
-        assert number(after.ys[-1]) in key_text(loss)
+        assert loss.number(after.ys[-1]) in key_text(loss)
         assert "epoch 4" in note(pane)
         await settle(pilot)
 
@@ -302,8 +302,10 @@ async def test_running_trainings_have_a_sparkline_in_the_list(make_app, emulator
         await wait_for(pilot, lambda: task_id in table.trends, tries=300)
         await pilot.pause()
         lines = widget_lines(table)
-        assert "TREND" in lines[0]
+        assert "train loss" in lines[0]  # the column is named after the metric it draws
         row = next(line for line in lines if line.strip().startswith(str(task_id)))
+        epochs = emulator.simulator.plan_of(emulator.world.tasks[task_id]).steps
+        assert f"3/{epochs} ETA " in row  # epochs of the whole run, not the epoch's steps
         loss = [p["train"]["loss"] for p in server_points(emulator, task_id)]
         spark = "".join(c for c in row if c in SPARKS)
         assert len(spark) == len(loss) and spark[0] == SPARKS[-1]  # highest loss first

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
 from sly_tui.demo import Emulator
@@ -89,3 +92,47 @@ async def test_hostile_strings_render_literally(app, emulator: Emulator):
         assert "\x1b" not in text and "PWNED" not in text
         assert "error: [/]" in text
         assert app.is_running
+
+
+def hold_task_lists(emulator: Emulator) -> asyncio.Event:
+    """`tasks.list` waits at the emulator's door until the returned event is set: a big
+    workspace's first page on a slow link, on cue. Other methods pass."""
+    opened = asyncio.Event()
+    inner = emulator.app
+
+    async def held(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].endswith("/tasks.list"):
+            await opened.wait()
+        await inner(scope, receive, send)
+
+    emulator.app = held  # type: ignore[assignment]
+    return opened
+
+
+async def loading_shown(pilot) -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
+    await wait_for(pilot, lambda: "Loading tasks…" in screen_text(pilot))
+    await pilot.pause()
+
+
+async def test_loading_is_said_until_the_first_page_arrives(make_app, emulator: Emulator):
+    opened = hold_task_lists(emulator)
+    app = make_app(team_id=MAIN_TEAM, workspace_id=MAIN_WORKSPACE, clock=emulator.clock.now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loading_shown(pilot)
+        screen = app.screen
+        assert not screen.table.display and not screen.loaded  # no empty table meanwhile
+        assert "NAME" not in screen_text(pilot)
+        opened.set()
+        await wait_for(pilot, lambda: screen.loaded and screen.table.display)
+        assert "Loading tasks…" not in screen_text(pilot) and "NAME" in screen_text(pilot)
+        assert app.focused is screen.table  # the keys work at once
+        await pilot.press("down")
+        assert screen.table.cursor_task_id == screen.table.order[1]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_loading_snapshot(snap_compare, make_app, emulator: Emulator, size) -> None:
+    hold_task_lists(emulator)
+    app = make_app(team_id=MAIN_TEAM, workspace_id=MAIN_WORKSPACE, clock=emulator.clock.now)
+    assert snap_compare(app, terminal_size=size, run_before=loading_shown)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.themes import ThemeFileError, builtin_theme_dir, load_theme_file, load_themes
+from sly_tui.ui.widgets.styling import text_style
+from sly_tui.ui.widgets.task_table import TaskTable
 
 from .helpers import wait_for
 
@@ -97,3 +101,45 @@ def test_theme_snapshot(snap_compare, make_app, emulator, utc, theme: str) -> No
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=loaded)
+
+
+def contrast(one: Color, other: Color) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour: Color) -> float:
+        def channel(value: int) -> float:
+            value_ = value / 255
+            return value_ / 12.92 if value_ <= 0.03928 else ((value_ + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+async def test_light_themes_give_statuses_enough_contrast(make_app):
+    """Every light theme, Textual's own included (which set no status colours): each
+    status colour as the list draws it, and as the detail's badge uses it, is at least 3:1
+    against the theme's background, surface (the list) and panel."""
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        table = app.screen.query_one(TaskTable)
+        light = [
+            name
+            for name, theme in app.available_themes.items()
+            if not theme.dark and name != "ansi-light"  # that one is the terminal's palette
+        ]
+        assert {"textual-light", "solarized-light", "supervisely-light"} <= set(light)
+        for name in light:
+            app.theme = name
+            await pilot.pause()
+            variables = app.theme_variables
+            grounds = [Color.parse(variables[key]) for key in ("background", "surface", "panel")]
+            for group in ("pending", "running", "serving", "stopping", "done", "failed"):
+                drawn = text_style(table, f"task-table--status-{group}").color
+                assert drawn is not None and drawn.triplet is not None
+                colours = [Color(*drawn.triplet), Color.parse(variables[f"status-{group}"])]
+                for colour, ground in itertools.product(colours, grounds):
+                    ratio = contrast(colour, ground)
+                    assert ratio >= 3, f"{name}: {group} {colour.hex} on {ground.hex} {ratio:.2f}"

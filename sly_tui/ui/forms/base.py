@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
@@ -178,6 +179,7 @@ class FormModal(ModalScreen[Any]):
         self.heading = self.TITLE
         self.sending = False
         self.sent = 0  # requests actually sent (a double press must not make this 2)
+        self._sent_from: Widget | None = None  # the field Enter was pressed in, if any
 
     @property
     def sly(self) -> SlyApp:
@@ -200,6 +202,10 @@ class FormModal(ModalScreen[Any]):
     def done_message(self, call: Call, result: Any) -> str:
         """The notification after success; forms whose answer matters add it."""
         return call.done
+
+    def done_severity(self, result: Any) -> SeverityLevel:
+        """How that notification looks; forms whose success can be partial warn then."""
+        return "information"
 
     def show_result(self, result: Any) -> None:
         """For `STAYS_OPEN` forms: show what the server answered (below the fields)."""
@@ -298,8 +304,15 @@ class FormModal(ModalScreen[Any]):
         self.dismiss(None)
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#form-submit")
     def action_submit(self) -> None:
+        """Enter in a field, or Ctrl+J: send from the field that has focus."""
+        self._submit(self.focused)
+
+    @on(Button.Pressed, "#form-submit")
+    def _submit_pressed(self) -> None:
+        self._submit(None)
+
+    def _submit(self, field: Widget | None) -> None:
         if self.sending:
             return
         self._clear_errors()
@@ -309,6 +322,7 @@ class FormModal(ModalScreen[Any]):
             self._show_invalid(problem)
             return
         self.sending = True
+        self._sent_from = field
         # Focus leaves the button before it is disabled: Textual would hand it to the next
         # button, Cancel, and a second Enter meant for Submit would cancel the request.
         self.set_focus(None)
@@ -317,11 +331,17 @@ class FormModal(ModalScreen[Any]):
         self._send(call)
 
     def _sent(self, problem: str = "") -> None:
-        """The request is over: Submit is back (and focused) with `problem` shown, if any."""
+        """The request is over: Submit is back with `problem` shown, if any. Focus goes
+        to Submit, or, in a form that stays open, back to the field Enter was pressed in,
+        so the value can be edited and sent again."""
         self.sending = False
         submit = self.query_one("#form-submit", Button)
         submit.disabled = False
-        submit.focus(scroll_visible=False)  # scrolling now would move it from under a click
+        field = self._sent_from
+        if self.STAYS_OPEN and isinstance(field, Input | TextArea) and field.is_attached:
+            field.focus(scroll_visible=False)  # it had focus a moment ago: it is in view
+        else:
+            submit.focus(scroll_visible=False)  # scrolling now would move it from under a click
         self.query_one("#form-error", Static).update(Text(problem))
 
     @work(exclusive=True, group="form-send", exit_on_error=False)
@@ -344,7 +364,8 @@ class FormModal(ModalScreen[Any]):
             self.show_result(result)
             return
         self.sending = False
-        self.sly.notify(one_line(self.done_message(call, result)), markup=False)
+        message = one_line(self.done_message(call, result))
+        self.sly.notify(message, severity=self.done_severity(result), markup=False)
         self.dismiss(self.succeeded(result))
 
 

@@ -12,16 +12,22 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from sly_tui.api import ApiError, SlyClient
+from sly_tui.monitor.events import TaskGone, TaskUpdated
+from sly_tui.monitor.service import Subscription
+from sly_tui.monitor.task_statuses import TaskStatusesTopic
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
 from sly_tui.ui.forms.base import Call, FormModal, Target
+from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.status import status_label
 
 MAX_LISTED = 12
+REFUSED = "not stopped: "  # starts the outcome of a task the server would not stop
 
 
 async def stop_tasks(client: SlyClient, task_ids: Sequence[int]) -> dict[int, str]:
@@ -37,14 +43,16 @@ async def stop_tasks(client: SlyClient, task_ids: Sequence[int]) -> dict[int, st
             outcome[task_id] = str(await client.tasks.stop(task_id))
         except ApiError as exc:
             failures.append(exc)
-            outcome[task_id] = f"not stopped: {exc.sentence}"
+            outcome[task_id] = f"{REFUSED}{one_line(str(exc))}"  # with the server's reason
     if failures and len(failures) == len(task_ids):
         raise failures[0]
     return outcome
 
 
 class StopModal(FormModal):
-    """Are you sure? Lists id, name, status and agent of every task to stop."""
+    """Are you sure? Lists id, name, status and agent of every task to stop, and keeps the
+    listed statuses current while open: a task that ends meanwhile is shown ended and left
+    out of the stop (the ids stay those the user was asked about)."""
 
     SUBMIT_LABEL = "Stop"
     SUBMIT_VARIANT = "error"
@@ -53,12 +61,21 @@ class StopModal(FormModal):
         super().__init__(target)
         self.tasks = [task for task in target.tasks if task.is_active]
         self.task_ids = [task.id for task in self.tasks]
-        count = len(self.tasks)
-        self.heading = f"Stop {count} tasks?" if count > 1 else f"Stop task {self.task_ids[0]}?"
-        if ended := len(target.tasks) - count:
-            self.heading += f" ({ended} marked already ended: left out)"
+        self.left_out = len(target.tasks) - len(self.tasks)  # marked, but ended already
+        self.heading = self._heading()
+        self._watch: Subscription | None = None
+
+    def _heading(self) -> str:
+        ids = self.task_ids
+        heading = f"Stop {len(ids)} tasks?" if len(ids) > 1 else f"Stop task {ids[0]}?"
+        if self.left_out:
+            heading += f" ({self.left_out} marked already ended: left out)"
+        return heading
 
     def compose_fields(self) -> Iterable[Widget]:
+        yield Static(self._table(), id="stop-list")
+
+    def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
         for _ in range(4):
             table.add_column(no_wrap=True, overflow="ellipsis")
@@ -72,10 +89,42 @@ class StopModal(FormModal):
             )
         if len(self.tasks) > MAX_LISTED:
             table.add_row(Text(f"… and {len(self.tasks) - MAX_LISTED} more", "italic"))
-        yield Static(table, id="stop-list")
+        return table
 
     def on_mount(self) -> None:
         self.query_one("#form-cancel", Button).focus()  # the safe choice is the default
+        if self.sly.monitor is not None:
+            topic = TaskStatusesTopic(self.tasks[:MAX_LISTED])
+            self._watch = self.sly.monitor.subscribe(
+                topic, lambda event: self.post_message(MonitorEvent(event))
+            )
+
+    async def on_unmount(self) -> None:
+        if self.sly.monitor is not None and self._watch is not None:
+            await self.sly.monitor.unsubscribe(self._watch)
+
+    def on_monitor_event(self, message: MonitorEvent) -> None:
+        """A listed task changed (or is gone): show it, and stop only what is still active."""
+        event = message.event
+        if isinstance(event, TaskUpdated):
+            self.tasks = [event.task if task.id == event.task.id else task for task in self.tasks]
+        elif isinstance(event, TaskGone):
+            self.tasks = [task for task in self.tasks if task.id != event.task_id]
+        else:
+            return
+        self.query_one("#stop-list", Static).update(self._table())
+        active = [task.id for task in self.tasks if task.is_active]
+        if not active:
+            self.query_one("#form-title", Static).update(
+                Text("Every listed task has ended: there is nothing to stop.")
+            )
+            self.query_one("#form-submit", Button).disabled = True
+            return
+        if active != self.task_ids:
+            self.left_out += len(self.task_ids) - len(active)
+            self.task_ids = active
+            self.query_one("#form-title", Static).update(Text(self._heading()))
+        self.refresh_preview()
 
     def build(self) -> Call:
         ids = list(self.task_ids)
@@ -88,3 +137,8 @@ class StopModal(FormModal):
     def done_message(self, call: Call, result: Any) -> str:
         """What the server answered for each task (`1163: terminating`)."""
         return "; ".join(f"{task_id}: {status.rstrip('.')}" for task_id, status in result.items())
+
+    def done_severity(self, result: Any) -> SeverityLevel:
+        """Some refused: a warning, so it stays long enough to read why."""
+        refused = any(status.startswith(REFUSED) for status in result.values())
+        return "warning" if refused else "information"

@@ -1,10 +1,12 @@
-"""The team's agents: who is up, what each can run, and which of this workspace's tasks
-run on it. `a` starts an app on the highlighted agent.
+"""The team's agents: who is up, what each can run, and which active tasks run on it,
+in this workspace or (`t`) in every workspace of the team. `a` starts an app on the
+highlighted agent.
 
 Agents change rarely, so the screen reads them once (and again on `r`) instead of
-subscribing to the polling service. The tasks shown per agent are the active tasks of the
-current workspace, read in the same go: the task list's own copy may be filtered or not
-loaded yet, and one filtered `tasks.list` is cheap.
+subscribing to the polling service. The tasks shown per agent are the active tasks, read
+in the same go with one filtered `tasks.list` per workspace: the task list's own copy may
+be filtered or not loaded yet. Team-wide, that is one request per workspace of the team
+(a few at a time), which is why it is a toggle and not the default.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
-from sly_tui.api import Agent, ApiError, TaskInfo
+from sly_tui.api import Agent, ApiError, SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
 from sly_tui.text import one_line
+from sly_tui.ui import actions
 from sly_tui.ui import format as fmt
 from sly_tui.ui.forms.base import Target
 from sly_tui.ui.screens.live import LiveScreen
@@ -34,6 +37,8 @@ ACTIVE_FILTER = [
     {"field": "status", "operator": "in", "value": sorted(str(s) for s in ACTIVE_STATUSES)}
 ]
 LISTED_TASKS = 8  # per agent in the detail below the table
+WORKSPACE_CONCURRENCY = 4  # task lists read at once in the team-wide view
+TASK_SCOPES = ("task", "tasks")  # actions that act on tasks: none is selected here
 
 
 def capabilities(agent: Agent) -> str:
@@ -53,6 +58,9 @@ class AgentsScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="agents.back"),
         Binding("r", "reload", "Refresh", id="agents.refresh"),
+        Binding("t", "team_wide", "Team-wide", id="agents.team_wide"),
+        Binding("j", "move(1)", "Down", show=False, id="agents.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="agents.up"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"agents--running", "agents--waiting"}
@@ -70,6 +78,8 @@ class AgentsScreen(LiveScreen):
         super().__init__()
         self.agents: dict[int, Agent] = {}
         self.tasks_by_agent: dict[int, list[TaskInfo]] = {}
+        self.workspace_names: dict[int, str] = {}
+        self.team_wide = False  # tasks of every workspace of the team, not only this one
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -85,7 +95,7 @@ class AgentsScreen(LiveScreen):
         return self.query_one("#agents", DataTable)
 
     def on_mount(self) -> None:
-        self.table.add_columns("NAME", "ID", "STATUS", "TASKS HERE", "CAPABILITIES")
+        self.table.add_columns("NAME", "ID", "STATUS", "TASKS", "CAPABILITIES")
         self.table.focus()
         self.load()
 
@@ -95,6 +105,26 @@ class AgentsScreen(LiveScreen):
         self.query_one("#agents-message", Static).update(Text("Refreshing…"))
         self.load()
 
+    def action_team_wide(self) -> None:
+        """Toggle between this workspace's tasks and those of every workspace of the team."""
+        self.team_wide = not self.team_wide
+        self.action_reload()
+
+    def action_move(self, rows: int) -> None:
+        """`j`/`k`, as in the task list and the log."""
+        if rows > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Task actions (stop, outputs …) have no task to act on here: not offered."""
+        if action == "act" and parameters:
+            known = actions.BY_ID.get(str(parameters[0]))
+            if known is not None and known.scope in TASK_SCOPES:
+                return False
+        return super().check_action(action, parameters)
+
     @work(exclusive=True, group="agents", exit_on_error=False)
     async def load(self) -> None:
         message = self.query_one("#agents-message", Static)
@@ -102,12 +132,15 @@ class AgentsScreen(LiveScreen):
         if client is None or selection is None:
             message.update(Text("Open a workspace first."))
             return
-        title = f"Agents of {selection.team_name} · tasks of {selection.workspace_name}"
+        where = "all workspaces" if self.team_wide else selection.workspace_name
+        title = f"Agents of {selection.team_name} · tasks of {where}"
         self.query_one("#agents-title", Static).update(Text(one_line(title), "bold"))
+        if self.team_wide:
+            active = self._team_tasks(client, selection.team_id)
+        else:
+            active = client.tasks.get_list(selection.workspace_id, ACTIVE_FILTER)
         agents, tasks = await asyncio.gather(
-            client.agents.get_list(selection.team_id),
-            client.tasks.get_list(selection.workspace_id, ACTIVE_FILTER),
-            return_exceptions=True,
+            client.agents.get_list(selection.team_id), active, return_exceptions=True
         )
         problems = []
         if isinstance(agents, BaseException):
@@ -131,6 +164,20 @@ class AgentsScreen(LiveScreen):
             problems.append("This team has no agents.")
         message.update(Text(one_line(" ".join(problems))))
         message.display = bool(problems)
+
+    async def _team_tasks(self, client: SlyClient, team_id: int) -> list[TaskInfo]:
+        """The active tasks of every workspace of the team, a few workspaces at a time;
+        their names are kept for the detail."""
+        workspaces = await client.workspaces.get_list(team_id)
+        self.workspace_names = {ws.id: one_line(ws.name or str(ws.id)) for ws in workspaces}
+        gate = asyncio.Semaphore(WORKSPACE_CONCURRENCY)
+
+        async def active(workspace_id: int) -> list[TaskInfo]:
+            async with gate:
+                return await client.tasks.get_list(workspace_id, ACTIVE_FILTER)
+
+        found = await asyncio.gather(*(active(ws.id) for ws in workspaces))
+        return [task for tasks in found for task in tasks]
 
     def _show(self) -> None:
         """Rebuild the rows (a handful), keeping the cursor on the same agent."""
@@ -169,11 +216,15 @@ class AgentsScreen(LiveScreen):
         text.append(one_line(f" · id {agent.id} · {agent.version or 'version unknown'}"))
         text.append(f"\ncan run: {capabilities(agent)}")
         tasks = self.tasks_by_agent.get(agent.id, [])
-        text.append(f"\n{len(tasks)} active task(s) in this workspace" + (":" if tasks else "."))
+        where = "in the team's workspaces" if self.team_wide else "in this workspace"
+        text.append(f"\n{len(tasks)} active task(s) {where}" + (":" if tasks else "."))
         for task in tasks[:LISTED_TASKS]:
             text.append(f"\n  {task.id}  ")
             text.append(fmt.task_name(task))
             text.append(f"  {status_label(task.status)}", "dim")
+            if self.team_wide:
+                workspace = self.workspace_names.get(task.workspace_id or -1, "?")
+                text.append(f"  · {workspace}", "dim")
         if len(tasks) > LISTED_TASKS:
             text.append(f"\n  … and {len(tasks) - LISTED_TASKS} more", "italic")
         detail.update(text)

@@ -34,6 +34,7 @@ from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
 from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
+from sly_tui.training import epoch_progress
 from sly_tui.ui import format as fmt
 from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
@@ -164,6 +165,7 @@ class TaskDetailScreen(LiveScreen):
     TaskDetailScreen TabPane { padding: 0; }
     TaskDetailScreen #overview-scroll { padding: 0 1; }
     TaskDetailScreen #progress { height: auto; }
+    TaskDetailScreen #training { height: auto; margin-top: 1; }
     TaskDetailScreen #outputs { height: auto; margin-bottom: 1; }
     TaskDetailScreen .gone { color: $error; }
     """
@@ -184,6 +186,7 @@ class TaskDetailScreen(LiveScreen):
         with TabbedContent(initial="logs"):
             with TabPane("Overview", id="overview"), VerticalScroll(id="overview-scroll"):
                 yield Static(id="facts")
+                yield Static(id="training")
                 yield Vertical(id="progress")
             with TabPane("Logs", id="logs"):
                 yield LogView(self.spool, task_started_at=started, task_id=self.task_id, id="log")
@@ -294,8 +297,18 @@ class TaskDetailScreen(LiveScreen):
         self._show_progress()
 
     def _show_progress(self) -> None:
-        """One row per subtask the monitor keeps (a few, the most recent last). Rows are
-        reused in place, not replaced, so subtasks named per epoch cause no churn."""
+        """A training's overall progress (epoch of epochs, ETA), then one row per subtask
+        the monitor keeps (a few, the most recent last). Rows are reused in place, not
+        replaced, so subtasks named per epoch cause no churn."""
+        epochs = epoch_progress(self.progress.values())
+        training = self.query_one("#training", Static)
+        training.display = epochs is not None
+        if epochs is not None:
+            task = self.info
+            eta = None
+            if task is not None and task.is_active:
+                eta = epochs.eta(task.started_at, self.sly.now())
+            training.update(Text.assemble(("training  ", "bold"), epochs.text(eta)))
         box = self.query_one("#progress", Vertical)
         rows = list(box.query(ProgressRow))
         records = list(self.progress.values())

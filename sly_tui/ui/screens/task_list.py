@@ -61,6 +61,7 @@ class TaskListScreen(LiveScreen):
     TaskListScreen #search { dock: bottom; height: 3; display: none; }
     TaskListScreen #search.visible { display: block; }
     TaskListScreen #empty { height: 1; padding: 0 1; color: $text-muted; }
+    TaskListScreen #tasks.-loading { display: none; }
     """
 
     def __init__(self, workspace_id: int) -> None:
@@ -76,7 +77,9 @@ class TaskListScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static(id="filters")
-        yield TaskTable(id="tasks")
+        # Until the first page arrives (seconds, on a big workspace over a slow link), the
+        # table is hidden and the line below says so: an empty table would say "no tasks".
+        yield TaskTable(id="tasks", classes="-loading")
         yield Static("Loading tasks…", id="empty")
         yield Input(placeholder="filter: id, name, app, status, agent, user…", id="search")
         yield Footer()
@@ -103,7 +106,9 @@ class TaskListScreen(LiveScreen):
             self._count(event)
             with self.app.batch_update():
                 self.table.apply(event)
-                self.loaded = True
+                if not self.loaded:
+                    self.loaded = True
+                    self._first_page()
                 self._show_filters()
 
     def _count(self, event: TasksChanged) -> None:
@@ -119,6 +124,13 @@ class TaskListScreen(LiveScreen):
             groups[task.id] = status_group(task.status)
             counts[groups[task.id]] += 1
         self._counts = +counts  # without the groups that have none left
+
+    def _first_page(self) -> None:
+        """The first tasks are in: the table takes the place of "Loading tasks…"."""
+        table = self.table
+        table.remove_class("-loading")
+        if self.focused is None:
+            table.focus()
 
     # --- filters --------------------------------------------------------------------------
 
@@ -139,7 +151,8 @@ class TaskListScreen(LiveScreen):
         table = self.table
         counts = self._counts
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f"{len(table.order)}/{len(table.tasks)} tasks ", "bold")
+        count = f"{len(table.order)}/{len(table.tasks)}" if self.loaded else "loading"
+        line.append(f"{count} tasks ", "bold")
         for group in sorted(counts, key=lambda g: g.order):
             style = text_style(table, f"task-table--status-{group.name}")
             line.append(f" {group.symbol}{counts[group]}", style)

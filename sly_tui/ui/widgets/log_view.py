@@ -34,6 +34,7 @@ gets through.
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -61,6 +62,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from sly_tui.monitor.log_spool import LEVELS, LogLine, LogSpool, Query, level_code
 from sly_tui.text import one_line
+from sly_tui.ui.widgets.path_picker import SaveFileModal
 from sly_tui.ui.widgets.styling import text_style
 
 FILTER_CYCLE: tuple[str, ...] = ("trace", "debug", "info", "warn", "error")
@@ -986,12 +988,21 @@ class LogView(ScrollView, can_focus=True):
         self._say(f"copied line {self._selected + 1:,}")
 
     def action_save(self) -> None:
-        path = self._save_path()
-        self._save(path, self._known)
-        self._say(f"saving to {path.name}…")
+        """Ask where (the default path shown and editable), then write the whole log."""
+        count = self._known
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                self._say("not saved")
+                return
+            self._save(path, count)
+            self._say(f"saving to {path.name}…")
+
+        prompt = SaveFileModal(f"Save the whole log ({count:,} lines) to", self._save_path())
+        self.app.push_screen(prompt, chosen)
 
     def _save_path(self) -> Path:
-        """A file name under the save directory that does not exist yet."""
+        """The default: a file name under the save directory that does not exist yet."""
         folder = self._save_dir or Path.cwd()
         stem = "log" if self._task_id is None else f"task-{self._task_id}-log"
         path = folder / f"{stem}.txt"
@@ -1003,9 +1014,12 @@ class LogView(ScrollView, can_focus=True):
 
     @work(thread=True, group="log-save", exit_on_error=False)
     def _save(self, path: Path, count: int) -> None:
-        """Write the whole log (not just the filtered lines) as plain text."""
+        """Write the whole log (not just the filtered lines) as plain text, readable by
+        the owner only (logs can hold secrets); the prompt has confirmed an overwrite."""
         try:
-            with path.open("x", encoding="utf-8", errors="replace") as file:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)  # an overwritten file keeps its mode otherwise
+            with open(fd, "w", encoding="utf-8", errors="replace") as file:
                 for line in self.spool.iter_lines(0, count):
                     file.write(line.plain() + "\n")
         except (OSError, ValueError) as error:

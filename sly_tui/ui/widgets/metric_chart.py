@@ -11,7 +11,8 @@ nothing here.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from math import isfinite
 
 from rich.table import Table
 from rich.text import Text
@@ -24,6 +25,7 @@ from textual_plot import HiResMode, PlotWidget
 
 from sly_tui.monitor.metrics import Series
 from sly_tui.text import one_line
+from sly_tui.ui.widgets.chart_scale import even_ticks, legend_format
 
 # Theme colours for the splits, in order of preference; other splits take what is left.
 SPLIT_COLOURS = {"train": "primary", "val": "warning", "eval": "success", "test": "error"}
@@ -50,11 +52,6 @@ def series_colours(series: Sequence[Series], variables: Mapping[str, str]) -> li
         colour = next((c for c in options if c not in used), options[0] if options else "")
         used.append(colour)
     return used
-
-
-def number(value: float) -> str:
-    """Four significant digits: `0.4123`, `1.2e-05`, `1.234e+04`."""
-    return f"{value:.4g}"
 
 
 def thinned(values: Sequence[float], most: int = MAX_PLOTTED) -> Sequence[float]:
@@ -99,6 +96,18 @@ class MetricPlot(PlotWidget, can_focus=False, inherit_bindings=False):
 
     def __init__(self) -> None:
         super().__init__(allow_pan_and_zoom=False)
+        self.y_range: tuple[float, float] | None = None  # of the data; None: no data
+
+    def _render_plot(self) -> None:
+        """Before each drawing (new data or a new size), y limits and ticks that space the
+        ticks evenly on this many rows (`even_ticks`); textual-plot's own round ticks land
+        on uneven rows. Set as fields, since `set_ylimits` would schedule yet another render.
+        """
+        if self.y_range is not None:
+            low, high, ticks = even_ticks(*self.y_range, self._scale_rectangle.height)
+            self._auto_y_min = self._auto_y_max = False
+            self._y_min, self._y_max, self._y_ticks = low, high, ticks
+        super()._render_plot()
 
     def on_mount(self) -> None:
         self.margin_top = 0  # holds only the y label, which is the chart's title instead
@@ -148,6 +157,7 @@ class MetricChart(Vertical):
         self._wanted: tuple[tuple[Series, ...], str, bool] = ((), "", False)
         self._drawn: tuple[object, ...] | None = None  # what is on screen; equal: no redraw
         self._rows = MIN_CHART
+        self.number: Callable[[float], str] = str  # the key's format of its values
         self._ready = False  # parts composed (`is_mounted` turns True only after on_mount)
 
     def compose(self) -> ComposeResult:
@@ -208,13 +218,17 @@ class MetricChart(Vertical):
         mode = HiResMode.HALFBLOCK if blocks else HiResMode.BRAILLE
         plot = self.query_one(MetricPlot)
         plot.clear()
+        values = [value for item in series for value in item.ys if isfinite(value)]
+        plot.y_range = (min(values), max(values)) if values else None
         for item, colour in zip(series, colours, strict=True):
             plot.plot(thinned(item.xs), thinned(item.ys), line_style=colour, hires_mode=mode)
         plot.set_xlabel(x_label)
         self.query_one("#chart-title", Static).update(self._title(series), layout=False)
         key = self.query_one("#chart-key", Static)
         sample = "▀▀" if blocks else "⠒⠒"
-        key.update(self._key(series, colours, sample, x_label), layout=resized)
+        shown = [point[1] for item in series for point in (item.latest(), item.best()) if point]
+        self.number = legend_format(shown)
+        key.update(self._key(series, colours, sample, x_label, self.number), layout=resized)
 
     @staticmethod
     def _title(series: Sequence[Series]) -> Text:
@@ -227,7 +241,13 @@ class MetricChart(Vertical):
         return title
 
     @staticmethod
-    def _key(series: Sequence[Series], colours: Sequence[str], sample: str, x: str) -> Table:
+    def _key(
+        series: Sequence[Series],
+        colours: Sequence[str],
+        sample: str,
+        x: str,
+        number: Callable[[float], str],
+    ) -> Table:
         """The legend: per series its line sample, name, latest and best value (with x)."""
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)

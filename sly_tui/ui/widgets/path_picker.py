@@ -1,5 +1,6 @@
-"""Picking local paths: a directory tree that can climb above where it starts, and a
-modal that asks for a directory (where downloads go).
+"""Picking local paths: a directory tree that can climb above where it starts, a modal
+that asks for a directory (where downloads go) and one that asks for a file to write (a
+saved log), both with the path typed or prefilled in one field.
 
 `DirectoryTree` cannot leave its root, so the picker re-roots it: Backspace goes to the
 parent directory, and typing an existing directory with a final `/` into the modal's
@@ -114,38 +115,87 @@ def writable_directory(text: str) -> Path | str:
     return path
 
 
-class PickDirectoryModal(ModalScreen[Path | None]):
+def file_target(text: str) -> Path | str:
+    """The file typed, or why it cannot be written."""
+    if not text.strip():
+        return "Enter a file name."
+    path = local_path(text)
+    if path.is_dir():
+        return f"{one_line(str(path))} is a directory: add a file name."
+    folder = writable_directory(str(path.parent))
+    return folder if isinstance(folder, str) else path
+
+
+class PathModal(ModalScreen[Path | None]):
+    """A dialog that asks for a local path: a title, what a subclass shows above the field
+    (`compose_body`), the field, one line for problems, Cancel and a confirm button.
+    Subclasses say what a typed path must be (`check`); Esc cancels (their binding)."""
+
+    CONFIRM: ClassVar[str] = "Choose"
+
+    DEFAULT_CSS = """
+    PathModal { align: center middle; }
+    PathModal > #path-dialog {
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    PathModal #path-title { text-style: bold; height: auto; }
+    PathModal #path-error { color: $error; height: auto; }
+    PathModal #path-buttons { height: 3; align-horizontal: right; }
+    PathModal #path-buttons Button { margin-left: 1; }
+    """
+
+    def __init__(self, title: str, start: Path) -> None:
+        super().__init__()
+        self.heading = title
+        self.start = start
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def check(self, text: str) -> Path | str:
+        """The path typed, or a sentence saying what is wrong with it."""
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="path-dialog"):
+            yield Static(Text(self.heading), id="path-title")
+            yield from self.compose_body()
+            yield Input(str(self.start), id="path-input")
+            yield Static(id="path-error")
+            with Horizontal(id="path-buttons"):
+                yield Button("Cancel", id="path-cancel")
+                yield Button(self.CONFIRM, id="path-confirm", variant="primary")
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#path-error", Static).update(Text(message))
+
+    @on(Button.Pressed, "#path-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#path-input")
+    @on(Button.Pressed, "#path-confirm")
+    def _confirm(self) -> None:
+        chosen = self.check(self.query_one("#path-input", Input).value)
+        if isinstance(chosen, str):
+            self.show_error(chosen)
+            return
+        self.dismiss(chosen)
+
+
+class PickDirectoryModal(PathModal):
     """Where should the files go? Returns a writable directory, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    PickDirectoryModal { align: center middle; }
-    PickDirectoryModal > #picker-dialog {
-        width: 80; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    PickDirectoryModal #picker-title { text-style: bold; height: 1; }
-    PickDirectoryModal #picker-error { color: $error; height: auto; }
-    PickDirectoryModal #picker-buttons { height: 3; align-horizontal: right; }
-    PickDirectoryModal #picker-buttons Button { margin-left: 1; }
-    """
-
     def __init__(self, start: Path) -> None:
-        super().__init__()
-        self.start = start
+        super().__init__("Save downloads to", start)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker-dialog"):
-            yield Static(Text("Save downloads to"), id="picker-title")
-            yield PathPicker(self.start, dirs_only=True)
-            yield Input(str(self.start), id="picker-path")
-            yield Static(id="picker-error")
-            with Horizontal(id="picker-buttons"):
-                yield Button("Cancel", id="picker-cancel")
-                yield Button("Choose", id="picker-choose", variant="primary")
+    def compose_body(self) -> ComposeResult:
+        yield PathPicker(self.start, dirs_only=True)
 
     def on_mount(self) -> None:
         self.query_one(DirectoryTree).focus()
@@ -153,23 +203,43 @@ class PickDirectoryModal(ModalScreen[Path | None]):
     @on(PathPicker.Picked)
     def _picked(self, event: PathPicker.Picked) -> None:
         if event.is_dir:
-            self.query_one("#picker-path", Input).value = str(event.path)
+            self.query_one("#path-input", Input).value = str(event.path)
 
-    @on(Input.Changed, "#picker-path")
+    @on(Input.Changed, "#path-input")
     def _typed(self, event: Input.Changed) -> None:
         """A directory typed with a final `/` moves the tree there (to jump anywhere)."""
         if event.value.endswith("/") and (path := local_path(event.value)).is_dir():
             self.query_one(PathPicker).go(path)
 
-    @on(Button.Pressed, "#picker-cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+    def check(self, text: str) -> Path | str:
+        return writable_directory(text)
 
-    @on(Input.Submitted, "#picker-path")
-    @on(Button.Pressed, "#picker-choose")
-    def _choose(self) -> None:
-        chosen = writable_directory(self.query_one("#picker-path", Input).value)
-        if isinstance(chosen, str):
-            self.query_one("#picker-error", Static).update(Text(chosen))
-            return
-        self.dismiss(chosen)
+
+class SaveFileModal(PathModal):
+    """Save to which file? The path is prefilled and shown before anything is written.
+    Returns the path, new or confirmed to be overwritten (a second Enter on an existing
+    file), or None."""
+
+    CONFIRM = "Save"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="save.cancel"),
+    ]
+
+    def __init__(self, title: str, default: Path) -> None:
+        super().__init__(title, default)
+        self._overwrite: Path | None = None  # the existing file a second Enter overwrites
+
+    def on_mount(self) -> None:
+        self.query_one("#path-input", Input).focus()
+
+    @on(Input.Changed, "#path-input")
+    def _edited(self) -> None:
+        self._overwrite = None
+        self.show_error("")
+
+    def check(self, text: str) -> Path | str:
+        target = file_target(text)
+        if isinstance(target, Path) and target.exists() and target != self._overwrite:
+            self._overwrite = target
+            return f"{target.name} exists: Enter again to overwrite it."
+        return target

@@ -7,13 +7,15 @@ screen are ever turned into strips, each cached until that task changes. A poll 
 changes three tasks re-renders three rows; re-sorting happens only when a sort or filter
 value changed. The cursor belongs to a task id, not a row number, so it stays on the same
 task across refreshes, re-sorts and filtering. Running training tasks show a sparkline of
-their main metric in a TREND column, which appears only while some task has one.
+their main metric in a TREND column headed by the metric's name, which appears only while
+some task has one, and their PROGRESS is in epochs with an ETA (`40/360 ETA 2h10m`) rather
+than the current epoch's steps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -31,6 +33,7 @@ from textual.strip import Strip
 from sly_tui.api import TaskInfo
 from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.task_list import TrendsChanged
+from sly_tui.monitor.trainings import Training
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
 from sly_tui.ui.status import status_group, status_label
@@ -64,7 +67,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 MIN_NAME_WIDTH = 14
 # Shown after PROGRESS while some task has a trend; not sortable, so not in COLUMNS.
-TREND_COLUMN = Column("trend", "TREND", 8, 55)
+TREND_COLUMN = Column("trend", "TREND", 12, 55)
+# PROGRESS while some training shows its epochs: room for `140/360 ETA 12h05m`.
+EPOCHS_COLUMN = Column("progress", "PROGRESS", 17, 60, right=True)
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -228,8 +233,8 @@ class TaskTable(ScrollView, can_focus=True):
         self._sort_cache: dict[int, tuple[TaskInfo, Any]] = {}
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
-        self._layout_key: tuple[int, bool] = (-1, False)
-        self.trends: dict[int, tuple[float, ...]] = {}  # task id → recent main-metric values
+        self._layout_key: tuple[object, ...] = ()
+        self.trends: dict[int, Training] = {}  # task id → what a running training shows
         self._now = datetime.now(UTC)
         self.sort_key = "id"
         self.sort_reverse = True
@@ -269,15 +274,15 @@ class TaskTable(ScrollView, can_focus=True):
         if reorder:
             self._reorder()
 
-    def _set_trends(self, trends: Mapping[int, tuple[float, ...]]) -> None:
-        shown = bool(self.trends)
-        for task_id, values in trends.items():
-            if values:
-                self.trends[task_id] = values
+    def _set_trends(self, trends: Mapping[int, Training | None]) -> None:
+        shape = self._training_columns()
+        for task_id, training in trends.items():
+            if training:
+                self.trends[task_id] = training
             else:
                 self.trends.pop(task_id, None)
-        if shown != bool(self.trends):
-            self.refresh()  # the TREND column comes or goes
+        if shape != self._training_columns():
+            self.refresh()  # the TREND column comes, goes or is named anew, PROGRESS widens
             return
         for task_id in trends:
             if (row := self._row_of.get(task_id)) is not None:
@@ -419,7 +424,7 @@ class TaskTable(ScrollView, can_focus=True):
     async def _on_click(self, event: events.Click) -> None:
         if event.y == 0:
             column = self._column_at(event.x)
-            if column is not None and column is not TREND_COLUMN:
+            if column is not None and column.key != TREND_COLUMN.key:
                 self.sort_by(column.key)
             return
         row = int(self.scroll_y) + event.y - 1
@@ -446,15 +451,27 @@ class TaskTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.order) + 1)
 
+    def _training_columns(self) -> tuple[str | None, bool]:
+        """The TREND column's label (None: no column) and whether PROGRESS shows epochs."""
+        metrics = {training.metric for training in self.trends.values() if training.trend}
+        label = None
+        if metrics:
+            label = one_line(metrics.pop()) if len(metrics) == 1 else TREND_COLUMN.label
+        return label, any(training.epochs for training in self.trends.values())
+
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
-        key = (width, bool(self.trends))
+        trend, epochs = self._training_columns()
+        key = (width, trend, epochs)
         if key == self._layout_key:
             return self._layout
+        progress = next(i for i, c in enumerate(COLUMNS) if c.key == "progress")
         columns = COLUMNS
-        if self.trends:
-            after = next(i for i, c in enumerate(COLUMNS) if c.key == "progress") + 1
-            columns = (*COLUMNS[:after], TREND_COLUMN, *COLUMNS[after:])
+        if epochs:
+            columns = (*columns[:progress], EPOCHS_COLUMN, *columns[progress + 1 :])
+        if trend is not None:
+            named = replace(TREND_COLUMN, label=trend)
+            columns = (*columns[: progress + 1], named, *columns[progress + 1 :])
         name_floor = max(MIN_NAME_WIDTH, width // 4)
         fixed = 0  # cells taken by fixed columns and their separators
         kept: set[str] = set()
@@ -536,8 +553,12 @@ class TaskTable(ScrollView, can_focus=True):
         status_style = text_style(self, f"task-table--status-{group.name}")
         line = Text(no_wrap=True, end="")
         for column, col_width in layout:
-            if column is TREND_COLUMN:
-                plain = sparkline(self.trends.get(task.id, ()), col_width)
+            training = self.trends.get(task.id)
+            if column.key == "trend":
+                plain = sparkline(training.trend if training else (), col_width)
+            elif column.key == "progress" and training and training.epochs:
+                epochs = training.epochs
+                plain = epochs.cell(epochs.eta(task.started_at, self._now))
             else:
                 plain = cell_text(task, column.key, self._now)
             text = _fit(plain, col_width, column.right)
