@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -245,6 +245,23 @@ class TaskDetailScreen(LiveScreen):
         if event.pane is not None and not isinstance(self.focused, Tabs):
             self.call_after_refresh(self._focus_inside, event.pane)
 
+    def on_key(self, event: events.Key) -> None:
+        """A key the tab bar has no use for belongs to the open tab: the keys go into it
+        first, so `f`, `/` or End act there as they would after Tab (the bar keeps ←/→ and
+        Tab). Whoever clicked a tab or walked the bar would otherwise find the tab's keys
+        dead. The key then meets the bindings of the widget it went to."""
+        tab_bar = self.focused
+        if not isinstance(tab_bar, Tabs):
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and (
+            active.node is tab_bar or active.binding.action.startswith("app.focus_")
+        ):
+            return
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is not None:
+            self._focus_inside(pane)
+
     def _focus_inside(self, pane: TabPane) -> None:
         """Keys go to the tab just opened (by its number or a click; one who walks the tab
         bar with the arrows stays there): its tree, table or log, not a field or a button.
@@ -316,6 +333,13 @@ class TaskDetailScreen(LiveScreen):
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)
         pane = PANES.get(tab)
+        shown = tabs.active_pane
+        if shown is not None and shown.id == tab:
+            # The tab already open: keep the keys in it (blurring would leave them nowhere).
+            focused = self.focused
+            if focused is None or shown not in focused.ancestors:
+                self._focus_inside(shown)
+            return
         if pane is None or pane.applies(self.info):
             # Blur first: a focused widget that its tab hides makes Textual focus the next
             # one, which may sit in the same tab, and focusing inside a tab opens it again.
