@@ -89,3 +89,19 @@ async def test_hostile_strings_render_literally(app, emulator: Emulator):
         assert "\x1b" not in text and "PWNED" not in text
         assert "error: [/]" in text
         assert app.is_running
+
+
+async def test_a_task_edited_many_times_shows_its_newest_row(app, emulator: Emulator):
+    """Each version of a task shows its own row: rows were once cached by the address of
+    the task object, which Python reuses, so `v14` could show as `v00`."""
+    target = max(t.id for t in emulator.world.tasks.values() if t.workspace_id == MAIN_WORKSPACE)
+    task = emulator.world.tasks[target]
+    async with app.run_test(size=(200, 30)) as pilot:
+        _, table = await open_list(pilot)
+        table.move_cursor_to(target)
+        for n in range(40):
+            task.meta.setdefault("output", {})["general"] = {"title": f"v{n:02}"}
+            app.monitor.refresh()
+            await wait_for(pilot, lambda n=n: f"v{n:02}" in str(table.tasks[target].output))
+            row = widget_lines(table)[table.order.index(target) + 1 - int(table.scroll_y)]
+            assert f"v{n:02}" in row, (n, row)

@@ -226,6 +226,9 @@ class TaskTable(ScrollView, can_focus=True):
         self._cursor_row = 0
         self._search: dict[int, str] = {}
         self._sort_cache: dict[int, tuple[TaskInfo, Any]] = {}
+        # Bumped each time a task is replaced; cached rows are keyed on it, not on `id()`
+        # of the task object (Python reuses addresses, so an old row would come back).
+        self._versions: dict[int, int] = {}
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
         self._layout_key: tuple[int, bool] = (-1, False)
@@ -254,21 +257,26 @@ class TaskTable(ScrollView, can_focus=True):
         for task_id in change.removed:
             self.marked.discard(task_id)
             self.tasks.pop(task_id, None)
+            self._versions.pop(task_id, None)
             self._search.pop(task_id, None)
             self._sort_cache.pop(task_id, None)
         for task in change.added:
-            self.tasks[task.id] = task
-            self._search.pop(task.id, None)
+            self._store(task)
         for task in change.changed:
             old = self.tasks.get(task.id)
-            self.tasks[task.id] = task
-            self._search.pop(task.id, None)
+            self._store(task)
             if old is None or self._moves(old, task):
                 reorder = True
             elif (row := self._row_of.get(task.id)) is not None:
                 self._refresh_row(row)
         if reorder:
             self._reorder()
+
+    def _store(self, task: TaskInfo) -> None:
+        """Hold a new version of a task; what was derived from the old one is dropped."""
+        self.tasks[task.id] = task
+        self._versions[task.id] = self._versions.get(task.id, 0) + 1
+        self._search.pop(task.id, None)
 
     def _set_trends(self, trends: Mapping[int, tuple[float, ...]]) -> None:
         shown = bool(self.trends)
@@ -490,7 +498,8 @@ class TaskTable(ScrollView, can_focus=True):
         ticking = self._tick if task.is_active else 0
         marked = task.id in self.marked
         trend = self.trends.get(task.id)
-        key = (task.id, id(task), width, selected, ticking, self.has_focus, marked, trend)
+        version = self._versions.get(task.id, 0)
+        key = (task.id, version, width, selected, ticking, self.has_focus, marked, trend)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._row(task, layout, width, base, selected, marked)
