@@ -216,3 +216,41 @@ async def test_the_open_tab_keeps_its_keys(app, emulator: Emulator, size):
         await pilot.press("w")
         await wait_for(pilot, lambda: log._wrap != wrapped)
         assert app.focused is log
+
+
+async def test_a_failed_task_says_why_in_its_overview(app, emulator: Emulator):
+    """The error output and the last error lines of the log, literal and masked, top of the
+    Overview."""
+    task = min(
+        (t for t in emulator.world.tasks.values() if t.workspace_id == 201 and t.status == "error"),
+        key=lambda t: t.id,
+    )
+    emulator.simulator.log_of(task).write(
+        emulator.clock.now(), "error", f"{HOSTILE} token={emulator.token}"
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_detail(pilot, task.id)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "Failed" in screen_text(pilot))
+        text = screen_text(pilot)
+        assert "Task failed" in text and "See the task log for the traceback" in text
+        assert "ValueError: " in text  # the exception line closing an error's stack
+        assert f"> {SHOWN} token=********" in text
+        assert emulator.token[:20] not in text and "\x1b" not in text
+
+
+async def test_a_running_duration_counts_on_in_the_overview(app, emulator: Emulator):
+    import re
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_detail(pilot, running_task(emulator))
+        await pilot.press("1")
+
+        def duration() -> str | None:
+            found = re.search(r"duration\s+(\S+)", screen_text(pilot))
+            return found[1] if found else None
+
+        await wait_for(pilot, lambda: duration() is not None)
+        before = duration()
+        emulator.clock.advance(90)  # no poll comes in the meantime: the interval is 60 s
+        await wait_for(pilot, lambda: duration() != before)

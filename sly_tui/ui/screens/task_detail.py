@@ -31,7 +31,9 @@ from textual.widgets import (
 )
 
 from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
+from sly_tui.enums import Status
 from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
+from sly_tui.monitor.log_spool import LogSpool
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
@@ -100,6 +102,33 @@ def overview_rows(
     return [(label, one_line(text)) for label, text in rows]
 
 
+FAILURE_LOG_LINES = 4  # error lines of the log the Overview of a failed task repeats
+
+
+def failure_text(task: TaskInfo, spool: LogSpool) -> Text | None:
+    """Why a task in `error` failed, for the top of its Overview: its error output and the
+    last error lines of its log (first line of each, and the exception line ending its
+    stack). None for any other status. The texts come cleaned and masked."""
+    if task.status != Status.ERROR:
+        return None
+    text = Text()
+    text.append("Failed", "bold")
+    outputs = fmt.output_lines(task)
+    if any(label == "error" for label, _ in outputs):
+        for label, line in outputs:
+            if label in ("error", "description"):
+                text.append(f"\n{line}")
+    errors = spool.at_least("error")
+    for index in errors[-FAILURE_LOG_LINES:]:
+        lines = spool.line(index).text.split("\n")
+        text.append(f"\n> {lines[0]}")
+        if len(lines) > 1:
+            text.append(f"\n    {lines[-1].strip()}")
+    if not errors:
+        text.append("\nNo error lines in the log (yet).", "italic")
+    return text
+
+
 def _version(app: dict[str, Any]) -> str:
     version = app.get("version")
     if not version:
@@ -163,6 +192,14 @@ class TaskDetailScreen(LiveScreen):
     TaskDetailScreen TabbedContent { height: 1fr; }
     TaskDetailScreen TabPane { padding: 0; }
     TaskDetailScreen #overview-scroll { padding: 0 1; }
+    TaskDetailScreen #failure {
+        height: auto;
+        margin-bottom: 1;
+        padding: 0 1;
+        border-left: thick $error;
+        display: none;
+    }
+    TaskDetailScreen #failure.shown { display: block; }
     TaskDetailScreen #progress { height: auto; }
     TaskDetailScreen #outputs { height: auto; margin-bottom: 1; }
     TaskDetailScreen .gone { color: $error; }
@@ -183,6 +220,7 @@ class TaskDetailScreen(LiveScreen):
         yield Static(id="title")
         with TabbedContent(initial="logs"):
             with TabPane("Overview", id="overview"), VerticalScroll(id="overview-scroll"):
+                yield Static(id="failure")
                 yield Static(id="facts")
                 yield Vertical(id="progress")
             with TabPane("Logs", id="logs"):
@@ -207,6 +245,12 @@ class TaskDetailScreen(LiveScreen):
         else:
             self._show_panes(None)
         self.query_one(LogView).focus()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """A running task's duration counts on between polls, like the list's."""
+        if self.info is not None and self.info.is_active:
+            self._show_facts(self.info)
 
     # --- events ---------------------------------------------------------------------------
 
@@ -219,6 +263,8 @@ class TaskDetailScreen(LiveScreen):
                 pane.task_updated(event.task)
         elif isinstance(event, LogsAppended) and event.task_id == self.task_id:
             self.query_one(LogView).lines_appended(event.count)
+            if self.info is not None:
+                self._show_failure(self.info)
             if event.progress != self.progress:
                 self.progress = dict(event.progress)
                 self._show_progress()
@@ -293,14 +339,8 @@ class TaskDetailScreen(LiveScreen):
         if app_label:
             title.append(f"  · {app_label}")
         self.query_one("#title", Static).update(title)
-
-        facts = Table.grid(padding=(0, 2))
-        facts.add_column(style="bold", no_wrap=True)
-        facts.add_column(overflow="fold")
-        now = self.sly.now()
-        for label, text in overview_rows(task, self.context, now):
-            facts.add_row(Text(label), Text(text))
-        self.query_one("#facts", Static).update(facts)
+        self._show_failure(task)
+        self._show_facts(task)
 
         outputs = Text()
         for label, text in fmt.output_lines(task):
@@ -309,6 +349,23 @@ class TaskDetailScreen(LiveScreen):
         self.query_one("#outputs", Static).update(outputs or Text("No output set.", "italic"))
         self.query_one(JsonTree).show(task.meta)
         self._show_progress()
+
+    def _show_facts(self, task: TaskInfo) -> None:
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column(overflow="fold")
+        # The server's clock, as the list measures: a skewed box must not freeze the time.
+        now = self.sly.now()
+        for label, text in overview_rows(task, self.context, now):
+            facts.add_row(Text(label), Text(text))
+        self.query_one("#facts", Static).update(facts)
+
+    def _show_failure(self, task: TaskInfo) -> None:
+        failure = self.query_one("#failure", Static)
+        text = failure_text(task, self.spool)
+        failure.set_class(text is not None, "shown")
+        if text is not None:
+            failure.update(text)
 
     def _show_progress(self) -> None:
         """One row per subtask the monitor keeps (a few, the most recent last). Rows are
