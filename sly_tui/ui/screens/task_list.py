@@ -132,6 +132,10 @@ class TaskListScreen(LiveScreen):
             line.append(one_line(self._text), "bold")
         arrow = "▼" if table.sort_reverse else "▲"
         line.append(f"  sort:{table.sort_key}{arrow}")
+        if table.sort_key not in table.shown_keys:
+            line.append(" (column hidden: ←/→)", "italic")
+        if table.marked:
+            line.append(f"  {len(table.marked)} marked", text_style(table, "task-table--marked"))
         self.query_one("#filters", Static).update(line)
         empty = self.query_one("#empty", Static)
         empty.display = not table.order
@@ -173,10 +177,18 @@ class TaskListScreen(LiveScreen):
         self._apply_filters()
         self.table.focus()
 
+    @on(TaskTable.MarksChanged)
+    def _marks_changed(self) -> None:
+        self._show_filters()
+
     def action_cycle_sort(self) -> None:
+        """Sort by the next column on screen (a column the width hides is skipped: the
+        order would follow values nobody can see)."""
         table = self.table
+        shown = table.shown_keys
         index = SORT_KEYS.index(table.sort_key) if table.sort_key in SORT_KEYS else -1
-        table.sort_by(SORT_KEYS[(index + 1) % len(SORT_KEYS)])
+        following = SORT_KEYS[index + 1 :] + SORT_KEYS[: index + 1]
+        table.sort_by(next((key for key in following if key in shown), table.sort_key))
         self._show_filters()
 
     def action_reverse_sort(self) -> None:

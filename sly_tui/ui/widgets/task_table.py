@@ -63,6 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("output", "OUTPUT", 18, 10),
 )
 MIN_NAME_WIDTH = 14
+PINNED = ("id", "name")  # never scrolled away by ←/→
 # Shown after PROGRESS while some task has a trend; not sortable, so not in COLUMNS.
 TREND_COLUMN = Column("trend", "TREND", 8, 55)
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -149,6 +150,8 @@ class TaskTable(ScrollView, can_focus=True):
         Binding("end,G", "jump(-1)", "Bottom", show=False, id="table.bottom"),
         Binding("enter", "select", "Open", id="table.open"),
         Binding("space", "mark", "Mark", id="table.mark"),
+        Binding("left", "scroll_columns(-1)", "Columns left", show=False, id="table.left"),
+        Binding("right", "scroll_columns(1)", "Columns right", show=False, id="table.right"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -209,6 +212,9 @@ class TaskTable(ScrollView, can_focus=True):
             super().__init__()
             self.task_id = task_id
 
+    class MarksChanged(Message):
+        """Tasks were marked or unmarked (the screen shows how many are)."""
+
     class Highlighted(Message):
         """The cursor moved to another task (or to none)."""
 
@@ -231,7 +237,12 @@ class TaskTable(ScrollView, can_focus=True):
         self._versions: dict[int, int] = {}
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
-        self._layout_key: tuple[int, bool] = (-1, False)
+        self._layout_key: tuple[int, bool, int] = (-1, False, 0)
+        # Columns the narrow screen drops: how many of the unpinned ones ←/→ skipped, and
+        # how many are left out at either end of the current layout.
+        self.column_offset = 0
+        self.hidden_left = 0
+        self.hidden_right = 0
         self.trends: dict[int, tuple[float, ...]] = {}  # task id → recent main-metric values
         self._now = datetime.now(UTC)
         self._tick = 0
@@ -397,6 +408,7 @@ class TaskTable(ScrollView, can_focus=True):
             return
         self.marked.symmetric_difference_update({self._cursor_id})
         self._refresh_row(self._cursor_row)
+        self.post_message(self.MarksChanged())
         self.action_cursor(1)
 
     def clear_marks(self) -> None:
@@ -404,6 +416,21 @@ class TaskTable(ScrollView, can_focus=True):
         self.marked.clear()
         for row in rows:
             self._refresh_row(row)
+        self.post_message(self.MarksChanged())
+
+    def action_scroll_columns(self, delta: int) -> None:
+        """Bring the columns a narrow screen drops into view, one at a time; ID and name
+        stay."""
+        if (delta < 0 and self.hidden_left) or (delta > 0 and self.hidden_right):
+            self.column_offset = max(0, self.column_offset + delta)
+            self.refresh()
+        else:
+            self.app.bell()
+
+    @property
+    def shown_keys(self) -> list[str]:
+        """The keys of the columns on screen now, in order."""
+        return [column.key for column, _ in self._columns_for(self.scrollable_content_region.width)]
 
     def action_select(self) -> None:
         if self._cursor_id is not None:
@@ -456,20 +483,27 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
-        key = (width, bool(self.trends))
+        key = (width, bool(self.trends), self.column_offset)
         if key == self._layout_key:
             return self._layout
         columns = COLUMNS
         if self.trends:
             after = next(i for i, c in enumerate(COLUMNS) if c.key == "progress") + 1
             columns = (*COLUMNS[:after], TREND_COLUMN, *COLUMNS[after:])
+        unpinned = [c.key for c in columns if c.key not in PINNED]
+        self.column_offset = min(self.column_offset, max(0, len(unpinned) - 1))
+        skipped = set(unpinned[: self.column_offset])
         name_floor = max(MIN_NAME_WIDTH, width // 4)
         fixed = 0  # cells taken by fixed columns and their separators
         kept: set[str] = set()
         for column in sorted(columns, key=lambda c: -c.priority):
+            if column.key in skipped:
+                continue
             if column.width and name_floor + fixed + column.width + 1 <= width:
                 kept.add(column.key)
                 fixed += column.width + 1
+        self.hidden_left = len(skipped)
+        self.hidden_right = sum(key not in kept for key in unpinned[self.column_offset :])
         layout = [
             (column, column.width or max(MIN_NAME_WIDTH, width - fixed - 1))
             for column in columns
@@ -512,6 +546,10 @@ class TaskTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         for column, col_width in layout:
             label = column.label
+            if column.key == "name" and (self.hidden_left or self.hidden_right):
+                left = f" ←{self.hidden_left}" if self.hidden_left else ""
+                right = f" {self.hidden_right}→" if self.hidden_right else ""
+                label = f"{label} ·{left}{right} columns"
             if column.key == self.sort_key:
                 label = f"{label}{'▼' if self.sort_reverse else '▲'}"
             style = sorted_style if column.key == self.sort_key else header
