@@ -20,7 +20,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -46,6 +45,7 @@ from sly_tui.ui.panes.metrics import MetricsPane
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group, status_label
 from sly_tui.ui.widgets.json_tree import JsonTree, scalar_text
+from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.log_view import LogView
 from sly_tui.ui.widgets.status_bar import StatusBar
 
@@ -231,7 +231,7 @@ class TaskDetailScreen(LiveScreen):
             for key, pane in PANES.items():
                 with TabPane(pane.TAB, id=key):
                     yield pane(self.task_id, self.info)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         topic = self.topic

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from sly_tui.api import TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, Status
@@ -26,6 +26,7 @@ from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group
+from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
@@ -75,7 +76,7 @@ class TaskListScreen(LiveScreen):
         yield TaskTable(id="tasks")
         yield Static("Loading tasks…", id="empty")
         yield Input(placeholder="filter: id, name, app, status, agent, user…", id="search")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> TaskTable:
