@@ -218,7 +218,8 @@ async def test_the_open_tab_keeps_its_keys(app, emulator: Emulator, size):
         assert app.focused is log
 
 
-async def test_a_failed_task_says_why_in_its_overview(app, emulator: Emulator):
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_a_failed_task_says_why_in_its_overview(app, emulator: Emulator, size):
     """The error output and the last error lines of the log, literal and masked, top of the
     Overview."""
     task = min(
@@ -228,7 +229,7 @@ async def test_a_failed_task_says_why_in_its_overview(app, emulator: Emulator):
     emulator.simulator.log_of(task).write(
         emulator.clock.now(), "error", f"{HOSTILE} token={emulator.token}"
     )
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await open_detail(pilot, task.id)
         await pilot.press("1")
         await wait_for(pilot, lambda: "Failed" in screen_text(pilot))
