@@ -421,6 +421,7 @@ class TaskTable(ScrollView, can_focus=True):
     def action_scroll_columns(self, delta: int) -> None:
         """Bring the columns a narrow screen drops into view, one at a time; ID and name
         stay."""
+        self._current_layout()  # the counts below are those of the width right now
         if (delta < 0 and self.hidden_left) or (delta > 0 and self.hidden_right):
             self.column_offset = max(0, self.column_offset + delta)
             self.refresh()
@@ -430,7 +431,10 @@ class TaskTable(ScrollView, can_focus=True):
     @property
     def shown_keys(self) -> list[str]:
         """The keys of the columns on screen now, in order."""
-        return [column.key for column, _ in self._columns_for(self.scrollable_content_region.width)]
+        return [column.key for column, _ in self._current_layout()]
+
+    def _current_layout(self) -> list[tuple[Column, int]]:
+        return self._columns_for(self.scrollable_content_region.width)
 
     def action_select(self) -> None:
         if self._cursor_id is not None:
