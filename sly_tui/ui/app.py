@@ -28,7 +28,7 @@ from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient, User
 from sly_tui.config import Settings
@@ -40,6 +40,7 @@ from sly_tui.state import load_selection, load_theme, save_selection, save_theme
 from sly_tui.ui import partial_updates
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
+from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 
 # The dashboard backs off by itself and shows it; the client only retries a blip.
@@ -172,7 +173,7 @@ class SlyApp(App[int]):
         """The base screen: what shows while connecting (every other screen covers it)."""
         yield StatusBar()
         yield Static(Text(f"Connecting to {self.place.server}…"), id="startup")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.settings.has_credentials:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 
 from sly_tui.demo import Emulator
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
@@ -170,3 +170,93 @@ async def test_a_tab_opened_by_its_number_takes_the_keys(app, emulator: Emulator
             await pilot.press(key)
             await pilot.pause(0.3)
             assert tabs.active == tab
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_open_tab_keeps_its_keys(app, emulator: Emulator, size):
+    """Pressing the number of the tab already open, or clicking a tab, leaves its keys
+    working: the log's `f`/`w`, the Overview's End/Home/PgDn."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import Tabs
+
+    async with app.run_test(size=size) as pilot:
+        screen = await open_detail(pilot, running_task(emulator))
+        log = screen.query_one(LogView)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.focused is log)
+        wrapped = log._wrap
+        await pilot.press("w")
+        await wait_for(pilot, lambda: log._wrap != wrapped)
+        following = log._following
+        await pilot.press("f")
+        await wait_for(pilot, lambda: log._following != following)
+
+        # The Overview, opened by a click (the tab bar takes the focus) and made taller than
+        # the screen with progress rows, scrolls with the keys.
+        scroll = screen.query_one("#overview-scroll", VerticalScroll)
+        await pilot.click("#--content-tab-overview")
+        await wait_for(pilot, lambda: isinstance(app.focused, Tabs))
+        await pilot.pause()
+        box = screen.query_one("#progress")
+        await box.mount_all(Static(f"filler {n}") for n in range(40))
+        await wait_for(pilot, lambda: scroll.max_scroll_y > 10)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y)
+        assert app.focused is scroll
+        await pilot.press("home")
+        await wait_for(pilot, lambda: scroll.scroll_y == 0)
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: scroll.scroll_y > 0)
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: scroll.scroll_y == 0)
+        await pilot.press("1")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y)
+        assert app.focused is scroll
+
+        # Back to the log by a click: the log's keys work at once.
+        await pilot.click("#--content-tab-logs")
+        await wait_for(pilot, lambda: screen.query_one(TabbedContent).active == "logs")
+        wrapped = log._wrap
+        await pilot.press("w")
+        await wait_for(pilot, lambda: log._wrap != wrapped)
+        assert app.focused is log
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_a_failed_task_says_why_in_its_overview(app, emulator: Emulator, size):
+    """The error output and the last error lines of the log, literal and masked, top of the
+    Overview."""
+    task = min(
+        (t for t in emulator.world.tasks.values() if t.workspace_id == 201 and t.status == "error"),
+        key=lambda t: t.id,
+    )
+    emulator.simulator.log_of(task).write(
+        emulator.clock.now(), "error", f"{HOSTILE} token={emulator.token}"
+    )
+    async with app.run_test(size=size) as pilot:
+        await open_detail(pilot, task.id)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "Failed" in screen_text(pilot))
+        text = screen_text(pilot)
+        assert "Task failed" in text and "See the task log for the traceback" in text
+        assert "ValueError: " in text  # the exception line closing an error's stack
+        assert f"> {SHOWN} token=********" in text
+        assert emulator.token[:20] not in text and "\x1b" not in text
+
+
+async def test_a_running_duration_counts_on_in_the_overview(app, emulator: Emulator):
+    import re
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_detail(pilot, running_task(emulator))
+        await pilot.press("1")
+
+        def duration() -> str | None:
+            found = re.search(r"duration\s+(\S+)", screen_text(pilot))
+            return found[1] if found else None
+
+        await wait_for(pilot, lambda: duration() is not None)
+        before = duration()
+        emulator.clock.advance(90)  # no poll comes in the meantime: the interval is 60 s
+        await wait_for(pilot, lambda: duration() != before)

@@ -26,6 +26,7 @@ from sly_tui.ui.forms.start import LaunchModal
 
 from .helpers import screen_text, wait_for
 from .test_form_start import (
+    every_field_comes_into_view,
     field_error,
     form_ready,
     key_is_refused,
@@ -241,3 +242,10 @@ async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path
         form = await open_legacy(pilot, "detached")
         await refused_for_lack_of_rights(pilot, form)
     assert new_task_ids(emulator, before) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_every_field_of_a_plugin_run_comes_into_view(app, size):
+    async with app.run_test(size=size) as pilot:
+        form = await open_legacy(pilot, "train")
+        await every_field_comes_into_view(pilot, form)

@@ -30,6 +30,7 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
 from .helpers import screen_text, wait_for
+from .test_form_start import every_field_comes_into_view
 
 F = TypeVar("F", bound=FormModal)
 HOSTILE = "[bold]x[/] \x1b]2;t\x07 [@click=app.quit]y[/]"
@@ -557,6 +558,15 @@ async def test_viewer_token_is_told_it_lacks_rights(
     values = {"output-project-project-id": "601", "output-project-project-name": "P"}
     await viewer_lacks_rights(make_app, emulator, task_id, "o", SetOutputModal, values)
     assert output_of(emulator, task_id) == before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_every_field_comes_into_view(app: SlyApp, emulator: Emulator, size) -> None:
+    async with app.run_test(size=size) as pilot:
+        form = await open_form(pilot, running_task(emulator), "o", SetOutputModal)
+        await fill(pilot, {"output-kind": "error"})
+        form.query_one("#output-kind").focus()
+        await every_field_comes_into_view(pilot, form)
 
 
 def test_set_output_modal_snapshot(snap_compare, app: SlyApp, emulator: Emulator) -> None:

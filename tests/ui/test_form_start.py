@@ -113,6 +113,31 @@ async def key_is_refused(pilot, key: str, action_id: str) -> None:
     assert pilot.app.screen is screen
 
 
+async def every_field_comes_into_view(pilot, form: FormModal) -> None:
+    """Tab from the first field to the buttons: each field focused on the way is wholly
+    on screen, not under the title or the docked preview and buttons."""
+    box = form.query_one("#form").content_region
+    title, footer = form.query_one("#form-title"), form.query_one("#form-footer")
+    seen: list[str] = []
+    for _ in range(40):
+        await pilot.press("tab")
+        focused = pilot.app.focused
+        if focused is None or focused.id in ("form-cancel", "form-submit"):
+            break
+        seen.append(str(focused.id))
+
+        def in_view(widget=focused) -> bool:
+            region = widget.region
+            return (
+                box.contains_region(region)
+                and not region.overlaps(footer.region)
+                and not region.overlaps(title.region)
+            )
+
+        await wait_for(pilot, in_view)
+    assert len(seen) >= 3, seen
+
+
 def new_task_ids(emulator: Emulator, before: set[int]) -> list[int]:
     return sorted(set(emulator.world.tasks) - before)
 
@@ -330,6 +355,16 @@ async def test_a_list_that_fails_to_load_is_explained_not_fatal(app, emulator: E
         await pilot.pause()
         assert "Could not load the agents" in field_error(form, "agent")
         assert form.sent == 0 and app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_fields_under_a_long_preview_scroll_into_view(app, size):
+    """Choosing a module grows the preview; Task name, Description and the rest must not
+    be focused behind it."""
+    async with app.run_test(size=size) as pilot:
+        form = await complete_start(pilot)
+        form.query_one("#agent").focus()
+        await every_field_comes_into_view(pilot, form)
 
 
 # --- snapshot ------------------------------------------------------------------------------

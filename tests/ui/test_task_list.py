@@ -136,3 +136,68 @@ def test_loading_snapshot(snap_compare, make_app, emulator: Emulator, size) -> N
     hold_task_lists(emulator)
     app = make_app(team_id=MAIN_TEAM, workspace_id=MAIN_WORKSPACE, clock=emulator.clock.now)
     assert snap_compare(app, terminal_size=size, run_before=loading_shown)
+
+
+async def test_a_task_edited_many_times_shows_its_newest_row(app, emulator: Emulator):
+    """Each version of a task shows its own row: rows were once cached by the address of
+    the task object, which Python reuses, so `v14` could show as `v00`."""
+    target = max(t.id for t in emulator.world.tasks.values() if t.workspace_id == MAIN_WORKSPACE)
+    task = emulator.world.tasks[target]
+    async with app.run_test(size=(200, 30)) as pilot:
+        _, table = await open_list(pilot)
+        table.move_cursor_to(target)
+        for n in range(40):
+            task.meta.setdefault("output", {})["general"] = {"title": f"v{n:02}"}
+            app.monitor.refresh()
+            await wait_for(pilot, lambda n=n: f"v{n:02}" in str(table.tasks[target].output))
+            row = widget_lines(table)[table.order.index(target) + 1 - int(table.scroll_y)]
+            assert f"v{n:02}" in row, (n, row)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_hidden_columns_are_reachable_and_never_sorted_unseen(app, size):
+    """←/→ bring every column a narrow screen drops into view (the header says how many
+    are off screen), `s` sorts only by columns on screen, and the marks are counted."""
+    from sly_tui.ui.widgets.task_table import COLUMNS
+
+    async with app.run_test(size=size) as pilot:
+        screen, table = await open_list(pilot)
+
+        def header() -> str:
+            return widget_lines(table)[0]
+
+        def filters() -> str:
+            return str(screen.query_one("#filters").render())
+
+        await wait_for(pilot, lambda: table.hidden_right > 0)
+        assert f"{table.hidden_right}→ columns" in header()
+        start = table.shown_keys
+        seen = set(start)
+        for _ in range(len(COLUMNS)):
+            if not table.hidden_right:
+                break
+            await pilot.press("right")
+            seen.update(table.shown_keys)
+        assert table.hidden_right == 0 and "←" in header()
+        assert seen >= {column.key for column in COLUMNS}
+        assert "OUTPUT" in header()
+        for _ in range(len(COLUMNS)):
+            await pilot.press("left")
+        assert table.column_offset == 0 and table.shown_keys == start
+
+        # `s` visits only columns on screen.
+        for _ in range(len(COLUMNS) + 1):
+            await pilot.press("s")
+            assert table.sort_key in table.shown_keys
+        # A sorted column scrolled off screen is named as hidden; `s` moves on to a shown one.
+        table.sort_by("status")
+        await pilot.press("right")
+        await wait_for(pilot, lambda: "status" not in table.shown_keys)
+        await pilot.press("S")
+        assert "sort:status" in filters() and "column hidden" in filters()
+        await pilot.press("s")
+        assert table.sort_key in table.shown_keys and "column hidden" not in filters()
+
+        await pilot.press("space", "space")
+        await wait_for(pilot, lambda: "2 marked" in filters())
+        assert len(table.marked) == 2

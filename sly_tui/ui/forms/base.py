@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -234,6 +234,22 @@ class FormModal(ModalScreen[Any]):
         if first is not None:
             first.focus()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self._show_focused)
+
+    def _show_focused(self) -> None:
+        """Bring the focused field fully into view. Textual scrolls only what lies off the
+        screen, not what the docked preview and buttons cover, so a field under them (a
+        module's long preview pushes them up) would be typed into unseen."""
+        focused = self.focused
+        if focused is None:
+            return
+        form = self.query_one("#form")
+        field = next((w for w in focused.ancestors if isinstance(w, Field)), None)
+        for widget in (field, focused):  # its label too, if it fits
+            if widget is not None:
+                form.scroll_to_widget(widget, animate=False, immediate=True)
+
     # --- values ---------------------------------------------------------------------------
 
     def value(self, field_id: str) -> str:
@@ -289,6 +305,7 @@ class FormModal(ModalScreen[Any]):
     @on(Checkbox.Changed)
     def _changed(self) -> None:
         self.refresh_preview()
+        self.call_after_refresh(self._show_focused)  # the preview may have grown over it
 
     # --- submit ---------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sly_tui.api import Agent, ApiError, SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
@@ -30,6 +30,7 @@ from sly_tui.ui import format as fmt
 from sly_tui.ui.forms.base import Target
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_label
+from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
 
@@ -88,7 +89,7 @@ class AgentsScreen(LiveScreen):
         yield DataTable(id="agents", cursor_type="row", zebra_stripes=True)
         yield Static(id="agent-detail")
         yield Static(Text("Loading agents…"), id="agents-message")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> DataTable[Text]:

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from sly_tui.api import ApiError, address_problem
 from sly_tui.config import ConfigError, Profile, Settings, normalize_server_address, save_profile
 from sly_tui.secrets import Secret
 from sly_tui.text import one_line
 from sly_tui.ui.keymap import eager_tab
+from sly_tui.ui.widgets.key_footer import KeyFooter
 
 INTRO = (
     "No Supervisely server is configured. Enter the server address and an API token "
@@ -79,7 +80,7 @@ class ConnectScreen(Screen[None]):
                 yield Button("Connect", variant="primary", id="connect")
                 yield Button("Open demo", id="demo")
                 yield Button("Quit", id="quit")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#token" if self.settings.server else "#server", Input).focus()

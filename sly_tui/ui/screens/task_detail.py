@@ -13,14 +13,13 @@ from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -31,7 +30,9 @@ from textual.widgets import (
 )
 
 from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
+from sly_tui.enums import Status
 from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
+from sly_tui.monitor.log_spool import LogSpool
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
 from sly_tui.training import epoch_progress
@@ -45,6 +46,7 @@ from sly_tui.ui.panes.metrics import MetricsPane
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group, status_label
 from sly_tui.ui.widgets.json_tree import JsonTree, scalar_text
+from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.log_view import LogView
 from sly_tui.ui.widgets.status_bar import StatusBar
 
@@ -99,6 +101,33 @@ def overview_rows(
     for label, text in fmt.output_lines(task):
         rows.append((f"output {label}", text))
     return [(label, one_line(text)) for label, text in rows]
+
+
+FAILURE_LOG_LINES = 4  # error lines of the log the Overview of a failed task repeats
+
+
+def failure_text(task: TaskInfo, spool: LogSpool) -> Text | None:
+    """Why a task in `error` failed, for the top of its Overview: its error output and the
+    last error lines of its log (first line of each, and the exception line ending its
+    stack). None for any other status. The texts come cleaned and masked."""
+    if task.status != Status.ERROR:
+        return None
+    text = Text()
+    text.append("Failed", "bold")
+    outputs = fmt.output_lines(task)
+    if any(label == "error" for label, _ in outputs):
+        for label, line in outputs:
+            if label in ("error", "description"):
+                text.append(f"\n{line}")
+    errors = spool.at_least("error")
+    for index in errors[-FAILURE_LOG_LINES:]:
+        lines = spool.line(index).text.split("\n")
+        text.append(f"\n> {lines[0]}")
+        if len(lines) > 1:
+            text.append(f"\n    {lines[-1].strip()}")
+    if not errors:
+        text.append("\nNo error lines in the log (yet).", "italic")
+    return text
 
 
 def _version(app: dict[str, Any]) -> str:
@@ -164,6 +193,14 @@ class TaskDetailScreen(LiveScreen):
     TaskDetailScreen TabbedContent { height: 1fr; }
     TaskDetailScreen TabPane { padding: 0; }
     TaskDetailScreen #overview-scroll { padding: 0 1; }
+    TaskDetailScreen #failure {
+        height: auto;
+        margin-bottom: 1;
+        padding: 0 1;
+        border-left: thick $error;
+        display: none;
+    }
+    TaskDetailScreen #failure.shown { display: block; }
     TaskDetailScreen #progress { height: auto; }
     TaskDetailScreen #training { height: auto; margin-top: 1; }
     TaskDetailScreen #outputs { height: auto; margin-bottom: 1; }
@@ -185,6 +222,7 @@ class TaskDetailScreen(LiveScreen):
         yield Static(id="title")
         with TabbedContent(initial="logs"):
             with TabPane("Overview", id="overview"), VerticalScroll(id="overview-scroll"):
+                yield Static(id="failure")
                 yield Static(id="facts")
                 yield Static(id="training")
                 yield Vertical(id="progress")
@@ -196,7 +234,7 @@ class TaskDetailScreen(LiveScreen):
             for key, pane in PANES.items():
                 with TabPane(pane.TAB, id=key):
                     yield pane(self.task_id, self.info)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         topic = self.topic
@@ -210,6 +248,12 @@ class TaskDetailScreen(LiveScreen):
         else:
             self._show_panes(None)
         self.query_one(LogView).focus()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """A running task's duration counts on between polls, like the list's."""
+        if self.info is not None and self.info.is_active:
+            self._show_facts(self.info)
 
     # --- events ---------------------------------------------------------------------------
 
@@ -222,6 +266,8 @@ class TaskDetailScreen(LiveScreen):
                 pane.task_updated(event.task)
         elif isinstance(event, LogsAppended) and event.task_id == self.task_id:
             self.query_one(LogView).lines_appended(event.count)
+            if self.info is not None:
+                self._show_failure(self.info)
             if event.progress != self.progress:
                 self.progress = dict(event.progress)
                 self._show_progress()
@@ -247,6 +293,23 @@ class TaskDetailScreen(LiveScreen):
                 pane.shown(key == active)
         if event.pane is not None and not isinstance(self.focused, Tabs):
             self.call_after_refresh(self._focus_inside, event.pane)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the tab bar has no use for belongs to the open tab: the keys go into it
+        first, so `f`, `/` or End act there as they would after Tab (the bar keeps ←/→ and
+        Tab). Whoever clicked a tab or walked the bar would otherwise find the tab's keys
+        dead. The key then meets the bindings of the widget it went to."""
+        tab_bar = self.focused
+        if not isinstance(tab_bar, Tabs):
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and (
+            active.node is tab_bar or active.binding.action.startswith("app.focus_")
+        ):
+            return
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is not None:
+            self._focus_inside(pane)
 
     def _focus_inside(self, pane: TabPane) -> None:
         """Keys go to the tab just opened (by its number or a click; one who walks the tab
@@ -279,14 +342,8 @@ class TaskDetailScreen(LiveScreen):
         if app_label:
             title.append(f"  · {app_label}")
         self.query_one("#title", Static).update(title)
-
-        facts = Table.grid(padding=(0, 2))
-        facts.add_column(style="bold", no_wrap=True)
-        facts.add_column(overflow="fold")
-        now = self.sly.now()
-        for label, text in overview_rows(task, self.context, now):
-            facts.add_row(Text(label), Text(text))
-        self.query_one("#facts", Static).update(facts)
+        self._show_failure(task)
+        self._show_facts(task)
 
         outputs = Text()
         for label, text in fmt.output_lines(task):
@@ -295,6 +352,23 @@ class TaskDetailScreen(LiveScreen):
         self.query_one("#outputs", Static).update(outputs or Text("No output set.", "italic"))
         self.query_one(JsonTree).show(task.meta)
         self._show_progress()
+
+    def _show_facts(self, task: TaskInfo) -> None:
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column(overflow="fold")
+        # The server's clock, as the list measures: a skewed box must not freeze the time.
+        now = self.sly.now()
+        for label, text in overview_rows(task, self.context, now):
+            facts.add_row(Text(label), Text(text))
+        self.query_one("#facts", Static).update(facts)
+
+    def _show_failure(self, task: TaskInfo) -> None:
+        failure = self.query_one("#failure", Static)
+        text = failure_text(task, self.spool)
+        failure.set_class(text is not None, "shown")
+        if text is not None:
+            failure.update(text)
 
     def _show_progress(self) -> None:
         """A training's overall progress (epoch of epochs, ETA), then one row per subtask
@@ -329,6 +403,13 @@ class TaskDetailScreen(LiveScreen):
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)
         pane = PANES.get(tab)
+        shown = tabs.active_pane
+        if shown is not None and shown.id == tab:
+            # The tab already open: keep the keys in it (blurring would leave them nowhere).
+            focused = self.focused
+            if focused is None or shown not in focused.ancestors:
+                self._focus_inside(shown)
+            return
         if pane is None or pane.applies(self.info):
             # Blur first: a focused widget that its tab hides makes Textual focus the next
             # one, which may sit in the same tab, and focusing inside a tab opens it again.

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from sly_tui.api import TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, Status
@@ -25,6 +25,7 @@ from sly_tui.text import one_line
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import StatusGroup, status_group
+from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
@@ -82,7 +83,7 @@ class TaskListScreen(LiveScreen):
         yield TaskTable(id="tasks", classes="-loading")
         yield Static("Loading tasks…", id="empty")
         yield Input(placeholder="filter: id, name, app, status, agent, user…", id="search")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> TaskTable:
@@ -164,6 +165,10 @@ class TaskListScreen(LiveScreen):
             line.append(one_line(self._text), "bold")
         arrow = "▼" if table.sort_reverse else "▲"
         line.append(f"  sort:{table.sort_key}{arrow}")
+        if table.sort_key not in table.shown_keys:
+            line.append(" (column hidden: ←/→)", "italic")
+        if table.marked:
+            line.append(f"  {len(table.marked)} marked", text_style(table, "task-table--marked"))
         filters = self.query_one("#filters", Static)
         if line != filters.content:  # a poll that changed no count repaints nothing
             filters.update(line, layout=False)  # one line, always: no re-layout
@@ -207,10 +212,18 @@ class TaskListScreen(LiveScreen):
         self._apply_filters()
         self.table.focus()
 
+    @on(TaskTable.MarksChanged)
+    def _marks_changed(self) -> None:
+        self._show_filters()
+
     def action_cycle_sort(self) -> None:
+        """Sort by the next column on screen (a column the width hides is skipped: the
+        order would follow values nobody can see)."""
         table = self.table
+        shown = table.shown_keys
         index = SORT_KEYS.index(table.sort_key) if table.sort_key in SORT_KEYS else -1
-        table.sort_by(SORT_KEYS[(index + 1) % len(SORT_KEYS)])
+        following = SORT_KEYS[index + 1 :] + SORT_KEYS[: index + 1]
+        table.sort_by(next((key for key in following if key in shown), table.sort_key))
         self._show_filters()
 
     def action_reverse_sort(self) -> None:

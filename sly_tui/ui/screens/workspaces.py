@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.text import one_line
+from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 
 
@@ -50,7 +51,7 @@ class WorkspaceScreen(Screen["object | None"]):
                 yield Label("Workspaces")
                 yield OptionList(id="workspaces")
         yield Label("", id="message")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def client(self) -> SlyClient:

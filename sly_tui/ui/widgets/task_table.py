@@ -66,6 +66,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("output", "OUTPUT", 18, 10),
 )
 MIN_NAME_WIDTH = 14
+PINNED = ("id", "name")  # never scrolled away by ←/→
 # Shown after PROGRESS while some task has a trend; not sortable, so not in COLUMNS.
 TREND_COLUMN = Column("trend", "TREND", 12, 55)
 # PROGRESS while some training shows its epochs: room for `140/360 ETA 12h05m`.
@@ -154,6 +155,8 @@ class TaskTable(ScrollView, can_focus=True):
         Binding("end,G", "jump(-1)", "Bottom", show=False, id="table.bottom"),
         Binding("enter", "select", "Open", id="table.open"),
         Binding("space", "mark", "Mark", id="table.mark"),
+        Binding("left", "scroll_columns(-1)", "Columns left", show=False, id="table.left"),
+        Binding("right", "scroll_columns(1)", "Columns right", show=False, id="table.right"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -214,6 +217,9 @@ class TaskTable(ScrollView, can_focus=True):
             super().__init__()
             self.task_id = task_id
 
+    class MarksChanged(Message):
+        """Tasks were marked or unmarked (the screen shows how many are)."""
+
     class Highlighted(Message):
         """The cursor moved to another task (or to none)."""
 
@@ -231,9 +237,17 @@ class TaskTable(ScrollView, can_focus=True):
         self._cursor_row = 0
         self._search: dict[int, str] = {}
         self._sort_cache: dict[int, tuple[TaskInfo, Any]] = {}
+        # Bumped each time a task is replaced; cached rows are keyed on it, not on `id()`
+        # of the task object (Python reuses addresses, so an old row would come back).
+        self._versions: dict[int, int] = {}
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
         self._layout_key: tuple[object, ...] = ()
+        # Columns the narrow screen drops: how many of the unpinned ones ←/→ skipped, and
+        # how many are left out at either end of the current layout.
+        self.column_offset = 0
+        self.hidden_left = 0
+        self.hidden_right = 0
         self.trends: dict[int, Training] = {}  # task id → what a running training shows
         self._now = datetime.now(UTC)
         self.sort_key = "id"
@@ -258,21 +272,26 @@ class TaskTable(ScrollView, can_focus=True):
         for task_id in change.removed:
             self.marked.discard(task_id)
             self.tasks.pop(task_id, None)
+            self._versions.pop(task_id, None)
             self._search.pop(task_id, None)
             self._sort_cache.pop(task_id, None)
         for task in change.added:
-            self.tasks[task.id] = task
-            self._search.pop(task.id, None)
+            self._store(task)
         for task in change.changed:
             old = self.tasks.get(task.id)
-            self.tasks[task.id] = task
-            self._search.pop(task.id, None)
+            self._store(task)
             if old is None or self._moves(old, task):
                 reorder = True
             elif (row := self._row_of.get(task.id)) is not None:
                 self._repaint_cells(row, old, task, self._now)
         if reorder:
             self._reorder()
+
+    def _store(self, task: TaskInfo) -> None:
+        """Hold a new version of a task; what was derived from the old one is dropped."""
+        self.tasks[task.id] = task
+        self._versions[task.id] = self._versions.get(task.id, 0) + 1
+        self._search.pop(task.id, None)
 
     def _set_trends(self, trends: Mapping[int, Training | None]) -> None:
         shape = self._training_columns()
@@ -394,6 +413,7 @@ class TaskTable(ScrollView, can_focus=True):
             return
         self.marked.symmetric_difference_update({self._cursor_id})
         self._refresh_row(self._cursor_row)
+        self.post_message(self.MarksChanged())
         self.action_cursor(1)
 
     def clear_marks(self) -> None:
@@ -401,6 +421,25 @@ class TaskTable(ScrollView, can_focus=True):
         self.marked.clear()
         for row in rows:
             self._refresh_row(row)
+        self.post_message(self.MarksChanged())
+
+    def action_scroll_columns(self, delta: int) -> None:
+        """Bring the columns a narrow screen drops into view, one at a time; ID and name
+        stay."""
+        self._current_layout()  # the counts below are those of the width right now
+        if (delta < 0 and self.hidden_left) or (delta > 0 and self.hidden_right):
+            self.column_offset = max(0, self.column_offset + delta)
+            self.refresh()
+        else:
+            self.app.bell()
+
+    @property
+    def shown_keys(self) -> list[str]:
+        """The keys of the columns on screen now, in order."""
+        return [column.key for column, _ in self._current_layout()]
+
+    def _current_layout(self) -> list[tuple[Column, int]]:
+        return self._columns_for(self.scrollable_content_region.width)
 
     def action_select(self) -> None:
         if self._cursor_id is not None:
@@ -462,7 +501,7 @@ class TaskTable(ScrollView, can_focus=True):
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
         trend, epochs = self._training_columns()
-        key = (width, trend, epochs)
+        key = (width, trend, epochs, self.column_offset)
         if key == self._layout_key:
             return self._layout
         progress = next(i for i, c in enumerate(COLUMNS) if c.key == "progress")
@@ -472,13 +511,20 @@ class TaskTable(ScrollView, can_focus=True):
         if trend is not None:
             named = replace(TREND_COLUMN, label=trend)
             columns = (*columns[: progress + 1], named, *columns[progress + 1 :])
+        unpinned = [c.key for c in columns if c.key not in PINNED]
+        self.column_offset = min(self.column_offset, max(0, len(unpinned) - 1))
+        skipped = set(unpinned[: self.column_offset])
         name_floor = max(MIN_NAME_WIDTH, width // 4)
         fixed = 0  # cells taken by fixed columns and their separators
         kept: set[str] = set()
         for column in sorted(columns, key=lambda c: -c.priority):
+            if column.key in skipped:
+                continue
             if column.width and name_floor + fixed + column.width + 1 <= width:
                 kept.add(column.key)
                 fixed += column.width + 1
+        self.hidden_left = len(skipped)
+        self.hidden_right = sum(key not in kept for key in unpinned[self.column_offset :])
         layout = [
             (column, column.width or max(MIN_NAME_WIDTH, width - fixed - 1))
             for column in columns
@@ -519,7 +565,8 @@ class TaskTable(ScrollView, can_focus=True):
         ticking = self._now if task.is_active else None
         marked = task.id in self.marked
         trend = self.trends.get(task.id)
-        key = (task.id, id(task), width, selected, ticking, self.has_focus, marked, trend)
+        version = self._versions.get(task.id, 0)
+        key = (task.id, version, width, selected, ticking, self.has_focus, marked, trend)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._row(task, layout, width, base, selected, marked)
@@ -532,6 +579,10 @@ class TaskTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         for column, col_width in layout:
             label = column.label
+            if column.key == "name" and (self.hidden_left or self.hidden_right):
+                left = f" ←{self.hidden_left}" if self.hidden_left else ""
+                right = f" {self.hidden_right}→" if self.hidden_right else ""
+                label = f"{label} ·{left}{right} columns"
             if column.key == self.sort_key:
                 label = f"{label}{'▼' if self.sort_reverse else '▲'}"
             style = sorted_style if column.key == self.sort_key else header
