@@ -79,6 +79,29 @@ class Unreachable(ApiError):
         self.address = address
 
 
+class OutcomeUnknown(ApiError):
+    """A call that must not run twice failed after its request may have reached the server.
+
+    It was not sent again. `cause` is the failure seen; `task_id`, when a look-up found
+    one, is the task the server may have started anyway.
+    """
+
+    def __init__(self, cause: ApiError, *, task_id: int | None = None) -> None:
+        found = (
+            f"the server may have started it: task {task_id}."
+            if task_id is not None
+            else "outcome unknown, so it was not sent again."
+        )
+        super().__init__(
+            f"{cause.sentence.removesuffix('.')}; {found}",
+            method=cause.method,
+            status=cause.status,
+            detail=cause.detail,
+        )
+        self.cause = cause
+        self.task_id = task_id
+
+
 class ProtocolError(ApiError):
     """The server answered, but not with what the protocol promises (status, JSON, shape)."""
 
