@@ -18,6 +18,7 @@ from sly_tui.api.errors import (
     ReadOnlyError,
     ServerError,
     TaskFinishedWithError,
+    TaskMissing,
     Unreachable,
     WaitingTimeExceeded,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "TaskContext",
     "TaskFinishedWithError",
     "TaskInfo",
+    "TaskMissing",
     "Team",
     "Unreachable",
     "User",

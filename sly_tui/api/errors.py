@@ -53,6 +53,20 @@ class NotFound(ApiError):
     """The object does not exist (404) where the SDK does not turn that into `None`."""
 
 
+class TaskMissing(ApiError):
+    """A task seen a moment ago now answers 404: taken for a blip (a failover, a proxy in
+    front of a restarting server) and retried until it has lasted long enough to believe."""
+
+    def __init__(self, task_id: int) -> None:
+        super().__init__(
+            f"Task {task_id} was there a moment ago, but the server now says it does not "
+            "exist (HTTP 404); checking again.",
+            method="tasks.info",
+            status=404,
+        )
+        self.task_id = task_id
+
+
 class RateLimited(ApiError):
     """The server kept answering 429 until the retry budget was spent."""
 

@@ -32,12 +32,19 @@ def describe(error: BaseException) -> str:
 
 
 class Health:
-    """Shared by every topic of one server, so one outage backs them all off together."""
+    """Shared by every topic of one server, so one outage backs them all off together.
+
+    `first` is the first pause (`wait` starts from its own, shorter, polling interval)."""
 
     def __init__(
-        self, clock: Callable[[], float], on_change: Callable[[ConnectionState], None]
+        self,
+        clock: Callable[[], float],
+        on_change: Callable[[ConnectionState], None],
+        *,
+        first: float = BACKOFF_FIRST,
     ) -> None:
         self._clock = clock
+        self._first = first
         self._on_change = on_change
         self._paused = False
         self._failures = 0
@@ -73,9 +80,9 @@ class Health:
         """Record a failure; returns the delay before the next attempt, which is never
         sooner than `at_least` (the polling interval), so the countdown shown is true."""
         self._failures += 1
-        delay = backoff_delay(self._failures)
+        delay = backoff_delay(self._failures, self._first)
         if isinstance(error, RateLimited) and error.retry_after is not None:
-            delay = min(max(float(error.retry_after), BACKOFF_FIRST), BACKOFF_CAP)  # as asked
+            delay = min(max(float(error.retry_after), self._first), BACKOFF_CAP)  # as asked
         delay = max(delay, at_least)
         self._failure_phase = (
             Phase.DISCONNECTED if isinstance(error, Unreachable) else Phase.RETRYING
