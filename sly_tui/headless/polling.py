@@ -62,7 +62,8 @@ class Notices:
         self._failing = False
 
     def __call__(self, state: ConnectionState) -> None:
-        if state.phase in (Phase.RETRYING, Phase.DISCONNECTED) and state.error:
+        # A poll merely slow to finish (no failure yet) is left to the deadline to judge.
+        if state.phase in (Phase.RETRYING, Phase.DISCONNECTED) and state.failures and state.error:
             wait = max(0.0, (state.retry_at or 0.0) - self._clock())
             self._out.notice(f"{state.error} Retrying in {wait:.0f} s.")
             self._failing = True

@@ -10,6 +10,7 @@ from sly_tui.text import one_line
 
 BACKOFF_FIRST = 1.0
 BACKOFF_CAP = 60.0
+STALLED = "The server is slow to answer; r tries again."
 
 
 def backoff_delay(failures: int, first: float = BACKOFF_FIRST, cap: float = BACKOFF_CAP) -> float:
@@ -52,6 +53,7 @@ class Health:
         self._last_ok: float | None = None
         self._retry_at: float | None = None
         self._error: str | None = None
+        self._stalled: set[object] = set()
         self.state = ConnectionState(Phase.CONNECTING)
 
     def _publish(self) -> None:
@@ -59,9 +61,14 @@ class Health:
             phase = Phase.PAUSED
         elif self._failures:
             phase = self._failure_phase
+        elif self._stalled:
+            phase = Phase.RETRYING
         else:
             phase = Phase.LIVE if self._last_ok is not None else Phase.CONNECTING
-        state = ConnectionState(phase, self._last_ok, self._retry_at, self._error, self._failures)
+        error = self._error
+        if error is None and self._stalled and not self._paused:
+            error = STALLED
+        state = ConnectionState(phase, self._last_ok, self._retry_at, error, self._failures)
         if state != self.state:
             self.state = state
             self._on_change(state)
@@ -91,6 +98,14 @@ class Health:
         self._error = describe(error)
         self._publish()
         return delay
+
+    def stalled(self, poll: object, waiting: bool) -> None:
+        """`poll` has waited longer than an interval for the server (or stopped waiting)."""
+        if waiting:
+            self._stalled.add(poll)
+        else:
+            self._stalled.discard(poll)
+        self._publish()
 
     def set_paused(self, paused: bool) -> None:
         self._paused = paused

@@ -41,8 +41,9 @@ from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 
-# The dashboard backs off by itself and shows it; the client only retries a blip.
-DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0)
+# The dashboard backs off by itself and shows it; the client only retries a blip, and a
+# longer Retry-After goes to the polling service, which counts it down on screen.
+DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0, patience=2.0)
 KEPT_TASKS = 16  # detail topics (and open log spools) kept for quick reopening
 INTERVAL_STEPS = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 

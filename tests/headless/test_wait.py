@@ -148,3 +148,17 @@ async def test_an_outage_still_on_at_the_timeout_exits_3(
         f"sly-tui: The server stopped answering, and after 1 s the status of task {task_id} "
         "is unknown (last seen: queued).\n"
     )
+
+
+async def test_a_long_retry_after_is_said_and_the_timeout_still_rules(
+    sly: Sly, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator.faults.update({"rate_limit_rate": 1.0, "retry_after": 3600})
+    monkeypatch.setenv("SUPERVISELY_PUBLIC_API_RETRIES", "3")
+    result = await sly("wait", "1001", "--timeout", "0.5")
+    assert result.code == 3
+    assert result.err == (
+        "sly-tui: rate limited by the server (HTTP 429), retrying in 60 s.\n"
+        "sly-tui: No answer from the server within 0.5 s, so the status of task 1001 is "
+        "unknown.\n"
+    )
