@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sly_tui.secrets import Secret, is_private, write_private_file
+from sly_tui.secrets import Secret, is_private, token_problem, write_private_file
 
 CONFIG_DIR_ENV = "SLY_TUI_CONFIG_DIR"
 SDK_ENV_FILE = "supervisely.env"
@@ -123,8 +123,12 @@ class Settings:
         return bool(self.server and self.token)
 
     def require_credentials(self) -> None:
-        """Raise a `ConfigError` that tells the user every way to provide what is missing."""
+        """Raise a `ConfigError` that tells the user every way to provide what is missing,
+        or what is wrong with the token given."""
         if self.has_credentials:
+            assert self.token is not None
+            if problem := token_problem(self.token.reveal(), self.sources.get("token", "")):
+                raise ConfigError(problem)
             return
         missing = "server address" if not self.server else "API token"
         raise ConfigError(

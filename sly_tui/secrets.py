@@ -46,6 +46,30 @@ class Secret:
         return bool(self._value)
 
 
+def token_problem(token: str, where: str = "") -> str | None:
+    """Why `token` (from `where`, when known) cannot go into the `x-api-key` header, in a
+    sentence that does not quote it; None when it can. Only visible ASCII can: a line
+    break would end the header (or start another), and httpx's own complaint would print
+    the value."""
+    for position, char in enumerate(token, 1):
+        if not "!" <= char <= "~":
+            kind = (
+                "a line break"
+                if char in "\r\n"
+                else "a space"
+                if char.isspace()
+                else "a control character"
+                if ord(char) < 32 or 127 <= ord(char) < 160
+                else "a non-ASCII character"
+            )
+            source = f" from {where}" if where else ""
+            return (
+                f"The API token{source} contains {kind} (character {position} of "
+                f"{len(token)}), which cannot be sent in a request; copy the token again."
+            )
+    return None
+
+
 def write_private_file(path: Path, text: str) -> None:
     """Write `text` to `path` atomically, readable by the owner only (mode 0600).
 

@@ -21,7 +21,7 @@ from sly_tui.api.failures import Failure, from_exception, from_response
 from sly_tui.api.retry import RetryPolicy, once_only
 from sly_tui.api.server_clock import ServerClock
 from sly_tui.enums import MUTATING_METHODS
-from sly_tui.secrets import Secret
+from sly_tui.secrets import Secret, token_problem
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
@@ -109,6 +109,8 @@ class Transport:
         self.address = f"{url.scheme}://{url.netloc.decode('ascii')}"
         headers = {}
         if token:
+            if problem := token_problem(token.reveal()):
+                raise ValueError(problem)
             headers["x-api-key"] = token.reveal()
         if task_id is not None:
             headers["x-task-id"] = str(task_id)

@@ -258,3 +258,12 @@ async def test_token_stays_out_of_request_records(
     with pytest.raises(Unreachable):
         await mock_client(leaking_handler).projects.get_info_by_id(1)
     assert records and all("LEAKY" not in repr(record) for record in records)
+
+
+@pytest.mark.parametrize("splitter", ["\n", "\r", "\x7f", "\t", "\u2028"])
+def test_a_token_with_an_illegal_header_character_is_refused_unquoted(splitter: str) -> None:
+    token = LEAKY_TOKEN[:30] + splitter + LEAKY_TOKEN[30:]
+    with pytest.raises(ValueError) as caught:
+        SlyClient("http://server.test", token)
+    assert "copy the token again" in str(caught.value)
+    assert LEAKY_TOKEN[:16] not in str(caught.value) and "LEAKY" not in str(caught.value)

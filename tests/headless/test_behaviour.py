@@ -17,6 +17,7 @@ import pytest
 from sly_tui.api import LogEntry, SlyClient
 from sly_tui.cli import HEADLESS_COMMANDS, build_parser
 from sly_tui.config import ConfigError, Profile, save_profile
+from sly_tui.demo import Emulator
 from sly_tui.demo.seed_data import HOSTILE_TASK_NAME
 from sly_tui.headless.session import (
     ONE_SHOT_RETRY,
@@ -233,3 +234,16 @@ def test_retry_policy_follows_the_sdks_variables() -> None:
     for bad in ({"SUPERVISELY_PUBLIC_API_RETRIES": "0"}, {RETRY_SLEEP_ENV: "-1"}):
         with pytest.raises(ConfigError):
             retry_policy(bad, polling=True)
+
+
+async def test_a_token_with_a_line_break_is_one_sentence_that_hides_it(
+    sly: Sly, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_TOKEN", emulator.token[:64] + "\n" + emulator.token[64:])
+    result = await sly("tasks")
+    assert result.code == 2 and result.out == ""
+    assert result.err == (
+        "sly-tui: The API token from API_TOKEN in the environment contains a line break "
+        "(character 65 of 129), "
+        "which cannot be sent in a request; copy the token again.\n"
+    )
