@@ -10,6 +10,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from sly_tui.text import never_show
 
@@ -68,6 +69,14 @@ def token_problem(token: str, where: str = "") -> str | None:
                 f"{len(token)}), which cannot be sent in a request; copy the token again."
             )
     return None
+
+
+def create_private(path: Path, *, newline: str | None = None, errors: str = "strict") -> TextIO:
+    """A new text file at `path`, readable by the owner only from its first byte (0600),
+    for what we save on the user's behalf (logs, exports, screenshots): they may hold
+    what a task printed. An existing file is never overwritten (`FileExistsError`)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline=newline)
 
 
 def write_private_file(path: Path, text: str) -> None:

@@ -36,6 +36,7 @@ from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
+from sly_tui.secrets import create_private
 from sly_tui.state import load_selection, load_theme, save_selection, save_theme
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
@@ -401,10 +402,14 @@ class SlyApp(App[int]):
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
         """Save an SVG of the screen (the palette's Screenshot) in `path`, else the current
-        directory, and say where: Textual's default, ~/Downloads, is often missing."""
+        directory, and say where: Textual's default, ~/Downloads, is often missing. The
+        file is private (0600), as saved logs are: the screen may show what tasks print."""
         folder = Path(path or ".").expanduser().resolve()
+        name = filename or f"sly-tui_{time.strftime(time_format or '%Y-%m-%dT%H_%M_%S')}.svg"
+        written = folder / name
         try:
-            written = self.save_screenshot(filename, str(folder), time_format)
+            with create_private(written) as file:
+                file.write(self.export_screenshot())
         except OSError as exc:
             self.notify(
                 f"Could not save the screenshot in {folder}: {exc.strerror or exc}",

@@ -60,6 +60,7 @@ from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from sly_tui.monitor.log_spool import LEVELS, LogLine, LogSpool, Query, level_code
+from sly_tui.secrets import create_private
 from sly_tui.text import one_line
 from sly_tui.ui.widgets.styling import text_style
 
@@ -1005,7 +1006,7 @@ class LogView(ScrollView, can_focus=True):
     def _save(self, path: Path, count: int) -> None:
         """Write the whole log (not just the filtered lines) as plain text."""
         try:
-            with path.open("x", encoding="utf-8", errors="replace") as file:
+            with create_private(path, errors="replace") as file:
                 for line in self.spool.iter_lines(0, count):
                     file.write(line.plain() + "\n")
         except (OSError, ValueError) as error:
