@@ -11,47 +11,16 @@ import pytest
 from sly_tui.api import OutcomeUnknown, RateLimited, RequestRecord, RetryPolicy
 from sly_tui.demo import Emulator
 
+from ..lossy import LosingProxy
 from .conftest import MakeClient, Sleeps
 
 IMPORT_MODULE = "supervisely-ecosystem/import-images"
 
 
-class Proxy(httpx.AsyncBaseTransport):
-    """A proxy in front of the emulator that spoils the reply to chosen methods: the request
-    reaches the server (which acts), then `spoil` decides what the client sees."""
-
-    def __init__(
-        self, emulator: Emulator, spoil: Callable[[httpx.Request], httpx.Response | None]
-    ) -> None:
-        self._server = httpx.ASGITransport(app=emulator.app)
-        self._spoil = spoil
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._server.handle_async_request(request)
-        await response.aread()
-        return self._spoil(request) or response
-
-
-def bad_gateway_on(method: str) -> Callable[[httpx.Request], httpx.Response | None]:
-    def spoil(request: httpx.Request) -> httpx.Response | None:
-        return httpx.Response(502) if request.url.path.endswith(method) else None
-
-    return spoil
-
-
-def dropped_on(method: str) -> Callable[[httpx.Request], httpx.Response | None]:
-    def spoil(request: httpx.Request) -> httpx.Response | None:
-        if request.url.path.endswith(method):
-            raise httpx.RemoteProtocolError("Server disconnected", request=request)
-        return None
-
-    return spoil
-
-
 async def test_a_lost_start_reply_is_looked_up_not_resent(
     make_client: MakeClient, emulator: Emulator, sleeps: Sleeps, records: list[RequestRecord]
 ) -> None:
-    client = make_client(Proxy(emulator, bad_gateway_on("tasks.run.app")), emulator.token)
+    client = make_client(LosingProxy(emulator, "tasks.run.app"), emulator.token)
     module_id = await client.ecosystem.get_module_id(IMPORT_MODULE)
     before = set(emulator.world.tasks)
     with pytest.raises(OutcomeUnknown) as caught:
@@ -64,26 +33,26 @@ async def test_a_lost_start_reply_is_looked_up_not_resent(
     assert [r.method for r in records].count("tasks.run.app") == 1
 
 
-async def test_without_a_match_the_outcome_is_unknown(
+async def test_with_no_workspace_to_look_in_the_outcome_is_unknown(
     make_client: MakeClient, emulator: Emulator
 ) -> None:
-    def spoil(request: httpx.Request) -> httpx.Response | None:
-        raise httpx.ReadTimeout("timed out", request=request)
-
-    client = make_client(Proxy(emulator, spoil), emulator.token)
+    client = make_client(LosingProxy(emulator, "tasks.run.app", drop=True), emulator.token)
     with pytest.raises(OutcomeUnknown) as caught:
-        await client.tasks.start(301, app_id=1, workspace_id=201)
+        await client.tasks.start(301, module_id=401)
     assert caught.value.task_id is None
-    assert "outcome unknown" in str(caught.value)
+    assert str(caught.value) == (
+        "tasks.run.app: Cannot reach http://server.test: the server closed the connection "
+        "unexpectedly; outcome unknown, so it was not sent again."
+    )
 
 
 async def test_log_lines_and_appends_go_out_once(
     make_client: MakeClient, emulator: Emulator, records: list[RequestRecord]
 ) -> None:
-    client = make_client(Proxy(emulator, dropped_on("tasks.logs.add")), emulator.token)
+    client = make_client(LosingProxy(emulator, "tasks.logs.add", drop=True), emulator.token)
     with pytest.raises(OutcomeUnknown):
         await client.tasks.submit_logs([{"message": "x", "level": "info", "taskId": 1001}])
-    client = make_client(Proxy(emulator, bad_gateway_on("tasks.data.set")), emulator.token)
+    client = make_client(LosingProxy(emulator, "tasks.data.set"), emulator.token)
     with pytest.raises(OutcomeUnknown):
         await client.tasks.set_fields(1001, [{"field": "data.a", "payload": 1, "append": True}])
     sent = [r.method for r in records]
@@ -93,7 +62,7 @@ async def test_log_lines_and_appends_go_out_once(
 async def test_idempotent_writes_are_still_retried(
     make_client: MakeClient, emulator: Emulator, records: list[RequestRecord]
 ) -> None:
-    client = make_client(Proxy(emulator, bad_gateway_on("tasks.data.set")), emulator.token)
+    client = make_client(LosingProxy(emulator, "tasks.data.set"), emulator.token)
     with pytest.raises(Exception, match="HTTP 502"):
         await client.tasks.set_fields(1001, [{"field": "data.a", "payload": 1}])
     assert [r.method for r in records].count("tasks.data.set") == 3

@@ -22,6 +22,7 @@ from sly_tui.ui.forms.start import LaunchModal, ModulePicker, StartAppModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
+from ..lossy import LosingProxy
 from .helpers import screen_text, wait_for
 
 TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
@@ -349,3 +350,30 @@ def test_start_modal_snapshot(snap_compare, app, utc) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=filled)
+
+
+async def test_a_lost_reply_says_which_task_the_server_may_have_started(
+    emulator: Emulator, tmp_path: Path
+):
+    """Behind a gateway that loses the reply, Start is sent once and the form names the
+    task the server started anyway, instead of inviting a second press."""
+    settings = Settings(
+        server="http://emulator.test", token=Secret(emulator.token), team_id=101, workspace_id=201
+    )
+    app = SlyApp(
+        settings,
+        transport=LosingProxy(emulator, "tasks.run.app"),
+        cache_dir=tmp_path / "cache",
+        remember=False,
+        interval=60.0,
+    )
+    before = set(emulator.world.tasks)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await complete_start(pilot)
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: not form.sending, tries=300)
+        (created,) = set(emulator.world.tasks) - before
+        error = str(form.query_one("#form-error").content)
+        assert f"the server may have started it: task {created}." in error
+        assert error.endswith("Check the task list before sending it again.")
+        assert form.sent == 1 and app.screen is form
