@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -37,10 +37,13 @@ _writers: list[asyncio.StreamWriter] = []
 
 
 @pytest.fixture(autouse=True)
-def _close_writers() -> Iterator[None]:
+async def _close_writers() -> AsyncIterator[None]:
     yield
     while _writers:
-        _writers.pop().close()
+        writer = _writers.pop()
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
 
 
 async def closed_by_server(reader: asyncio.StreamReader) -> bool:
