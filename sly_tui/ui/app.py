@@ -42,6 +42,16 @@ from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 
+
+def instance_key(server: str, me: User) -> str:
+    """What tells one Supervisely instance from another at the same address (an SSH tunnel
+    to another box, a reinstall): the address, and our account there as the server knows
+    it, whose creation time no other instance shares. Logs are cached under it, so task
+    1234 of one instance never shows the lines of task 1234 of another."""
+    created = me.created_at.isoformat() if me.created_at else me.raw.get("createdAt", "")
+    return "\0".join((server, str(me.id), str(created)))
+
+
 # The dashboard backs off by itself and shows it; the client only retries a blip, and a
 # longer Retry-After goes to the polling service, which counts it down on screen.
 DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0, patience=2.0)
@@ -99,6 +109,7 @@ class SlyApp(App[int]):
         self.now: Callable[[], datetime] = clock or self._server_now
         self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
         self._cache_dir = cache_dir
+        self._instance = settings.server or "none"  # until `connect` knows who answers
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
         self.warnings: list[str] = list(settings.warnings)
         self.closing = False
@@ -217,6 +228,7 @@ class SlyApp(App[int]):
             return
         self.client = client
         self.user_login = me.login
+        self._instance = instance_key(settings.server or "", me)
         self.place = Place(self.place.server, me.login or me.name or "", "", "")
         self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
         self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
@@ -431,12 +443,11 @@ class SlyApp(App[int]):
 
     @property
     def log_dir(self) -> Path:
-        """Per-server spool directory (a temporary one for the demo world)."""
+        """Per-instance spool directory (a temporary one for the demo world)."""
         if self._cache_dir is None:
             self._temp_cache = tempfile.TemporaryDirectory(prefix="sly-tui-")
             self._cache_dir = Path(self._temp_cache.name)
-        server = self.settings.server or "none"
-        key = hashlib.sha256(server.encode()).hexdigest()[:16]
+        key = hashlib.sha256(self._instance.encode()).hexdigest()[:16]
         return self._cache_dir / "logs" / key
 
     def detail_topic(self, task_id: int) -> TaskDetailTopic:

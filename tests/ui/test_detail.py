@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
 import pytest
 from textual.widgets import TabbedContent
 
-from sly_tui.demo import Emulator
+from sly_tui.config import Settings
+from sly_tui.demo import Emulator, ManualClock
+from sly_tui.secrets import Secret
+from sly_tui.ui.app import SlyApp
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
@@ -165,3 +173,44 @@ async def test_a_tab_opened_by_its_number_takes_the_keys(app, emulator: Emulator
             await pilot.press(key)
             await pilot.pause(0.3)
             assert tabs.active == tab
+
+
+async def test_another_instance_at_the_same_address_never_shows_these_lines(
+    emulator: Emulator, tmp_path
+):
+    """A reinstall (or an SSH tunnel to another box) answers at the same address with the
+    same task ids; the log cache is keyed by the instance, so its lines stay apart."""
+    reinstalled = Emulator(seed=2, clock=ManualClock(emulator.clock.now()))
+    admin = reinstalled.world.users[1]
+    reinstalled.world.users[1] = replace(admin, created_at=admin.created_at + timedelta(hours=3))
+    task_id = min(
+        t.id
+        for t in emulator.world.tasks.values()
+        if t.workspace_id == 201 and t.status == "finished" and t.id in reinstalled.world.tasks
+    )
+
+    async def spooled(instance: Emulator) -> tuple[list[str], Path]:
+        app = SlyApp(
+            Settings(
+                server="http://emulator.test",
+                token=Secret(instance.token),
+                team_id=101,
+                workspace_id=201,
+            ),
+            transport=httpx.ASGITransport(app=instance.app),
+            cache_dir=tmp_path / "cache",
+            remember=False,
+            interval=60,
+            clock=instance.clock.now,
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_detail(pilot, task_id)
+            expected = len(instance.simulator.log_of(instance.world.tasks[task_id]))
+            await wait_for(pilot, lambda: len(screen.spool) == expected)
+            return [screen.spool.line(i).text for i in range(len(screen.spool))], app.log_dir
+
+    first, first_dir = await spooled(emulator)
+    other, other_dir = await spooled(reinstalled)
+    again, again_dir = await spooled(emulator)
+    assert other_dir != first_dir and again_dir == first_dir  # same instance: cache reused
+    assert other != first and again == first
