@@ -38,6 +38,7 @@ from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.secrets import create_private
 from sly_tui.state import load_selection, load_theme, save_selection, save_theme
+from sly_tui.text import one_line
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
@@ -111,6 +112,7 @@ class SlyApp(App[int]):
         self._cache_dir = cache_dir
         self._instance = settings.server or "none"  # until `connect` knows who answers
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
+        self._told_in_memory = False
         self.warnings: list[str] = list(settings.warnings)
         self.closing = False
         self._choose_theme(theme)
@@ -461,12 +463,31 @@ class SlyApp(App[int]):
 
         topic = self._detail_topics.pop(task_id, None)
         if topic is None:
-            topic = TaskDetailTopic(task_id, LogSpool(self.log_dir / f"task-{task_id}.jsonl"))
+            loop = asyncio.get_running_loop()  # appends run in threads: report on the loop
+
+            def in_memory(reason: str) -> None:
+                loop.call_soon_threadsafe(self._spooling_in_memory, reason)
+
+            spool = LogSpool(self.log_dir / f"task-{task_id}.jsonl", on_memory=in_memory)
+            topic = TaskDetailTopic(task_id, spool)
         self._detail_topics[task_id] = topic
         while len(self._detail_topics) > KEPT_TASKS:
             _, old = self._detail_topics.popitem(last=False)
             old.spool.close()
         return topic
+
+    def _spooling_in_memory(self, reason: str) -> None:
+        """Say once per session that logs live in memory (the cache cannot be written)."""
+        if self._told_in_memory:
+            return
+        self._told_in_memory = True
+        self.notify(
+            f"Task logs are kept in memory for this session: the log cache cannot be "
+            f"written ({one_line(reason)}).",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
 
     async def on_unmount(self) -> None:
         if self.monitor is not None:

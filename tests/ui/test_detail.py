@@ -214,3 +214,38 @@ async def test_another_instance_at_the_same_address_never_shows_these_lines(
     again, again_dir = await spooled(emulator)
     assert other_dir != first_dir and again_dir == first_dir  # same instance: cache reused
     assert other != first and again == first
+
+
+async def test_no_writable_home_or_cache_still_shows_logs_and_says_so_once(
+    emulator: Emulator, tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    """A service account whose HOME does not exist (here: is a file, so even root cannot
+    create anything under it): logs are kept in memory, with one notice for the session."""
+    home = tmp_path / "home"
+    home.write_text("")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("SLY_TUI_CONFIG_DIR", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    app = SlyApp(
+        Settings(
+            server="http://emulator.test",
+            token=Secret(emulator.token),
+            team_id=101,
+            workspace_id=201,
+        ),
+        transport=httpx.ASGITransport(app=emulator.app),
+        cache_dir=home / "cache",
+        interval=60,
+        clock=emulator.clock.now,
+    )
+    task_id = running_task(emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_detail(pilot, task_id)
+        expected = len(emulator.simulator.log_of(emulator.world.tasks[task_id]))
+        await wait_for(pilot, lambda: len(screen.spool) == expected)
+        await pilot.press("escape")
+        await open_detail(pilot, min(t for t in emulator.world.tasks if t != task_id))
+        notes = [n.message for n in app._notifications if "kept in memory" in n.message]
+        assert len(notes) == 1 and "the log cache cannot be written" in notes[0]
+        app.theme = "textual-light"  # remembering it fails quietly too
+        await pilot.pause()
