@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sly_tui.api import ApiError, RateLimited, RetryPolicy, SlyClient
-from sly_tui.config import ConfigError, Settings
+from sly_tui.config import ConfigError, Settings, response_limit
 from sly_tui.headless.errors import EXIT_USAGE, CommandError
 from sly_tui.headless.output import Output
 
@@ -63,6 +63,7 @@ class Session:
             read_only=settings.read_only,
             retry=retry_policy(os.environ, polling=polling),
             on_retry=self._waiting,
+            max_response_bytes=response_limit(os.environ),
         )
 
     def _waiting(self, error: ApiError, delay: float) -> None:

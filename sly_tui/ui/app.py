@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import os
 import tempfile
 import time
 from collections import OrderedDict
@@ -31,7 +32,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient, User
-from sly_tui.config import Settings
+from sly_tui.config import Settings, response_limit
 from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
@@ -206,6 +207,7 @@ class SlyApp(App[int]):
             transport=self._transport,
             timeout=20.0,
             read_only=settings.read_only,
+            max_response_bytes=response_limit(os.environ),
         )
 
     @work(exclusive=True, group="connect", exit_on_error=False)

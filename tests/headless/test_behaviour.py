@@ -247,3 +247,20 @@ async def test_a_token_with_a_line_break_is_one_sentence_that_hides_it(
         "(character 65 of 129), "
         "which cannot be sent in a request; copy the token again.\n"
     )
+
+
+async def test_a_reply_larger_than_the_limit_is_one_sentence(
+    sly: Sly, admin: SlyClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wordy = {"level": "info", "message": "x" * 400, "timestamp": "2026-11-27T11:00:00.000Z"}
+    task_id = await detached(admin, [wordy] * 3000)  # about 1.3 MB in one page
+    monkeypatch.setenv("SLY_TUI_MAX_RESPONSE_MB", "1")
+    result = await sly("logs", str(task_id))
+    assert result.code == 3
+    assert result.err.startswith("sly-tui: tasks.log.download: The server's reply is larger")
+    monkeypatch.setenv("SLY_TUI_MAX_RESPONSE_MB", "lots")
+    result = await sly("tasks")
+    assert (result.code, result.err) == (
+        2,
+        "sly-tui: SLY_TUI_MAX_RESPONSE_MB must be a whole number of megabytes (1 or more).\n",
+    )
