@@ -3,6 +3,9 @@ acts on it, and the client sees a failure instead (what a flaky gateway does).""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import httpx
 
 from sly_tui.demo import Emulator
@@ -25,3 +28,25 @@ class LosingProxy(httpx.AsyncBaseTransport):
         if self._drop:
             raise httpx.RemoteProtocolError("Server disconnected", request=request)
         return httpx.Response(502)
+
+
+ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+
+
+def losing_app(app: ASGIApp, method: str) -> ASGIApp:
+    """The same over real HTTP: an ASGI wrapper that lets `app` act on `method`, drops its
+    reply and answers 502 Bad Gateway instead."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].endswith(f"/{method}"):
+            await app(scope, receive, send)
+            return
+
+        async def swallow(message: dict[str, Any]) -> None:
+            pass
+
+        await app(scope, receive, swallow)
+        await send({"type": "http.response.start", "status": 502, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    return wrapped

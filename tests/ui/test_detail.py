@@ -249,3 +249,24 @@ async def test_no_writable_home_or_cache_still_shows_logs_and_says_so_once(
         assert len(notes) == 1 and "the log cache cannot be written" in notes[0]
         app.theme = "textual-light"  # remembering it fails quietly too
         await pilot.pause()
+
+
+async def test_a_token_split_by_invisible_characters_never_reaches_screen_or_svg(
+    app, emulator: Emulator, client
+):
+    token = emulator.token
+    task = emulator.world.tasks[running_task(emulator)]
+    split = [
+        f"esc {token[:40]}\x1b[0m{token[40:]}",
+        f"osc {token[:20]}\x1b]0;t\x07{token[20:]}",
+        f"zwsp {token[:64]}\u200b{token[64:]}",
+        f"part {token[30:50]}",
+    ]
+    await client.tasks.submit_logs([{"task_id": task.id, "message": m} for m in split])
+    async with app.run_test(size=(200, 60)) as pilot:
+        await open_detail(pilot, task.id)
+        await wait_for(pilot, lambda: "part ********" in screen_text(pilot))
+        shown = screen_text(pilot) + app.export_screenshot()
+        assert not any(token[i : i + 16] in shown for i in range(len(token) - 15))
+        for line in ("esc ********", "osc ********", "zwsp ********"):
+            assert line in screen_text(pilot)
