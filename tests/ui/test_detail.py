@@ -10,10 +10,7 @@ import httpx
 import pytest
 from textual.widgets import TabbedContent
 
-from sly_tui.config import Settings
 from sly_tui.demo import Emulator, ManualClock
-from sly_tui.secrets import Secret
-from sly_tui.ui.app import SlyApp
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
@@ -176,7 +173,7 @@ async def test_a_tab_opened_by_its_number_takes_the_keys(app, emulator: Emulator
 
 
 async def test_another_instance_at_the_same_address_never_shows_these_lines(
-    emulator: Emulator, tmp_path
+    make_app, emulator: Emulator
 ):
     """A reinstall (or an SSH tunnel to another box) answers at the same address with the
     same task ids; the log cache is keyed by the instance, so its lines stay apart."""
@@ -190,17 +187,11 @@ async def test_another_instance_at_the_same_address_never_shows_these_lines(
     )
 
     async def spooled(instance: Emulator) -> tuple[list[str], Path]:
-        app = SlyApp(
-            Settings(
-                server="http://emulator.test",
-                token=Secret(instance.token),
-                team_id=101,
-                workspace_id=201,
-            ),
+        app = make_app(
+            token=instance.token,
+            team_id=101,
+            workspace_id=201,
             transport=httpx.ASGITransport(app=instance.app),
-            cache_dir=tmp_path / "cache",
-            remember=False,
-            interval=60,
             clock=instance.clock.now,
         )
         async with app.run_test(size=(120, 40)) as pilot:
@@ -217,7 +208,7 @@ async def test_another_instance_at_the_same_address_never_shows_these_lines(
 
 
 async def test_no_writable_home_or_cache_still_shows_logs_and_says_so_once(
-    emulator: Emulator, tmp_path, monkeypatch: pytest.MonkeyPatch
+    make_app, emulator: Emulator, tmp_path, monkeypatch: pytest.MonkeyPatch
 ):
     """A service account whose HOME does not exist (here: is a file, so even root cannot
     create anything under it): logs are kept in memory, with one notice for the session."""
@@ -226,16 +217,11 @@ async def test_no_writable_home_or_cache_still_shows_logs_and_says_so_once(
     monkeypatch.setenv("HOME", str(home))
     for name in ("SLY_TUI_CONFIG_DIR", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
-    app = SlyApp(
-        Settings(
-            server="http://emulator.test",
-            token=Secret(emulator.token),
-            team_id=101,
-            workspace_id=201,
-        ),
-        transport=httpx.ASGITransport(app=emulator.app),
+    app = make_app(
+        team_id=101,
+        workspace_id=201,
         cache_dir=home / "cache",
-        interval=60,
+        remember=True,
         clock=emulator.clock.now,
     )
     task_id = running_task(emulator)

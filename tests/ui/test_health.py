@@ -155,20 +155,9 @@ class Stalling(httpx.AsyncBaseTransport):
         return await self.server.handle_async_request(request)
 
 
-async def test_a_stalled_reply_shows_stale_and_r_polls_afresh(emulator: Emulator, tmp_path: Path):
+async def test_a_stalled_reply_shows_stale_and_r_polls_afresh(make_app, emulator: Emulator):
     transport = Stalling(emulator)
-    app = SlyApp(
-        Settings(
-            server="http://emulator.test",
-            token=Secret(emulator.token),
-            team_id=101,
-            workspace_id=201,
-        ),
-        transport=transport,
-        cache_dir=tmp_path / "cache",
-        remember=False,
-        interval=0.5,
-    )
+    app = make_app(team_id=101, workspace_id=201, transport=transport, interval=0.5)
     async with app.run_test(size=(160, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         await wait_for(pilot, lambda: app.screen.loaded)

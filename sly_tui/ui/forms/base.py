@@ -362,5 +362,5 @@ def failure_sentence(error: ApiError) -> str:
     if isinstance(error, ReadOnlyError):
         return "Read-only mode: nothing was sent."
     if isinstance(error, OutcomeUnknown):  # sending again might do it twice
-        return one_line(f"{error} Check the task list before sending it again.")
+        return one_line(f"{error.sentence} Check the task list before sending it again.")
     return one_line(str(error))
