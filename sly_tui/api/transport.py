@@ -211,12 +211,14 @@ class Transport:
 
     @asynccontextmanager
     async def stream(self, rpc: str, body: Any) -> AsyncIterator[Download]:
-        """POST JSON and hand out the reply body unread, for large binary downloads."""
+        """POST JSON and hand out the reply body unread, for large binary downloads. The
+        deadline covers the reply's headers; the body's pace is the file's size."""
         response = await self._exchange(
             rpc,
             lambda: self._http.build_request("POST", self._url(rpc), json=body),
             None,
             stream=True,
+            deadline=self._timeout,
         )
         try:
             yield Download(self, rpc, response)
@@ -248,8 +250,9 @@ class Transport:
     ) -> httpx.Response:
         """Send until a 200 arrives, the failure is final, or the attempts run out.
 
-        `deadline` bounds each attempt as a whole (None for uploads and downloads, whose
-        size sets their pace; httpx's per-read timeout still catches a dead link). A `once`
+        `deadline` bounds each attempt as a whole (a download's only until its headers;
+        None for uploads, whose size sets their pace: httpx's per-write timeout still
+        catches a dead link). A `once`
         call is sent again only after a failure that proves the server never got it; any
         other failure may have acted, so it ends as `OutcomeUnknown`.
         """

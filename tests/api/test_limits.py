@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -75,3 +76,20 @@ async def test_a_gzipped_reply_under_the_limit_reads(mock_client: MakeClient) ->
         lambda request: httpx.Response(200, content=body, headers={"Content-Encoding": "gzip"})
     )
     assert await client.instance.version() == "6.12.5"
+
+
+async def test_a_download_whose_headers_never_come_ends_at_the_deadline(tmp_path: Path) -> None:
+    async def never(request: httpx.Request) -> httpx.Response:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    client = SlyClient(
+        "http://server.test",
+        "t" * 32,
+        transport=httpx.MockTransport(never),
+        timeout=0.5,
+        retry=RetryPolicy(retries=1),
+    )
+    async with client:
+        with pytest.raises(Unreachable, match=r"no answer within 0\.5 s"):
+            await client.tasks.download_import_file(1, "a.jpg", str(tmp_path / "a.jpg"))
