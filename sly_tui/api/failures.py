@@ -34,8 +34,15 @@ _RIGHTS_WORDS = ("permission", "rights", "not allowed", "forbidden", "access den
 
 # httpx errors worth another attempt (the SDK's connection-error set).
 _RETRYABLE_EXCEPTIONS = (httpx.NetworkError, httpx.TimeoutException, httpx.ProtocolError)
-# httpx errors raised before a byte of the request left: the server cannot have acted.
-_NOT_SENT_EXCEPTIONS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Errors raised before a byte of the request left: the server cannot have acted.
+_NOT_SENT_EXCEPTIONS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.LocalProtocolError,
+    httpx.UnsupportedProtocol,
+    httpx.InvalidURL,
+)
 
 
 @dataclass(frozen=True, slots=True)

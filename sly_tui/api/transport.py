@@ -171,7 +171,12 @@ class Transport:
             once=once_only(rpc, payload),
             deadline=self._timeout if wait is None else max(self._timeout, wait),
         )
-        return self._decode(rpc, response, parse)
+        try:
+            return self._decode(rpc, response, parse)
+        except ProtocolError as exc:
+            if once_only(rpc, payload):  # it answered 200: whatever it did, it did
+                raise OutcomeUnknown(exc) from None
+            raise
 
     async def call_get(
         self, rpc: str, params: dict[str, Any], *, parse: Callable[[Any], T] = _unchanged
@@ -252,9 +257,10 @@ class Transport:
 
         `deadline` bounds each attempt as a whole (a download's only until its headers;
         None for uploads, whose size sets their pace: httpx's per-write timeout still
-        catches a dead link). A `once`
-        call is sent again only after a failure that proves the server never got it; any
-        other failure may have acted, so it ends as `OutcomeUnknown`.
+        catches a dead link). A `once` call is sent again only after a failure that proves
+        the server never got it, and a refusal (a 4xx) is final as usual; any other failure
+        (a 5xx, a timeout, a dropped link, a 200 too large to read) may have acted, so it
+        ends as `OutcomeUnknown`.
         """
         self.check_writable(rpc)
         attempts = max(1, self.retry.retries if retries is None else retries)
@@ -262,7 +268,9 @@ class Transport:
             outcome = await self._attempt(rpc, build, attempt + 1, stream, deadline)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            if once and outcome.retryable and not outcome.unsent:
+            status = outcome.error.status
+            refused = status is not None and status != 200 and not outcome.retryable
+            if once and not (outcome.unsent or refused):
                 raise OutcomeUnknown(outcome.error)
             delay = self.retry.delay(attempt, outcome.retry_after)
             if not outcome.retryable or attempt == attempts - 1 or delay > self.retry.patience:

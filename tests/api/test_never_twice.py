@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from sly_tui.api import OutcomeUnknown, RateLimited, RequestRecord, RetryPolicy
+from sly_tui.api import ApiError, OutcomeUnknown, RateLimited, RequestRecord, RetryPolicy
 from sly_tui.demo import Emulator
 
 from ..lossy import LosingProxy
@@ -117,3 +117,23 @@ async def test_an_impatient_caller_gets_the_429_at_once(
         await client.teams.get_list()
     assert caught.value.retry_after == 30
     assert sleeps == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.Response(200, content=b'[{"taskId": 7'),
+        httpx.Response(200, json={"taskId": 7}),
+        httpx.Response(501, json={"error": "no"}),
+        httpx.Response(404, json={"error": "no such app"}),
+    ],
+    ids=["broken-200", "odd-200", "501", "404"],
+)
+async def test_a_200_that_cannot_be_read_is_unknown_a_refusal_is_not(
+    mock_client: MakeClient, records: list[RequestRecord], reply: httpx.Response
+) -> None:
+    client = mock_client(lambda request: reply)
+    with pytest.raises(ApiError) as caught:
+        await client.tasks.start(301, app_id=1)
+    assert isinstance(caught.value, OutcomeUnknown) == (reply.status_code == 200)
+    assert len(records) == 1
