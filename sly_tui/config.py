@@ -27,9 +27,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sly_tui.secrets import Secret, is_private, write_private_file
+from sly_tui.secrets import Secret, is_private, token_problem, write_private_file
+from sly_tui.smallfile import read_small_text
 
 CONFIG_DIR_ENV = "SLY_TUI_CONFIG_DIR"
+MAX_RESPONSE_ENV = "SLY_TUI_MAX_RESPONSE_MB"
 SDK_ENV_FILE = "supervisely.env"
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -123,8 +125,12 @@ class Settings:
         return bool(self.server and self.token)
 
     def require_credentials(self) -> None:
-        """Raise a `ConfigError` that tells the user every way to provide what is missing."""
+        """Raise a `ConfigError` that tells the user every way to provide what is missing,
+        or what is wrong with the token given."""
         if self.has_credentials:
+            assert self.token is not None
+            if problem := token_problem(self.token.reveal(), self.sources.get("token", "")):
+                raise ConfigError(problem)
             return
         missing = "server address" if not self.server else "API token"
         raise ConfigError(
@@ -197,7 +203,7 @@ def read_env_file(path: Path) -> tuple[dict[str, str], dict[str, int]]:
     from dotenv.parser import parse_stream
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_text(path)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path} is not a UTF-8 text file.") from exc
     except OSError as exc:
@@ -234,10 +240,11 @@ _PROFILE_KEYS = {"server", "token", "api_server_address", "team", "workspace", "
 
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_small_text(path))
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not a UTF-8 text file.") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}.") from exc
     except OSError as exc:
@@ -416,6 +423,18 @@ def _check_address(address: str, where: str, values: Mapping[str, Any]) -> None:
         shown = address.replace(token.reveal(), str(token)) if token else address
         shown = shown if len(shown) <= 80 else shown[:80] + "…"
         raise ConfigError(f"{where}: not a valid server address: {shown!r}; {problem}.")
+
+
+def response_limit(environ: Mapping[str, str]) -> int:
+    """The largest reply body to read, in bytes: `SLY_TUI_MAX_RESPONSE_MB`, else 64 MB."""
+    from sly_tui.api.transport import MAX_RESPONSE_BYTES
+
+    text = environ.get(MAX_RESPONSE_ENV, "").strip()
+    if not text:
+        return MAX_RESPONSE_BYTES
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{MAX_RESPONSE_ENV} must be a whole number of megabytes (1 or more).")
+    return int(text) * 1024 * 1024
 
 
 # --- saving -------------------------------------------------------------------------------

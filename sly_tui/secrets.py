@@ -10,6 +10,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from sly_tui.text import never_show
 
@@ -44,6 +45,43 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+def token_problem(token: str, where: str = "") -> str | None:
+    """Why `token` (from `where`, when known) cannot go into the `x-api-key` header, in a
+    sentence that does not quote it; None when it can. Only visible ASCII can: a line
+    break would end the header (or start another), and httpx's own complaint would print
+    the value."""
+    for position, char in enumerate(token, 1):
+        if not "!" <= char <= "~":
+            kind = (
+                "a line break"
+                if char in "\r\n"
+                else "a space"
+                if char.isspace()
+                else "a control character"
+                if ord(char) < 32 or 127 <= ord(char) < 160
+                else "a non-ASCII character"
+            )
+            source = f" from {where}" if where else ""
+            return (
+                f"The API token{source} contains {kind} (character {position} of "
+                f"{len(token)}), which cannot be sent in a request; copy the token again."
+            )
+    return None
+
+
+def create_private(
+    path: Path, *, newline: str | None = None, errors: str = "strict", overwrite: bool = False
+) -> TextIO:
+    """A new text file at `path`, readable by the owner only from its first byte (0600),
+    for what we save on the user's behalf (logs, exports, screenshots): they may hold
+    what a task printed. An existing file is overwritten only where the user confirmed it
+    (`overwrite`), and then made 0600 too; otherwise it raises `FileExistsError`."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)  # an overwritten file would keep its old mode
+    return os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline=newline)
 
 
 def write_private_file(path: Path, text: str) -> None:

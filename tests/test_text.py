@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sly_tui.text import clean, one_line
+from sly_tui.text import clean, one_line, redacted
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,40 @@ def test_a_token_once_wrapped_is_never_shown() -> None:
     Secret("short")  # too short to blank out safely
     Secret("=" * 40)  # too uniform: progress bars would lose their bars
     assert clean("short words stay " + "=" * 50) == "short words stay " + "=" * 50
+
+
+KEY = "Hx4Qp9Lz2Wm7Rc5Tn8Vb3Kd6Yf1Gs0Ja" * 4  # 128 characters like a real token
+
+SPLITS = {
+    "esc": "\x1b[0m",
+    "nul": "\x00",
+    "bidi": "\u202e",
+    "c1": "\x9b",
+    "osc": "\x1b]0;title\x07",
+    "osc-st": "\x1b]8;;http://x\x1b\\",
+    "zero-width space": "\u200b",
+    "word joiner": "\u2060",
+    "soft hyphen": "\u00ad",
+}
+
+
+@pytest.mark.parametrize("split", SPLITS.values(), ids=SPLITS.keys())
+def test_a_token_split_by_invisible_characters_is_still_masked(split: str) -> None:
+    from sly_tui.secrets import Secret
+
+    Secret(KEY)
+    text = f"token={KEY[:37]}{split}{KEY[37:90]}{split}{KEY[90:]}!"
+    assert clean(text) == "token=********!"
+    assert one_line(text) == "token=********!"
+    assert redacted(text) == "token=********!"
+
+
+def test_any_16_characters_of_the_token_are_masked_and_15_are_not() -> None:
+    from sly_tui.secrets import Secret
+
+    Secret(KEY)
+    assert clean(f"a {KEY[3:19]} b") == "a ******** b"
+    assert clean(f"a {KEY[3:18]} b") == f"a {KEY[3:18]} b"
+    assert clean(f"{KEY[:20]}-{KEY[50:70]}") == "********-********"
+    assert redacted("exact \x1b[1mbytes\x1b[0m kept") == "exact \x1b[1mbytes\x1b[0m kept"
+    assert clean("emoji 👨\u200d👩\u200d👧 kept") == "emoji 👨\u200d👩\u200d👧 kept"

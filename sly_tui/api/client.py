@@ -24,7 +24,13 @@ from sly_tui.api.neighbours import (
 )
 from sly_tui.api.retry import RetryPolicy
 from sly_tui.api.tasks import TaskApi
-from sly_tui.api.transport import RequestRecord, Sleep, Transport
+from sly_tui.api.transport import (
+    MAX_RESPONSE_BYTES,
+    OnRetry,
+    RequestRecord,
+    Sleep,
+    Transport,
+)
 from sly_tui.secrets import Secret
 
 
@@ -35,8 +41,11 @@ class SlyClient:
     `http://10.0.0.5:8080/`); `api_server_address`, when given, replaces
     `<server>/public/api` as the API root. `read_only` refuses every state-changing RPC
     before it is sent. `task_id` adds the `x-task-id` header apps send. `on_request` sees
-    every HTTP attempt. `sleep` is what retries and `tasks.wait` wait with (tests pass a
-    recorder instead of the real clock).
+    every HTTP attempt; `on_retry` hears of every failure about to be retried and the pause
+    before it (a command says "rate limited, retrying in 60 s" with it). `sleep` is what
+    retries and `tasks.wait` wait with (tests pass a recorder instead of the real clock).
+    `timeout` bounds each request as a whole, and a reply's body may be at most
+    `max_response_bytes` once decoded.
 
     Use as `async with SlyClient(...) as client:` or call `aclose()` when done.
     """
@@ -54,6 +63,8 @@ class SlyClient:
         task_id: int | None = None,
         on_request: Callable[[RequestRecord], None] | None = None,
         sleep: Sleep = asyncio.sleep,
+        on_retry: OnRetry | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         secret = Secret(token) if isinstance(token, str) else token
         self._t = Transport(
@@ -66,6 +77,8 @@ class SlyClient:
             task_id=task_id,
             on_request=on_request,
             sleep=sleep,
+            max_response_bytes=max_response_bytes,
+            on_retry=on_retry,
         )
         self.server_clock = self._t.server_clock
         self.users = UsersApi(self._t)

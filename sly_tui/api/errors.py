@@ -53,6 +53,20 @@ class NotFound(ApiError):
     """The object does not exist (404) where the SDK does not turn that into `None`."""
 
 
+class TaskMissing(ApiError):
+    """A task seen a moment ago now answers 404: taken for a blip (a failover, a proxy in
+    front of a restarting server) and retried until it has lasted long enough to believe."""
+
+    def __init__(self, task_id: int) -> None:
+        super().__init__(
+            f"Task {task_id} was there a moment ago, but the server now says it does not "
+            "exist (HTTP 404); checking again.",
+            method="tasks.info",
+            status=404,
+        )
+        self.task_id = task_id
+
+
 class RateLimited(ApiError):
     """The server kept answering 429 until the retry budget was spent."""
 
@@ -77,6 +91,29 @@ class Unreachable(ApiError):
     def __init__(self, sentence: str, *, address: str, method: str | None) -> None:
         super().__init__(sentence, method=method)
         self.address = address
+
+
+class OutcomeUnknown(ApiError):
+    """A call that must not run twice failed after its request may have reached the server.
+
+    It was not sent again. `cause` is the failure seen; `task_id`, when a look-up found
+    one, is the task the server may have started anyway.
+    """
+
+    def __init__(self, cause: ApiError, *, task_id: int | None = None) -> None:
+        found = (
+            f"the server may have started it: task {task_id}."
+            if task_id is not None
+            else "outcome unknown, so it was not sent again."
+        )
+        super().__init__(
+            f"{cause.sentence.removesuffix('.')}; {found}",
+            method=cause.method,
+            status=cause.status,
+            detail=cause.detail,
+        )
+        self.cause = cause
+        self.task_id = task_id
 
 
 class ProtocolError(ApiError):

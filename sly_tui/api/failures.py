@@ -34,15 +34,30 @@ _RIGHTS_WORDS = ("permission", "rights", "not allowed", "forbidden", "access den
 
 # httpx errors worth another attempt (the SDK's connection-error set).
 _RETRYABLE_EXCEPTIONS = (httpx.NetworkError, httpx.TimeoutException, httpx.ProtocolError)
+# Errors raised before a byte of the request left: the server cannot have acted.
+_NOT_SENT_EXCEPTIONS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.LocalProtocolError,
+    httpx.UnsupportedProtocol,
+    httpx.InvalidURL,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """One failed attempt: the error to raise if no retry follows, and whether one may."""
+    """One failed attempt: the error to raise if no retry follows, and whether one may.
+
+    `unsent` is true only when the failure proves the server did not act on the request
+    (no connection was made, or it answered 429), so even a call that must not run twice
+    may be sent again.
+    """
 
     error: ApiError
     retryable: bool
     retry_after: int | None = None
+    unsent: bool = False
 
 
 def _server_explanation(response: httpx.Response) -> tuple[str | None, str | None]:
@@ -101,6 +116,7 @@ def from_response(rpc: str, response: httpx.Response, *, token_sent: bool, scrub
             RateLimited(retry_after=retry_after, method=rpc, detail=detail),
             retryable=True,
             retry_after=retry_after,
+            unsent=True,
         )
     if status in RETRY_STATUSES or status >= 500:
         reason = response.reason_phrase or "server error"
@@ -140,6 +156,7 @@ def from_response(rpc: str, response: httpx.Response, *, token_sent: bool, scrub
                 detail=detail,
             ),
             retryable=status == 400 and error == AGENT_PING_ERROR,
+            unsent=status == 400 and error == AGENT_PING_ERROR,
         )
     where = response.headers.get("Location")
     hint = f" (redirect to {scrub(where)})" if where else ""
@@ -178,4 +195,5 @@ def from_exception(
             f"Cannot reach {address}: {_reason(exc, timeout, scrub)}.", address=address, method=rpc
         ),
         retryable=isinstance(exc, _RETRYABLE_EXCEPTIONS),
+        unsent=isinstance(exc, _NOT_SENT_EXCEPTIONS),
     )

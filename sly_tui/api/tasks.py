@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sly_tui.api import outputs
@@ -18,6 +18,7 @@ from sly_tui.api.errors import (
     ApiError,
     BadRequest,
     NotFound,
+    OutcomeUnknown,
     ProtocolError,
     TaskFinishedWithError,
     WaitingTimeExceeded,
@@ -47,6 +48,9 @@ from sly_tui.enums import PluginTaskType, RestartPolicy, Status
 _OUTPUT = "tasks.output.set"
 # `wait` stops on any of these besides the target, as the SDK does (`sly-tui wait` too).
 WAIT_ENDS = frozenset({Status.FINISHED, Status.DEPLOYED, Status.STOPPED})
+# How far back a start whose reply was lost is looked for, and in how many newest tasks.
+_LOST_START_WINDOW = timedelta(minutes=1)
+_LOST_START_PAGE = 20
 _status = enum_or_text(Status)
 
 
@@ -284,7 +288,35 @@ class TaskApi(Namespace):
             body["appId"] = app_id
         else:
             body["moduleId"] = module_id
-        return await self._t.call("tasks.run.app", body, parse=_started)
+        try:
+            return await self._t.call("tasks.run.app", body, parse=_started)
+        except OutcomeUnknown as exc:
+            found = await self._lost_start(workspace_id, app_id, module_id)
+            raise OutcomeUnknown(exc.cause, task_id=found) from None
+
+    async def _lost_start(
+        self, workspace_id: int | None, app_id: int | None, module_id: int | None
+    ) -> int | None:
+        """The newest task of this app created in the last minute: what a `tasks.run.app`
+        whose reply was lost may have started. None when nothing matches or the look-up
+        fails too; someone else starting the same app meanwhile is indistinguishable."""
+        if workspace_id is None:
+            return None
+        pages = self.iter_list_pages(
+            workspace_id, per_page=_LOST_START_PAGE, newest_first=True, strict=False
+        )
+        try:
+            newest = (await anext(pages)).entities
+        except (ApiError, StopAsyncIteration):
+            return None
+        since = self._t.server_clock.now() - _LOST_START_WINDOW  # the list's reply set it
+        for task in newest:
+            same = (app_id is not None and task.app.get("id") == app_id) or (
+                module_id is not None and task.app.get("moduleId") == module_id
+            )
+            if same and task.created_at is not None and task.created_at >= since:
+                return task.id
+        return None
 
     async def stop(self, task_id: int) -> Status | str:
         """Ask the task to stop; the reply is normally `terminating`."""
@@ -490,8 +522,8 @@ class TaskApi(Namespace):
     async def submit_logs(
         self, logs: Sequence[Mapping[str, Any]], retries: int | None = None
     ) -> None:
-        """`tasks.logs.add`. Not idempotent: pass `retries=1` where a retried request must
-        not risk adding the same lines twice."""
+        """`tasks.logs.add`. Not idempotent: the transport never sends it again once it may
+        have arrived; `retries=1` also gives up on failures that prove it did not."""
         await self._t.send(
             "tasks.logs.add", {"logs": [dict(entry) for entry in logs]}, retries=retries
         )

@@ -6,6 +6,7 @@ guard, the retry loop and the `on_request` accounting live there and nowhere els
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -15,18 +16,23 @@ from typing import Any, TypeVar
 import httpx
 
 from sly_tui.api.address import address_problem
-from sly_tui.api.errors import ProtocolError, ReadOnlyError
+from sly_tui.api.errors import ApiError, OutcomeUnknown, ProtocolError, ReadOnlyError
 from sly_tui.api.failures import Failure, from_exception, from_response
-from sly_tui.api.retry import RetryPolicy
+from sly_tui.api.retry import RetryPolicy, once_only
 from sly_tui.api.server_clock import ServerClock
 from sly_tui.enums import MUTATING_METHODS
-from sly_tui.secrets import Secret
+from sly_tui.secrets import Secret, token_problem
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 # A multipart part as httpx takes it: (field name, (file name, content, content type)).
 Part = tuple[str, tuple[str | None, Any, str | None]]
 Parts = Sequence[Part]
+OnRetry = Callable[[ApiError, float], None]
+
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# Headers that describe the body as it travelled, not the decoded bytes kept in memory.
+_TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,8 @@ class Transport:
         task_id: int | None,
         on_request: Callable[[RequestRecord], None] | None,
         sleep: Sleep,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        on_retry: OnRetry | None = None,
     ) -> None:
         self.root = root
         self.read_only = read_only
@@ -92,6 +100,8 @@ class Transport:
         self._timeout = timeout
         self.server_clock = ServerClock()
         self._on_request = on_request
+        self._on_retry = on_retry
+        self._max_bytes = max_response_bytes
         if problem := address_problem(root):
             raise ValueError(f"{root!r} is not a usable server address: {problem}")
         url = httpx.URL(root)
@@ -99,6 +109,8 @@ class Transport:
         self.address = f"{url.scheme}://{url.netloc.decode('ascii')}"
         headers = {}
         if token:
+            if problem := token_problem(token.reveal()):
+                raise ValueError(problem)
             headers["x-api-key"] = token.reveal()
         if task_id is not None:
             headers["x-task-id"] = str(task_id)
@@ -156,22 +168,36 @@ class Transport:
             rpc,
             lambda: self._http.build_request("POST", self._url(rpc), json=payload, timeout=timeout),
             retries,
+            once=once_only(rpc, payload),
+            deadline=self._timeout if wait is None else max(self._timeout, wait),
         )
-        return self._decode(rpc, response, parse)
+        try:
+            return self._decode(rpc, response, parse)
+        except ProtocolError as exc:
+            if once_only(rpc, payload):  # it answered 200: whatever it did, it did
+                raise OutcomeUnknown(exc) from None
+            raise
 
     async def call_get(
         self, rpc: str, params: dict[str, Any], *, parse: Callable[[Any], T] = _unchanged
     ) -> T:
         """GET with query parameters (the one Task API method that is not a POST)."""
         response = await self._exchange(
-            rpc, lambda: self._http.build_request("GET", self._url(rpc), params=params), None
+            rpc,
+            lambda: self._http.build_request("GET", self._url(rpc), params=params),
+            None,
+            deadline=self._timeout,
         )
         return self._decode(rpc, response, parse)
 
     async def send(self, rpc: str, body: Any, *, retries: int | None = None) -> None:
         """POST JSON where the SDK ignores the reply, so any 200 body is accepted."""
         await self._exchange(
-            rpc, lambda: self._http.build_request("POST", self._url(rpc), json=body), retries
+            rpc,
+            lambda: self._http.build_request("POST", self._url(rpc), json=body),
+            retries,
+            once=once_only(rpc, body),
+            deadline=self._timeout,
         )
 
     async def upload(self, rpc: str, parts: Parts, *, task_id: int | None = None) -> None:
@@ -185,16 +211,19 @@ class Transport:
             rpc,
             lambda: self._http.build_request("POST", self._url(rpc), files=parts, headers=headers),
             None,
+            once=True,
         )
 
     @asynccontextmanager
     async def stream(self, rpc: str, body: Any) -> AsyncIterator[Download]:
-        """POST JSON and hand out the reply body unread, for large binary downloads."""
+        """POST JSON and hand out the reply body unread, for large binary downloads. The
+        deadline covers the reply's headers; the body's pace is the file's size."""
         response = await self._exchange(
             rpc,
             lambda: self._http.build_request("POST", self._url(rpc), json=body),
             None,
             stream=True,
+            deadline=self._timeout,
         )
         try:
             yield Download(self, rpc, response)
@@ -221,36 +250,104 @@ class Transport:
         retries: int | None,
         *,
         stream: bool = False,
+        once: bool = False,
+        deadline: float | None = None,
     ) -> httpx.Response:
-        """Send until a 200 arrives, the failure is final, or the attempts run out."""
+        """Send until a 200 arrives, the failure is final, or the attempts run out.
+
+        `deadline` bounds each attempt as a whole (a download's only until its headers;
+        None for uploads, whose size sets their pace: httpx's per-write timeout still
+        catches a dead link). A `once` call is sent again only after a failure that proves
+        the server never got it, and a refusal (a 4xx) is final as usual; any other failure
+        (a 5xx, a timeout, a dropped link, a 200 too large to read) may have acted, so it
+        ends as `OutcomeUnknown`.
+        """
         self.check_writable(rpc)
         attempts = max(1, self.retry.retries if retries is None else retries)
         for attempt in range(attempts):
-            outcome = await self._attempt(rpc, build, attempt + 1, stream)
+            outcome = await self._attempt(rpc, build, attempt + 1, stream, deadline)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            if not outcome.retryable or attempt == attempts - 1:
+            status = outcome.error.status
+            refused = status is not None and status != 200 and not outcome.retryable
+            if once and not (outcome.unsent or refused):
+                raise OutcomeUnknown(outcome.error)
+            delay = self.retry.delay(attempt, outcome.retry_after)
+            if not outcome.retryable or attempt == attempts - 1 or delay > self.retry.patience:
                 raise outcome.error
-            await self.sleep(self.retry.delay(attempt, outcome.retry_after))
+            if self._on_retry is not None:
+                self._on_retry(outcome.error, delay)
+            await self.sleep(delay)
         raise AssertionError("unreachable: the last attempt always returns or raises")
 
     async def _attempt(
-        self, rpc: str, build: Callable[[], httpx.Request], attempt: int, stream: bool
+        self,
+        rpc: str,
+        build: Callable[[], httpx.Request],
+        attempt: int,
+        stream: bool,
+        deadline: float | None,
     ) -> httpx.Response | Failure:
+        """One exchange, within `deadline` seconds in all: connecting, waiting, and reading
+        the whole body (a body that trickles in a byte at a time counts against it too)."""
         started = time.monotonic()
         status: int | None = None
         try:
-            response = await self._http.send(build(), stream=stream)
-            status = response.status_code
+            request = build()
+            async with asyncio.timeout(deadline):
+                response = await self._http.send(request, stream=True)
+                status = response.status_code
+                if not (stream and status == 200):
+                    response = await self._read(rpc, response)
             if status == 200:
                 self.server_clock.observe(response.headers.get("date"))
                 return response
-            if stream:
-                await response.aread()
-                await response.aclose()
             return from_response(rpc, response, token_sent=bool(self._token), scrub=self.scrub)
+        except TimeoutError:
+            return self.failure_from_exception(rpc, httpx.ReadTimeout("deadline", request=request))
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return self.failure_from_exception(rpc, exc)
+        except ProtocolError as exc:
+            return Failure(exc, retryable=False)
         finally:
             if self._on_request is not None:
                 self._on_request(RequestRecord(rpc, status, time.monotonic() - started, attempt))
+
+    async def _read(self, rpc: str, response: httpx.Response) -> httpx.Response:
+        """The reply with its body read, refusing a body (decoded) above the size limit."""
+        limit = self._max_bytes
+        try:
+            declared = response.headers.get("Content-Length", "")
+            encoded = "content-encoding" in response.headers
+            if not encoded and declared.isascii() and declared.isdigit() and int(declared) > limit:
+                raise self._too_large(rpc, response.status_code)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise self._too_large(rpc, response.status_code)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in _TRANSFER_HEADERS
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=response.request,
+            extensions=dict(response.extensions),
+        )
+
+    def _too_large(self, rpc: str, status: int) -> ProtocolError:
+        megabytes = self._max_bytes / (1024 * 1024)
+        return ProtocolError(
+            f"The server's reply is larger than {megabytes:g} MB, the most sly-tui reads "
+            "(set SLY_TUI_MAX_RESPONSE_MB to allow more).",
+            method=rpc,
+            status=status,
+        )

@@ -20,8 +20,8 @@ from sly_tui.demo.world import User
 class Emulator:
     """An emulated Supervisely instance.
 
-    `token` is the admin's API token (128 alphanumeric characters derived from `seed`
-    unless given); `viewer_token` belongs to a read-only user whom every mutating method
+    `token` is the admin's API token (128 random alphanumeric characters, new for every
+    emulator, unless given); `viewer_token` belongs to a read-only user whom every mutating method
     refuses with 403. `app` is the Starlette app; serve it with `serve()` or mount it in
     `httpx.ASGITransport`. `requests` counts the calls of each RPC method received
     (`GET /demo/requests` reads it from another process).

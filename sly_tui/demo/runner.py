@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ import uvicorn
 
 from sly_tui.demo.emulator import Emulator
 from sly_tui.demo.faults import Faults
+from sly_tui.demo.protocol import HEADER_TIMEOUT, MAX_CONNECTIONS, GuardedH11Protocol
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -31,17 +33,29 @@ def _url(host: str, port: int) -> str:
 
 
 @contextlib.asynccontextmanager
-async def serve(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+async def serve(
+    emulator: Emulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    header_timeout: float = HEADER_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
+) -> AsyncIterator[str]:
     """Serve `emulator` on `host:port` (0 = a free port) in the running event loop and
-    yield its base URL; the server stops when the block exits."""
+    yield its base URL; the server stops when the block exits. Connections that do not
+    send their headers within `header_timeout` s are closed (see `GuardedH11Protocol`)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, not 0: asyncio disables Nagle only on accepted sockets of that protocol,
     # and without it every reply's body waits ~40 ms for the client's delayed ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    protocol = functools.partial(
+        GuardedH11Protocol, header_timeout=header_timeout, max_connections=max_connections
+    )
     config = uvicorn.Config(
         emulator.app,
+        http=protocol,  # type: ignore[arg-type]
         log_level="warning",
         lifespan="off",
         access_log=False,

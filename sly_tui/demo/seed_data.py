@@ -2,9 +2,9 @@
 
 Fixed ids (teams 101-102, workspaces 201-204, agents 301-304, modules 401-…, apps 501-…,
 projects 601-…, models 701-…, team files 801-…, users 1-6, tasks from 1001) keep tests and
-docs readable; the seed decides everything random: task histories, outcomes, durations,
-tokens. A few hostile strings (markup, ANSI escapes) are planted on purpose: a dashboard
-must show them literally.
+docs readable; the seed decides everything random (task histories, outcomes, durations)
+except the API tokens, which are new for every run. A few hostile strings (markup, ANSI
+escapes) are planted on purpose: a dashboard must show them literally.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import base64
 import functools
 import hashlib
 import random
+import secrets
 import string
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -132,11 +133,10 @@ _MODULES: list[tuple[str, str, str, dict[str, Any], list[str]]] = [
 _LEGACY_TYPES = ("train", "inference", "import", "export", "dtl", "python")
 
 
-def make_token(seed: int, role: str) -> str:
-    """128 alphanumeric characters (older SDKs insist on that length), a function of the
-    seed so a demo's token is stable across restarts."""
-    rng = random.Random(f"token:{role}:{seed}")
-    return "".join(rng.choice(_TOKEN_ALPHABET) for _ in range(128))
+def make_token() -> str:
+    """128 alphanumeric characters (older SDKs insist on that length), new for every run:
+    a token computed from the seed could be computed by anyone who can reach the port."""
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(128))
 
 
 def file_hash(content: bytes) -> str:
@@ -159,7 +159,7 @@ def build_world(
     world = World(seed=seed, next_task_id=FIRST_TASK_ID)
     rng = random.Random(f"world:{seed}")
     epoch = now - timedelta(days=400)
-    _people(world, epoch, token or make_token(seed, "admin"), make_token(seed, "viewer"))
+    _people(world, epoch, token or make_token(), make_token())
     _places(world, rng, epoch)
     _catalogue(world, epoch)
     sim = Simulator(world, now)

@@ -145,6 +145,9 @@ def build_app(emulator: Emulator, handlers: dict[str, Handler]) -> Starlette:
 async def _rpc(
     emulator: Emulator, handlers: dict[str, Handler], request: Request, method: str
 ) -> Response:
+    # Faults come after authentication, as on a real server behind its gateway: no one
+    # without a token learns anything from (or sets off) the fault injector.
+    user = emulator.authenticate(request.headers)
     injector = emulator.injector
     if injector.applies(method):
         if emulator.faults.latency > 0:
@@ -160,7 +163,6 @@ async def _rpc(
         if verdict == "malformed":
             return Response(injector.garbage(), media_type="application/json")
 
-    user = emulator.authenticate(request.headers)
     handler = handlers.get(method)
     if handler is None:
         raise ApiError(404, "Unknown method", f"method {method!r} does not exist")

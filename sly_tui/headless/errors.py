@@ -14,6 +14,7 @@ from sly_tui.api import (
     ProtocolError,
     RateLimited,
     ServerError,
+    TaskMissing,
     Unreachable,
 )
 from sly_tui.text import one_line
@@ -25,7 +26,7 @@ EXIT_TIMEOUT = 2  # `wait --timeout` ran out: the issue fixes 2, shared with usa
 EXIT_CONNECTION = 3  # no usable answer: unreachable, server failing, token refused
 
 # Failures that may clear by themselves: follow modes keep going through them.
-TRANSIENT = (Unreachable, ServerError, RateLimited, ProtocolError)
+TRANSIENT = (Unreachable, ServerError, RateLimited, ProtocolError, TaskMissing)
 # Failures that mean no answer can be had at all with these credentials.
 _NO_ANSWER = (*TRANSIENT, AuthError, PermissionDenied)
 

@@ -3,10 +3,10 @@
 Data goes to stdout, everything else (notices, prompts) to stderr, so `| jq` and `> file`
 get only data. JSON is written with `ensure_ascii`: every control character, escape
 sequence and bidi override in task data becomes a `\\u` escape, so the JSON is both exact
-and safe to show on a terminal. Human text is built from `sly_tui.text`-cleaned strings
-and handed to Rich as `Text`, never as markup. Colours (and bold) appear only on a
-terminal and never with `NO_COLOR`; stdout is flushed after each batch so follow modes
-stream through pipes.
+and safe to show on a terminal; only a string hiding the API token is changed (masked).
+Human text is built from `sly_tui.text`-cleaned strings and handed to Rich as `Text`, never
+as markup. Colours (and bold) appear only on a terminal and never with `NO_COLOR`; stdout
+is flushed after each batch so follow modes stream through pipes.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import json
 import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
+
+from sly_tui.text import redacted
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -34,7 +36,19 @@ _PIPE_WIDTH = 1000  # a table piped to a file is as wide as its content, never w
 
 
 def to_json(value: Any, *, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=True, indent=indent)
+    return json.dumps(_redacted(value), ensure_ascii=True, indent=indent)
+
+
+def _redacted(value: Any) -> Any:
+    """`value` with every string that hides the API token cleaned and masked; the rest,
+    which is nearly everything, exactly as the server sent it."""
+    if isinstance(value, str):
+        return redacted(value)
+    if isinstance(value, dict):
+        return {_redacted(key): _redacted(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item) for item in value]
+    return value
 
 
 class Output:

@@ -52,8 +52,9 @@ class _Guarded:
         self.topic.refresh()
 
 
-class _Notices:
-    """Tells stderr about each failed poll and about the recovery after failures."""
+class Notices:
+    """Tells stderr about each failed poll and about the recovery after failures (also
+    `wait`'s, which keeps its own `Health`)."""
 
     def __init__(self, out: Output, clock: Callable[[], float]) -> None:
         self._out = out
@@ -61,7 +62,8 @@ class _Notices:
         self._failing = False
 
     def __call__(self, state: ConnectionState) -> None:
-        if state.phase in (Phase.RETRYING, Phase.DISCONNECTED) and state.error:
+        # A poll merely slow to finish (no failure yet) is left to the deadline to judge.
+        if state.phase in (Phase.RETRYING, Phase.DISCONNECTED) and state.failures and state.error:
             wait = max(0.0, (state.retry_at or 0.0) - self._clock())
             self._out.notice(f"{state.error} Retrying in {wait:.0f} s.")
             self._failing = True
@@ -77,7 +79,7 @@ async def polled(
     """Poll `topic` every `interval` seconds; yields `next_event()`, which returns the
     topic's next event or raises the failure that ended the polling."""
     queue: asyncio.Queue[object] = asyncio.Queue()
-    monitor = Monitor(client, interval=interval, on_state=_Notices(out, time.monotonic))
+    monitor = Monitor(client, interval=interval, on_state=Notices(out, time.monotonic))
     monitor.subscribe(_Guarded(topic), queue.put_nowait)
 
     async def next_event() -> object:

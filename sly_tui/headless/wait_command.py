@@ -3,9 +3,12 @@
 The rule is the SDK's `wait`: done at the target status or at any of finished, deployed,
 stopped (`WAIT_ENDS`); `error` is a failure. Unlike the SDK there is no attempt limit
 unless `--timeout` is given, since a CI job's own timeout is usually the one that matters.
-Each check rides out a short outage inside the request (see `session`); an outage longer
-than that ends the wait with exit code 3, because a script must not mistake "could not
-tell" for "still running".
+Each check rides out a short outage inside the request (see `session`). Once the task has
+been seen, longer outages (and 404s shorter than a minute) are waited out with the
+dashboard's backoff, each failure noted on stderr, so a wait on a two-hour training
+survives a blip; an outage still going on at `--timeout` ends the wait with exit code 3,
+because a script must not mistake "could not tell" for "still running". A server never
+reached at all fails at once with 3.
 
 stdout gets the final status (or the last one seen, on a timeout), so
 `status=$(sly-tui wait 7)` works; exit codes: 0 reached, 1 error (or no such task),
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import time
 
 from sly_tui.api import NotFound
 from sly_tui.api.tasks import WAIT_ENDS
@@ -25,22 +29,42 @@ from sly_tui.headless.errors import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_TIMEOUT,
+    TRANSIENT,
     CommandError,
 )
+from sly_tui.headless.polling import Notices
 from sly_tui.headless.reading import missing
 from sly_tui.headless.session import Session
+from sly_tui.monitor.events import Phase
+from sly_tui.monitor.health import BACKOFF_FIRST, Health
 from sly_tui.monitor.service import DEFAULT_INTERVAL
+from sly_tui.monitor.vanishing import Vanishing
 from sly_tui.text import one_line
 
 
 async def run(args: argparse.Namespace, session: Session) -> int:
     interval = getattr(args, "interval", None) or DEFAULT_INTERVAL
     last: str | None = None
+    health = Health(
+        time.monotonic, Notices(session.out, time.monotonic), first=min(interval, BACKOFF_FIRST)
+    )
+    vanishing = Vanishing(args.task_id)
     async with session.client() as client:
         try:
             async with asyncio.timeout(args.timeout):
                 while True:
-                    status = await client.tasks.get_status(args.task_id)
+                    try:
+                        status = await client.tasks.get_status(args.task_id)
+                    except (NotFound, *TRANSIENT) as exc:
+                        # Once the task was seen, nothing but its end or --timeout ends the
+                        # wait: outages and short-lived 404s are waited out.
+                        blip = vanishing.missing() if isinstance(exc, NotFound) else exc
+                        if last is None or blip is None:
+                            raise
+                        await asyncio.sleep(health.failed(blip, at_least=interval))
+                        continue
+                    vanishing.found()
+                    health.succeeded()
                     last = one_line(str(status))
                     if status == Status.ERROR:
                         session.out.line(last)
@@ -56,6 +80,12 @@ async def run(args: argparse.Namespace, session: Session) -> int:
                 raise CommandError(
                     f"No answer from the server within {args.timeout:g} s, so the status of "
                     f"task {args.task_id} is unknown.",
+                    EXIT_CONNECTION,
+                ) from None
+            if health.state.phase in (Phase.RETRYING, Phase.DISCONNECTED):
+                raise CommandError(
+                    f"The server stopped answering, and after {args.timeout:g} s the status "
+                    f"of task {args.task_id} is unknown (last seen: {last}).",
                     EXIT_CONNECTION,
                 ) from None
             session.out.line(last)

@@ -10,6 +10,7 @@ from sly_tui.text import one_line
 
 BACKOFF_FIRST = 1.0
 BACKOFF_CAP = 60.0
+STALLED = "The server is slow to answer; r tries again."
 
 
 def backoff_delay(failures: int, first: float = BACKOFF_FIRST, cap: float = BACKOFF_CAP) -> float:
@@ -32,12 +33,19 @@ def describe(error: BaseException) -> str:
 
 
 class Health:
-    """Shared by every topic of one server, so one outage backs them all off together."""
+    """Shared by every topic of one server, so one outage backs them all off together.
+
+    `first` is the first pause (`wait` starts from its own, shorter, polling interval)."""
 
     def __init__(
-        self, clock: Callable[[], float], on_change: Callable[[ConnectionState], None]
+        self,
+        clock: Callable[[], float],
+        on_change: Callable[[ConnectionState], None],
+        *,
+        first: float = BACKOFF_FIRST,
     ) -> None:
         self._clock = clock
+        self._first = first
         self._on_change = on_change
         self._paused = False
         self._failures = 0
@@ -45,6 +53,7 @@ class Health:
         self._last_ok: float | None = None
         self._retry_at: float | None = None
         self._error: str | None = None
+        self._stalled: set[object] = set()
         self.state = ConnectionState(Phase.CONNECTING)
 
     def _publish(self) -> None:
@@ -52,9 +61,14 @@ class Health:
             phase = Phase.PAUSED
         elif self._failures:
             phase = self._failure_phase
+        elif self._stalled:
+            phase = Phase.RETRYING
         else:
             phase = Phase.LIVE if self._last_ok is not None else Phase.CONNECTING
-        state = ConnectionState(phase, self._last_ok, self._retry_at, self._error, self._failures)
+        error = self._error
+        if error is None and self._stalled and not self._paused:
+            error = STALLED
+        state = ConnectionState(phase, self._last_ok, self._retry_at, error, self._failures)
         if state != self.state:
             self.state = state
             self._on_change(state)
@@ -73,9 +87,9 @@ class Health:
         """Record a failure; returns the delay before the next attempt, which is never
         sooner than `at_least` (the polling interval), so the countdown shown is true."""
         self._failures += 1
-        delay = backoff_delay(self._failures)
+        delay = backoff_delay(self._failures, self._first)
         if isinstance(error, RateLimited) and error.retry_after is not None:
-            delay = min(max(float(error.retry_after), BACKOFF_FIRST), BACKOFF_CAP)  # as asked
+            delay = min(max(float(error.retry_after), self._first), BACKOFF_CAP)  # as asked
         delay = max(delay, at_least)
         self._failure_phase = (
             Phase.DISCONNECTED if isinstance(error, Unreachable) else Phase.RETRYING
@@ -84,6 +98,14 @@ class Health:
         self._error = describe(error)
         self._publish()
         return delay
+
+    def stalled(self, poll: object, waiting: bool) -> None:
+        """`poll` has waited longer than an interval for the server (or stopped waiting)."""
+        if waiting:
+            self._stalled.add(poll)
+        else:
+            self._stalled.discard(poll)
+        self._publish()
 
     def set_paused(self, paused: bool) -> None:
         self._paused = paused

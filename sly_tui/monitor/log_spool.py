@@ -31,14 +31,14 @@ come from one thread at a time, and one process should hold one `LogSpool` per f
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate, islice
@@ -47,6 +47,7 @@ from types import TracebackType
 from typing import Any, Self, TypedDict, Unpack
 
 from sly_tui.api.models import LogEntry, ProgressRecord
+from sly_tui.monitor.spool_store import FileStore, MemoryStore
 from sly_tui.text import clean, one_line
 
 LEVELS: tuple[str, ...] = ("trace", "debug", "info", "warn", "error", "fatal")
@@ -107,15 +108,22 @@ class LogLine:
 
 
 class LogSpool:
-    """An append-only, file-backed log with random access by index; see the module doc."""
+    """An append-only, file-backed (else in-memory) log with random access by index; see
+    the module doc."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path | None, *, on_memory: Callable[[str], None] | None = None
+    ) -> None:
+        """A spool in the file `path`, or in memory when `path` is None or the file cannot
+        be created or written; `on_memory` then hears why (once)."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-        # Logs can hold secrets a task printed: keep the spool private to the user.
-        self._writer = os.open(path, flags, 0o600)
-        self._reader = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by close()
+        self._on_memory = on_memory
+        self._store: FileStore | MemoryStore = MemoryStore()
+        if path is not None:
+            try:
+                self._store = FileStore(path)
+            except OSError as exc:
+                self._fell_back(exc)
         self._lock = threading.Lock()
         self._closed = False
         self._offsets = array("Q", [0])
@@ -129,8 +137,8 @@ class LogSpool:
     def append(self, entries: Sequence[LogEntry]) -> range:
         """Store `entries` with one write and return their indices.
 
-        If the write fails (disk full), the file is cut back to its last whole record and
-        the error propagates: the spool stays consistent and the caller may retry.
+        If the file cannot be written (disk full), it is cut back to its last whole record
+        and the spool moves to memory, taking what the file held: no line is lost.
         """
         self._check_open()
         first = len(self)
@@ -138,11 +146,16 @@ class LogSpool:
             return range(first, first)
         encoded = [_encode(entry) for entry in entries]
         records = [record for _, record in encoded]
+        data = b"".join(records)
         try:
-            _write_all(self._writer, b"".join(records))
-        except OSError:
-            os.ftruncate(self._writer, self._offsets[-1])
-            raise
+            self._store.write(data)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self._store.cut(self._offsets[-1])
+            if isinstance(self._store, MemoryStore):
+                raise
+            self._to_memory(exc)
+            self._store.write(data)
         self._index(bytes(code for code, _ in encoded), map(len, records))
         return range(first, len(self))
 
@@ -155,22 +168,34 @@ class LogSpool:
         # Offsets go last: a reader's length snapshot must never outrun codes or data.
         self._offsets.extend(islice(accumulate(lengths, initial=self._offsets[-1]), 1, None))
 
+    def _fell_back(self, error: OSError) -> None:
+        if self._on_memory is not None:
+            where = self.path.parent if self.path is not None else "the log cache"
+            self._on_memory(f"{where}: {error.strerror or type(error).__name__}")
+
+    def _to_memory(self, error: OSError) -> None:
+        with self._lock:
+            kept = self._store.read(0, self._offsets[-1])
+            with contextlib.suppress(OSError):
+                self._store.close()
+            self._store = MemoryStore(kept)
+        self._fell_back(error)
+
     def _rebuild(self) -> None:
         """Index an existing file; a torn last record (a crash mid-write) is cut off."""
-        size = os.fstat(self._reader.fileno()).st_size
+        size = self._store.size()
         position = 0
         carry = b""
         while position < size:
             with self._lock:
-                self._reader.seek(position)
-                data = self._reader.read(_CHUNK_BYTES)
+                data = self._store.read(position, _CHUNK_BYTES)
             if not data:
                 break
             position += len(data)
             *records, carry = (carry + data).split(b"\n")
             self._index(bytes(map(_code_of, records)), (len(record) + 1 for record in records))
         if carry:
-            os.ftruncate(self._writer, self._offsets[-1])
+            self._store.cut(self._offsets[-1])
 
     # --- reading ----------------------------------------------------------------------
 
@@ -337,12 +362,11 @@ class LogSpool:
         begin, end = self._offsets[first], self._offsets[last]
         with self._lock:
             self._check_open()
-            self._reader.seek(begin)
-            return self._reader.read(end - begin)
+            return self._store.read(begin, end - begin)
 
     def _check_open(self) -> None:
         if self._closed:
-            raise ValueError(f"log spool {self.path} is closed")
+            raise ValueError(f"log spool {self.path or '(in memory)'} is closed")
 
     def close(self) -> None:
         """Release the file handles; further reads and appends raise ValueError."""
@@ -350,8 +374,7 @@ class LogSpool:
             if self._closed:
                 return
             self._closed = True
-            self._reader.close()
-            os.close(self._writer)
+            self._store.close()
 
     def __enter__(self) -> Self:
         return self
@@ -413,12 +436,6 @@ def _positions(hay: bytes, needle: bytes) -> Iterator[int]:
     while position >= 0:
         yield position
         position = hay.find(needle, position + len(needle))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _code_of(record: bytes) -> int:

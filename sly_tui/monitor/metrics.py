@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from sly_tui.api import ApiError, SlyClient, TaskInfo
 from sly_tui.monitor.service import Next, Sink
+from sly_tui.secrets import create_private
 from sly_tui.text import one_line
 
 MAX_SERIES = 32  # more than this many metrics in one reply: the rest are ignored
@@ -322,7 +323,7 @@ def write_export(directory: Path, task_id: int, metrics: Metrics) -> tuple[Path,
             continue
         try:
             for path, text in zip(paths, texts.values(), strict=True):
-                with path.open("x", encoding="utf-8", newline="") as file:  # never overwrite
+                with create_private(path, newline="") as file:  # never overwrites
                     file.write(text)
         except FileExistsError:  # another export took this number meanwhile
             continue

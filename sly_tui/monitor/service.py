@@ -63,6 +63,7 @@ class Subscription:
         self._forced = False  # poll now even while backing off (manual refresh)
         self._last_end: float | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stalled: asyncio.Future[Next] | None = None  # a poll past its interval
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name=repr(self.topic))
@@ -79,9 +80,12 @@ class Subscription:
 
     def refresh(self) -> None:
         """Poll now, completely, even while backing off; a finished topic polls once more
-        (something was just written to an ended task, and the screen should show it)."""
+        (something was just written to an ended task, and the screen should show it). A
+        poll stuck waiting for the server is abandoned for a fresh one."""
         self.topic.refresh()
         self._forced = True
+        if self._stalled is not None:
+            self._stalled.cancel()
         if self.done:
             self.done = False
             self.start()
@@ -107,9 +111,11 @@ class Subscription:
         while not self.done:
             await self._wait_turn()
             try:
-                outcome = await self.topic.poll(monitor.client, self.emit)
+                outcome = await self._poll()
             except asyncio.CancelledError:
-                raise
+                if self._task is not None and self._task.cancelling():
+                    raise
+                continue  # a refresh abandoned a stalled poll: start a fresh one now
             except Exception as exc:
                 if not isinstance(exc, ApiError):
                     log.exception("poll of %r failed", self.topic)
@@ -124,6 +130,24 @@ class Subscription:
             # A burst of AGAIN polls over an in-process transport never suspends; yield so
             # the UI draws between pages.
             await asyncio.sleep(0)
+
+    async def _poll(self) -> Next:
+        """One poll. One that outlasts the interval marks the data as stale (the header
+        says so, instead of "live" over a reply that trickles in for minutes) and may be
+        abandoned by a refresh; the transport's deadline ends it otherwise."""
+        monitor = self._monitor
+        poll = asyncio.ensure_future(self.topic.poll(monitor.client, self.emit))
+        try:
+            await asyncio.wait({poll}, timeout=monitor.interval)
+            if not poll.done():
+                self._stalled = poll
+                monitor.health.stalled(self, True)
+            return await poll
+        finally:
+            if self._stalled is not None:
+                self._stalled = None
+                monitor.health.stalled(self, False)
+            poll.cancel()
 
     async def _wait_turn(self) -> None:
         monitor = self._monitor

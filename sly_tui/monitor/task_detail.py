@@ -9,7 +9,8 @@ and its last lines have arrived, then no more.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from sly_tui.api import LogEntry, ProgressRecord, SlyClient, TaskContext, TaskIn
 from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
 from sly_tui.monitor.log_cursor import LogCursor
 from sly_tui.monitor.service import Next, Sink
+from sly_tui.monitor.vanishing import Vanishing
 
 LOG_PAGE = 5000  # log entries per request
 LOG_PAGE_CAP = 200_000  # a run of same-timestamp entries longer than this cannot be paged
@@ -51,7 +53,14 @@ def note_progress(progress: dict[str | None, ProgressRecord], entries: Sequence[
 class TaskDetailTopic:
     """Polls `tasks.info` and the log of one task; publishes updates and new lines."""
 
-    def __init__(self, task_id: int, spool: Spool, *, page: int = LOG_PAGE) -> None:
+    def __init__(
+        self,
+        task_id: int,
+        spool: Spool,
+        *,
+        page: int = LOG_PAGE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.task_id = task_id
         self.task: TaskInfo | None = None
         self.context: TaskContext | None = None
@@ -62,6 +71,8 @@ class TaskDetailTopic:
         self._limit = page
         self._ended_seen = False
         self._more_logs = False
+        self._vanishing = Vanishing(task_id, clock)
+        self._gone = False
         self.progress: dict[str | None, ProgressRecord] = {}
 
     def __repr__(self) -> str:
@@ -75,12 +86,13 @@ class TaskDetailTopic:
         if not self._more_logs:
             info = await client.tasks.get_info_by_id(self.task_id)
             if info is None:
-                emit(TaskGone(self.task_id))
-                return Next.DONE
+                return self._missing(emit)
+            self._vanishing.found()
             context_is_new = self.context is None
             if context_is_new:
                 self.context = await client.tasks.get_context(self.task_id)
-            if info != self.task or context_is_new:
+            if info != self.task or context_is_new or self._gone:
+                self._gone = False
                 self.task = info
                 emit(TaskUpdated(info, self.context))
         ended_before = self._ended_seen
@@ -108,3 +120,17 @@ class TaskDetailTopic:
         if complete:
             return Next.DONE
         return Next.AGAIN if self._more_logs else Next.WAIT
+
+    def _missing(self, emit: Sink) -> Next:
+        """A 404: a task never seen is gone at once. One seen before is retried (the banner
+        says why) until its 404s have lasted `GONE_AFTER` seconds, and is then declared
+        gone but still polled, so that the view recovers if it comes back."""
+        if self.task is None:
+            emit(TaskGone(self.task_id))
+            return Next.DONE
+        if (blip := self._vanishing.missing()) is not None:
+            raise blip
+        if not self._gone:
+            self._gone = True
+            emit(TaskGone(self.task_id))
+        return Next.WAIT

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import os
 import tempfile
 import time
 from collections import OrderedDict
@@ -31,20 +32,33 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient, User
-from sly_tui.config import Settings
+from sly_tui.config import Settings, response_limit
 from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
+from sly_tui.secrets import create_private
 from sly_tui.state import load_selection, load_theme, save_selection, save_theme
+from sly_tui.text import one_line
 from sly_tui.ui import partial_updates
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 
-# The dashboard backs off by itself and shows it; the client only retries a blip.
-DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0)
+
+def instance_key(server: str, me: User) -> str:
+    """What tells one Supervisely instance from another at the same address (an SSH tunnel
+    to another box, a reinstall): the address, and our account there as the server knows
+    it, whose creation time no other instance shares. Logs are cached under it, so task
+    1234 of one instance never shows the lines of task 1234 of another."""
+    created = me.created_at.isoformat() if me.created_at else me.raw.get("createdAt", "")
+    return "\0".join((server, str(me.id), str(created)))
+
+
+# The dashboard backs off by itself and shows it; the client only retries a blip, and a
+# longer Retry-After goes to the polling service, which counts it down on screen.
+DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0, patience=2.0)
 KEPT_TASKS = 16  # detail topics (and open log spools) kept for quick reopening
 INTERVAL_STEPS = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 
@@ -100,7 +114,9 @@ class SlyApp(App[int]):
         self.now: Callable[[], datetime] = clock or self._server_now
         self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
         self._cache_dir = cache_dir
+        self._instance = settings.server or "none"  # until `connect` knows who answers
         self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
+        self._told_in_memory = False
         self.warnings: list[str] = list(settings.warnings)
         self.closing = False
         self._choose_theme(theme)
@@ -196,6 +212,7 @@ class SlyApp(App[int]):
             transport=self._transport,
             timeout=20.0,
             read_only=settings.read_only,
+            max_response_bytes=response_limit(os.environ),
         )
 
     @work(exclusive=True, group="connect", exit_on_error=False)
@@ -220,6 +237,7 @@ class SlyApp(App[int]):
             return
         self.client = client
         self.user_login = me.login
+        self._instance = instance_key(settings.server or "", me)
         self.place = Place(self.place.server, me.login or me.name or "", "", "")
         self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
         self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
@@ -405,10 +423,14 @@ class SlyApp(App[int]):
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
         """Save an SVG of the screen (the palette's Screenshot) in `path`, else the current
-        directory, and say where: Textual's default, ~/Downloads, is often missing."""
+        directory, and say where: Textual's default, ~/Downloads, is often missing. The
+        file is private (0600), as saved logs are: the screen may show what tasks print."""
         folder = Path(path or ".").expanduser().resolve()
+        name = filename or f"sly-tui_{time.strftime(time_format or '%Y-%m-%dT%H_%M_%S')}.svg"
+        written = folder / name
         try:
-            written = self.save_screenshot(filename, str(folder), time_format)
+            with create_private(written) as file:
+                file.write(self.export_screenshot())
         except OSError as exc:
             self.notify(
                 f"Could not save the screenshot in {folder}: {exc.strerror or exc}",
@@ -430,12 +452,11 @@ class SlyApp(App[int]):
 
     @property
     def log_dir(self) -> Path:
-        """Per-server spool directory (a temporary one for the demo world)."""
+        """Per-instance spool directory (a temporary one for the demo world)."""
         if self._cache_dir is None:
             self._temp_cache = tempfile.TemporaryDirectory(prefix="sly-tui-")
             self._cache_dir = Path(self._temp_cache.name)
-        server = self.settings.server or "none"
-        key = hashlib.sha256(server.encode()).hexdigest()[:16]
+        key = hashlib.sha256(self._instance.encode()).hexdigest()[:16]
         return self._cache_dir / "logs" / key
 
     def detail_topic(self, task_id: int) -> TaskDetailTopic:
@@ -449,12 +470,31 @@ class SlyApp(App[int]):
 
         topic = self._detail_topics.pop(task_id, None)
         if topic is None:
-            topic = TaskDetailTopic(task_id, LogSpool(self.log_dir / f"task-{task_id}.jsonl"))
+            loop = asyncio.get_running_loop()  # appends run in threads: report on the loop
+
+            def in_memory(reason: str) -> None:
+                loop.call_soon_threadsafe(self._spooling_in_memory, reason)
+
+            spool = LogSpool(self.log_dir / f"task-{task_id}.jsonl", on_memory=in_memory)
+            topic = TaskDetailTopic(task_id, spool)
         self._detail_topics[task_id] = topic
         while len(self._detail_topics) > KEPT_TASKS:
             _, old = self._detail_topics.popitem(last=False)
             old.spool.close()
         return topic
+
+    def _spooling_in_memory(self, reason: str) -> None:
+        """Say once per session that logs live in memory (the cache cannot be written)."""
+        if self._told_in_memory:
+            return
+        self._told_in_memory = True
+        self.notify(
+            f"Task logs are kept in memory for this session: the log cache cannot be "
+            f"written ({one_line(reason)}).",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
 
     async def on_unmount(self) -> None:
         if self.monitor is not None:

@@ -58,9 +58,13 @@ async def _run_demo(
     from sly_tui.demo.seed_data import MAIN_TEAM_ID, MAIN_WORKSPACE_ID
     from sly_tui.ui.app import SlyApp
 
+    # A random token for this run, or the one --token names (never one from the
+    # environment or a profile: that is a real server's).
+    given = settings.token if settings.sources.get("token") == "--token" else None
     emulator = Emulator(
         seed=demo.seed,
         speed=demo.speed,
+        token=given.reveal() if given else None,
         big_workspace_tasks=demo.big_workspace_tasks,
         big_log_lines=demo.big_log_lines,
     )

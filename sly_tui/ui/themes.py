@@ -21,6 +21,8 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from sly_tui.smallfile import read_small_text
+
 DEFAULT_THEME = "supervisely-dark"
 _FIELDS = {f.name: f for f in dataclasses.fields(Theme)}
 _COLOUR_FIELDS = (
@@ -66,9 +68,11 @@ def _colour(value: Any, where: str) -> str:
 def load_theme_file(path: Path) -> Theme:
     """Read and check one theme file; raises `ThemeFileError` saying what is wrong where."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ThemeFileError(f"{path}: cannot be read ({exc})") from None
+        data = tomllib.loads(read_small_text(path))
+    except UnicodeDecodeError:
+        raise ThemeFileError(f"{path}: cannot be read (it is not UTF-8 text)") from None
+    except OSError as exc:
+        raise ThemeFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ThemeFileError(f"{path}: {exc}") from None
     if unknown := sorted(set(data) - _FIELDS.keys()):

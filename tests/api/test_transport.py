@@ -16,6 +16,7 @@ from sly_tui.api import (
     ApiError,
     AuthError,
     BadRequest,
+    OutcomeUnknown,
     PermissionDenied,
     ProtocolError,
     ReadOnlyError,
@@ -80,8 +81,11 @@ async def test_garbage_bodies_are_protocol_errors(mock_client: MakeClient, body:
 async def test_wrong_shapes_name_the_method(
     mock_client: MakeClient, call: Callable[[SlyClient], Any], reply: Any, complaint: str
 ) -> None:
-    with pytest.raises(ProtocolError) as caught:
+    with pytest.raises(ApiError) as caught:
         await call(mock_client(replying(200, json=reply)))
+    # A start answered 200 may have started something, whatever the reply looks like.
+    error = caught.value
+    assert isinstance(error.cause if isinstance(error, OutcomeUnknown) else error, ProtocolError)
     assert caught.value.method is not None
     assert str(caught.value).startswith(caught.value.method + ": ")
     assert complaint in str(caught.value)
@@ -258,3 +262,12 @@ async def test_token_stays_out_of_request_records(
     with pytest.raises(Unreachable):
         await mock_client(leaking_handler).projects.get_info_by_id(1)
     assert records and all("LEAKY" not in repr(record) for record in records)
+
+
+@pytest.mark.parametrize("splitter", ["\n", "\r", "\x7f", "\t", "\u2028"])
+def test_a_token_with_an_illegal_header_character_is_refused_unquoted(splitter: str) -> None:
+    token = LEAKY_TOKEN[:30] + splitter + LEAKY_TOKEN[30:]
+    with pytest.raises(ValueError) as caught:
+        SlyClient("http://server.test", token)
+    assert "copy the token again" in str(caught.value)
+    assert LEAKY_TOKEN[:16] not in str(caught.value) and "LEAKY" not in str(caught.value)

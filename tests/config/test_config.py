@@ -215,3 +215,12 @@ def test_settings_repr_hides_token(home, environ):
 )
 def test_normalize_like_the_sdk(raw, expected):
     assert normalize_server_address(raw) == expected
+
+
+def test_a_config_or_env_file_that_never_ends_is_refused_by_size(tmp_path: Path) -> None:
+    from sly_tui.config import read_env_file
+
+    endless = tmp_path / "supervisely.env"
+    endless.symlink_to("/dev/zero")
+    with pytest.raises(ConfigError, match="larger than 1024 KB"):
+        read_env_file(endless)

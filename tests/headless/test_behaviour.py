@@ -17,6 +17,7 @@ import pytest
 from sly_tui.api import LogEntry, SlyClient
 from sly_tui.cli import HEADLESS_COMMANDS, build_parser
 from sly_tui.config import ConfigError, Profile, save_profile
+from sly_tui.demo import Emulator
 from sly_tui.demo.seed_data import HOSTILE_TASK_NAME
 from sly_tui.headless.session import (
     ONE_SHOT_RETRY,
@@ -252,3 +253,33 @@ def test_retry_policy_follows_the_sdks_variables() -> None:
     for bad in ({"SUPERVISELY_PUBLIC_API_RETRIES": "0"}, {RETRY_SLEEP_ENV: "-1"}):
         with pytest.raises(ConfigError):
             retry_policy(bad, polling=True)
+
+
+async def test_a_token_with_a_line_break_is_one_sentence_that_hides_it(
+    sly: Sly, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_TOKEN", emulator.token[:64] + "\n" + emulator.token[64:])
+    result = await sly("tasks")
+    assert result.code == 2 and result.out == ""
+    assert result.err == (
+        "sly-tui: The API token from API_TOKEN in the environment contains a line break "
+        "(character 65 of 129), "
+        "which cannot be sent in a request; copy the token again.\n"
+    )
+
+
+async def test_a_reply_larger_than_the_limit_is_one_sentence(
+    sly: Sly, admin: SlyClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wordy = {"level": "info", "message": "x" * 400, "timestamp": "2026-11-27T11:00:00.000Z"}
+    task_id = await detached(admin, [wordy] * 3000)  # about 1.3 MB in one page
+    monkeypatch.setenv("SLY_TUI_MAX_RESPONSE_MB", "1")
+    result = await sly("logs", str(task_id))
+    assert result.code == 3
+    assert result.err.startswith("sly-tui: tasks.log.download: The server's reply is larger")
+    monkeypatch.setenv("SLY_TUI_MAX_RESPONSE_MB", "lots")
+    result = await sly("tasks")
+    assert (result.code, result.err) == (
+        2,
+        "sly-tui: SLY_TUI_MAX_RESPONSE_MB must be a whole number of megabytes (1 or more).\n",
+    )

@@ -9,6 +9,7 @@ import json
 from sly_tui.api import SlyClient
 from sly_tui.demo import Emulator
 from sly_tui.monitor.log_spool import LogLine
+from sly_tui.text import clean
 
 from .conftest import Sly, detached, start_export
 
@@ -122,3 +123,40 @@ async def test_follow_survives_an_outage_without_losing_or_repeating_lines(
     assert sum("HTTP 503" in line and "Retrying in" in line for line in notices) == 2, notices
     assert notices[-1] == "sly-tui: Connection restored; carrying on."
     assert emulator.faults.fail_next == 0
+
+
+def hiding(token: str) -> list[str]:
+    """Log messages that carry the token split by things a terminal does not draw, or a
+    long part of it."""
+    return [
+        f"esc {token[:40]}\x1b[0m{token[40:]} end",
+        f"nul {token[:10]}\x00{token[10:]} end",
+        f"bidi {token[:50]}\u202e{token[50:]} end",
+        f"c1 {token[:60]}\x9b{token[60:]} end",
+        f"osc {token[:20]}\x1b]0;title\x07{token[20:]} end",
+        f"zero-width {token[:30]}\u200b{token[30:70]}\u2060{token[70:]} end",
+        f"part {token[5:25]} end",
+    ]
+
+
+def shows_any_part(text: str, token: str) -> bool:
+    return any(token[i : i + 16] in text for i in range(len(token) - 15))
+
+
+async def test_the_token_never_reappears_however_split(
+    sly: Sly, admin: SlyClient, emulator: Emulator
+) -> None:
+    token = emulator.token
+    entries = [
+        {"level": "info", "message": message, "timestamp": T0 + f"{i}.000Z"}
+        for i, message in enumerate(hiding(token))
+    ]
+    task_id = await detached(admin, entries)
+    plain = await sly("logs", str(task_id))
+    assert plain.code == 0 and plain.out.count("********") == len(entries)
+    assert not shows_any_part(plain.out, token)
+    jsonl = await sly("logs", str(task_id), "--jsonl")
+    messages = [json.loads(line)["message"] for line in jsonl.out.splitlines()]
+    assert len(messages) == len(entries)
+    assert not any(shows_any_part(clean(m).replace("\u200b", ""), token) for m in messages)
+    assert all("********" in message for message in messages)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from sly_tui.api import SlyClient
-from sly_tui.demo import Emulator
+from sly_tui.demo import Emulator, serve
 
+from ..lossy import losing_app
 from .conftest import AGENT, EXPORT_MODULE, WORKSPACE, Sly, Terminal, start_export
 
 
@@ -149,3 +150,22 @@ async def test_start_refusals(sly: Sly, admin: SlyClient, monkeypatch: pytest.Mo
     nowhere = await sly("start", "--agent", "301", "--module", "403")
     assert nowhere.code == 2 and "No workspace is chosen" in nowhere.err
     assert len(await admin.tasks.get_list(WORKSPACE)) == before
+
+
+async def test_a_start_whose_reply_is_lost_is_sent_once_and_named(
+    sly: Sly, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind a gateway that loses the reply (with retries allowed), one `start` makes one
+    session, and says which task it may be instead of starting four."""
+    monkeypatch.setenv("SUPERVISELY_PUBLIC_API_RETRIES", "4")
+    emulator.app = losing_app(emulator.app, "tasks.run.app")
+    before = set(emulator.world.tasks)
+    async with serve(emulator) as url:
+        monkeypatch.setenv("SERVER_ADDRESS", url)
+        result = await sly("start", "--agent", str(AGENT), "--module", str(EXPORT_MODULE))
+    (created,) = set(emulator.world.tasks) - before
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        "sly-tui: tasks.run.app: The server failed (HTTP 502 Bad Gateway); the server may "
+        f"have started it: task {created}.\n"
+    )

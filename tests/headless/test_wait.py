@@ -9,6 +9,7 @@ import pytest
 
 from sly_tui.api import SlyClient
 from sly_tui.demo import Emulator
+from sly_tui.demo.faults import Verdict
 
 from .conftest import Sly, run_while, start_export
 
@@ -105,3 +106,59 @@ async def test_exit_codes_of_the_real_command(spawn, admin: SlyClient) -> None:
     out, err = await timing_out.communicate()
     assert (timing_out.returncode, out) == (2, b"queued\n")
     assert err.count(b"\n") == 1
+
+
+def outage_after_first_answer(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, failing: range
+) -> None:
+    """The emulator fails the `tasks.info` calls numbered in `failing` (from 1) with 503."""
+    original = emulator.injector.verdict
+    calls: list[str] = []
+
+    def verdict(method: str) -> Verdict:
+        if method == "tasks.info":
+            calls.append(method)
+            if len(calls) in failing:
+                return "error"
+        return original(method)
+
+    emulator.faults.error_status = 503
+    monkeypatch.setattr(emulator.injector, "verdict", verdict)
+
+
+async def test_an_outage_during_the_wait_is_ridden_out(
+    sly: Sly, admin: SlyClient, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task_id = await start_export(admin)
+    outage_after_first_answer(emulator, monkeypatch, range(2, 6))
+    result = await run_while(emulator, sly("wait", str(task_id), "--interval", "0.05"), step=1)
+    assert (result.code, result.out) == (0, "finished\n")
+    assert result.err.count("HTTP 503") == 4 and "Retrying in" in result.err
+    assert result.err.endswith("sly-tui: Connection restored; carrying on.\n")
+
+
+async def test_an_outage_still_on_at_the_timeout_exits_3(
+    sly: Sly, admin: SlyClient, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task_id = await start_export(admin)
+    outage_after_first_answer(emulator, monkeypatch, range(2, 10_000))
+    result = await sly("wait", str(task_id), "--interval", "0.05", "--timeout", "1")
+    assert (result.code, result.out) == (3, "")
+    assert result.err.endswith(
+        f"sly-tui: The server stopped answering, and after 1 s the status of task {task_id} "
+        "is unknown (last seen: queued).\n"
+    )
+
+
+async def test_a_long_retry_after_is_said_and_the_timeout_still_rules(
+    sly: Sly, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator.faults.update({"rate_limit_rate": 1.0, "retry_after": 3600})
+    monkeypatch.setenv("SUPERVISELY_PUBLIC_API_RETRIES", "3")
+    result = await sly("wait", "1001", "--timeout", "0.5")
+    assert result.code == 3
+    assert result.err == (
+        "sly-tui: rate limited by the server (HTTP 429), retrying in 60 s.\n"
+        "sly-tui: No answer from the server within 0.5 s, so the status of task 1001 is "
+        "unknown.\n"
+    )

@@ -338,3 +338,22 @@ def test_progress_records_read_and_search_as_progress(tmp_path: Path) -> None:
         spool.append([LogEntry.from_json(record)])
         assert spool.line(0).text == "progress · Epoch 3/12: train 50/100"
         assert spool.count("train 50/100") == 1
+
+
+def test_a_spool_that_cannot_be_created_lives_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")  # a file where the cache directory should be: even root fails
+    reasons: list[str] = []
+    with LogSpool(blocker / "logs" / "task-1.jsonl", on_memory=reasons.append) as spool:
+        spool.append([entry(i, f"line {i}") for i in range(3)])
+        assert [spool.line(i).text for i in range(3)] == ["line 0", "line 1", "line 2"]
+    assert len(reasons) == 1 and str(blocker) in reasons[0]
+
+
+def test_a_full_disk_moves_the_spool_to_memory_without_losing_a_line(tmp_path: Path) -> None:
+    reasons: list[str] = []
+    with LogSpool(Path("/dev/full"), on_memory=reasons.append) as spool:  # every write: ENOSPC
+        spool.append([entry(i, f"line {i}") for i in range(2)])
+        spool.append([entry(i, f"line {i}") for i in range(2, 5)])
+        assert len(spool) == 5 and spool.line(4).text == "line 4"
+    assert reasons == ["/dev: No space left on device"]

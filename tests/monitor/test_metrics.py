@@ -203,6 +203,7 @@ def test_export_never_overwrites(tmp_path: Path):
     assert [p.name for p in second] == ["task-7-metrics-2.csv", "task-7-metrics-2.json"]
     assert (tmp_path / "task-7-metrics.json").read_text() == "mine"
     assert first[0].read_text() == to_csv(metrics)
+    assert {path.stat().st_mode & 0o777 for path in (*first, *second)} == {0o600}  # private
 
 
 # --- the topic ---------------------------------------------------------------------------

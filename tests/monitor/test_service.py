@@ -176,3 +176,41 @@ async def test_a_skipped_turn_is_not_taken_for_a_healthy_server(client: SlyClien
     await settle(lambda: covered.polls >= 3)
     assert monitor.health.state.phase is Phase.RETRYING
     await monitor.aclose()
+
+
+class Stuck:
+    """A topic whose first poll waits for a reply that never comes (a trickling body)."""
+
+    def __init__(self) -> None:
+        self.polls = 0
+        self.abandoned = 0
+
+    async def poll(self, client, emit) -> Next:
+        self.polls += 1
+        if self.polls == 1:
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                self.abandoned += 1
+                raise
+        emit(self.polls)
+        return Next.WAIT
+
+    def refresh(self) -> None:
+        pass
+
+
+async def test_a_stalled_poll_shows_stale_and_refresh_starts_a_fresh_one(client: SlyClient):
+    states: list[ConnectionState] = []
+    monitor = Monitor(client, interval=0.5, on_state=states.append)
+    topic, events = Stuck(), []
+    monitor.subscribe(topic, events.append)
+    try:
+        await settle(lambda: monitor.health.state.phase is Phase.RETRYING)
+        assert monitor.health.state.error == "The server is slow to answer; r tries again."
+        monitor.refresh()
+        await settle(lambda: events == [2])
+        assert topic.abandoned == 1
+        assert monitor.health.state.phase is Phase.LIVE and monitor.health.state.error is None
+    finally:
+        await monitor.aclose()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sly_tui.api import RequestRecord, SlyClient
+import pytest
+
+from sly_tui.api import RequestRecord, SlyClient, TaskMissing
 from sly_tui.demo import Emulator
 from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
 from sly_tui.monitor.log_spool import LogSpool
@@ -96,3 +98,31 @@ async def test_only_the_most_recent_subtasks_keep_a_progress_bar(
         topic = TaskDetailTopic(task_id, spool)
         await drain(topic, client, [])
         assert list(topic.progress) == epochs[-MAX_SUBTASKS:]
+
+
+async def test_a_task_that_vanishes_is_a_blip_for_a_minute_then_gone_until_it_returns(
+    client: SlyClient, emulator: Emulator, tmp_path: Path
+) -> None:
+    task_id = task_with(emulator, "started")
+    now = [0.0]
+    with LogSpool(tmp_path / "log.jsonl") as spool:
+        topic = TaskDetailTopic(task_id, spool, clock=lambda: now[0])
+        events: list[object] = []
+        await drain(topic, client, events)
+        task = emulator.world.tasks.pop(task_id)  # a failover: the server cannot find it
+        for now[0] in (0.0, 30.0, 59.0):
+            with pytest.raises(TaskMissing, match=f"Task {task_id} was there a moment ago"):
+                await topic.poll(client, events.append)
+        assert not any(isinstance(event, TaskGone) for event in events)
+        now[0] = 61.0
+        assert await topic.poll(client, events.append) is Next.WAIT  # gone, but still watched
+        assert await topic.poll(client, events.append) is Next.WAIT
+        assert [type(event) for event in events].count(TaskGone) == 1
+        emulator.world.tasks[task_id] = task
+        del events[:]
+        await topic.poll(client, events.append)
+        assert isinstance(events[0], TaskUpdated) and events[0].task.id == task_id
+        emulator.world.tasks.pop(task_id)
+        with pytest.raises(TaskMissing):  # a new run of 404s counts from its own start
+            await topic.poll(client, events.append)
+        emulator.world.tasks[task_id] = task

@@ -27,7 +27,8 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def make_app(emulator: Emulator, tmp_path: Path) -> Callable[..., SlyApp]:
     def make(**overrides: object) -> SlyApp:
-        """An app on the emulator; `token=` picks another token (e.g. the viewer's)."""
+        """An app on the emulator; `token=` picks another token (e.g. the viewer's), and
+        `transport=`, `cache_dir=`, `remember=` replace the defaults."""
         token = Secret(str(overrides.pop("token", emulator.token)))
         settings = Settings(
             server="http://emulator.test",
@@ -36,12 +37,9 @@ def make_app(emulator: Emulator, tmp_path: Path) -> Callable[..., SlyApp]:
         )
         kwargs = {k: v for k, v in overrides.items() if k not in Settings.__dataclass_fields__}
         kwargs.setdefault("interval", 60.0)
-        return SlyApp(
-            settings,
-            transport=httpx.ASGITransport(app=emulator.app),
-            cache_dir=tmp_path / "cache",
-            remember=False,
-            **kwargs,  # type: ignore[arg-type]
-        )
+        kwargs.setdefault("transport", httpx.ASGITransport(app=emulator.app))
+        kwargs.setdefault("cache_dir", tmp_path / "cache")
+        kwargs.setdefault("remember", False)
+        return SlyApp(settings, **kwargs)  # type: ignore[arg-type]
 
     return make

@@ -113,3 +113,21 @@ async def test_an_unknown_workspace_says_so_and_opens_the_picker(make_app) -> No
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
         messages = [n.message for n in app._notifications]
         assert "Workspace 999 was not found or is not accessible; pick another." in messages
+
+
+@pytest.mark.parametrize("splitter", ["\n", "\x00", " ", "é"])
+async def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
+    tmp_path: Path, splitter: str
+) -> None:
+    bad = TOKEN[:60] + splitter + TOKEN[60:]
+    settings = Settings(server="http://emulator.test", token=Secret(bad))
+    app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)
+    async with app.run_test(size=(150, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        assert "(character 61 of 129), which cannot be sent" in app.screen.error
+        assert TOKEN[:16] not in app.screen.error
+        app.screen.query_one("#server").value = "http://emulator.test"
+        app.screen.query_one("#token").value = "X" * 10 + "\x7f" + "X" * 10
+        await pilot.click("#connect")
+        await wait_for(pilot, lambda: "copy the token again" in screen_text(pilot))
+        assert app.focused is app.screen.query_one("#token")

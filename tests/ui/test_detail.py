@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
 import pytest
 from textual.widgets import Input, Static, TabbedContent
 
-from sly_tui.demo import Emulator
+from sly_tui.demo import Emulator, ManualClock
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
@@ -260,3 +265,89 @@ async def test_a_running_duration_counts_on_in_the_overview(app, emulator: Emula
         before = duration()
         emulator.clock.advance(90)  # no poll comes in the meantime: the interval is 60 s
         await wait_for(pilot, lambda: duration() != before)
+
+
+async def test_another_instance_at_the_same_address_never_shows_these_lines(
+    make_app, emulator: Emulator
+):
+    """A reinstall (or an SSH tunnel to another box) answers at the same address with the
+    same task ids; the log cache is keyed by the instance, so its lines stay apart."""
+    reinstalled = Emulator(seed=2, clock=ManualClock(emulator.clock.now()))
+    admin = reinstalled.world.users[1]
+    reinstalled.world.users[1] = replace(admin, created_at=admin.created_at + timedelta(hours=3))
+    task_id = min(
+        t.id
+        for t in emulator.world.tasks.values()
+        if t.workspace_id == 201 and t.status == "finished" and t.id in reinstalled.world.tasks
+    )
+
+    async def spooled(instance: Emulator) -> tuple[list[str], Path]:
+        app = make_app(
+            token=instance.token,
+            team_id=101,
+            workspace_id=201,
+            transport=httpx.ASGITransport(app=instance.app),
+            clock=instance.clock.now,
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_detail(pilot, task_id)
+            expected = len(instance.simulator.log_of(instance.world.tasks[task_id]))
+            await wait_for(pilot, lambda: len(screen.spool) == expected)
+            return [screen.spool.line(i).text for i in range(len(screen.spool))], app.log_dir
+
+    first, first_dir = await spooled(emulator)
+    other, other_dir = await spooled(reinstalled)
+    again, again_dir = await spooled(emulator)
+    assert other_dir != first_dir and again_dir == first_dir  # same instance: cache reused
+    assert other != first and again == first
+
+
+async def test_no_writable_home_or_cache_still_shows_logs_and_says_so_once(
+    make_app, emulator: Emulator, tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    """A service account whose HOME does not exist (here: is a file, so even root cannot
+    create anything under it): logs are kept in memory, with one notice for the session."""
+    home = tmp_path / "home"
+    home.write_text("")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("SLY_TUI_CONFIG_DIR", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    app = make_app(
+        team_id=101,
+        workspace_id=201,
+        cache_dir=home / "cache",
+        remember=True,
+        clock=emulator.clock.now,
+    )
+    task_id = running_task(emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_detail(pilot, task_id)
+        expected = len(emulator.simulator.log_of(emulator.world.tasks[task_id]))
+        await wait_for(pilot, lambda: len(screen.spool) == expected)
+        await pilot.press("escape")
+        await open_detail(pilot, min(t for t in emulator.world.tasks if t != task_id))
+        notes = [n.message for n in app._notifications if "kept in memory" in n.message]
+        assert len(notes) == 1 and "the log cache cannot be written" in notes[0]
+        app.theme = "textual-light"  # remembering it fails quietly too
+        await pilot.pause()
+
+
+async def test_a_token_split_by_invisible_characters_never_reaches_screen_or_svg(
+    app, emulator: Emulator, client
+):
+    token = emulator.token
+    task = emulator.world.tasks[running_task(emulator)]
+    split = [
+        f"esc {token[:40]}\x1b[0m{token[40:]}",
+        f"osc {token[:20]}\x1b]0;t\x07{token[20:]}",
+        f"zwsp {token[:64]}\u200b{token[64:]}",
+        f"part {token[30:50]}",
+    ]
+    await client.tasks.submit_logs([{"task_id": task.id, "message": m} for m in split])
+    async with app.run_test(size=(200, 60)) as pilot:
+        await open_detail(pilot, task.id)
+        await wait_for(pilot, lambda: "part ********" in screen_text(pilot))
+        shown = screen_text(pilot) + app.export_screenshot()
+        assert not any(token[i : i + 16] in shown for i in range(len(token) - 15))
+        for line in ("esc ********", "osc ********", "zwsp ********"):
+            assert line in screen_text(pilot)

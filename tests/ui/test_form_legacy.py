@@ -162,6 +162,10 @@ async def test_dtl_server_error_keeps_the_form_then_it_succeeds(app, emulator: E
         assert app.screen is form and "500" in str(form.query_one("#form-error").content)
         assert form.value("graph") == "[]" and form.choice("agent") == 301
         emulator.faults.fail_next = 0
+        # The 500 now comes back at once (not retried: the run may have acted), so let the
+        # button's press effect end first: Textual ignores a press while it lasts.
+        submit = form.query_one("#form-submit")
+        await wait_for(pilot, lambda: not submit.has_class("-active"))
         await pilot.click("#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     assert emulator.world.tasks[task_id].agent_id == 301

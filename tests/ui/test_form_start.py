@@ -22,6 +22,7 @@ from sly_tui.ui.forms.start import LaunchModal, ModulePicker, StartAppModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
+from ..lossy import LosingProxy
 from .helpers import screen_text, wait_for
 
 TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
@@ -305,6 +306,10 @@ async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emula
         assert form.value("task-name") == "survives errors"
         assert not form.query_one("#form-submit").disabled
         emulator.faults.fail_next = 0
+        # Not retried (the start may have acted), the failure can come back within the
+        # button's press effect, during which Textual ignores a press.
+        submit = form.query_one("#form-submit")
+        await wait_for(pilot, lambda: not submit.has_class("-active"))
         await pilot.click("#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     assert emulator.world.tasks[task_id].name == "survives errors"
@@ -384,3 +389,22 @@ def test_start_modal_snapshot(snap_compare, app, utc) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=filled)
+
+
+async def test_a_lost_reply_says_which_task_the_server_may_have_started(
+    make_app, emulator: Emulator
+):
+    """Behind a gateway that loses the reply, Start is sent once and the form names the
+    task the server started anyway, instead of inviting a second press."""
+    transport = LosingProxy(emulator, "tasks.run.app")
+    app = make_app(team_id=101, workspace_id=201, transport=transport)
+    before = set(emulator.world.tasks)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await complete_start(pilot)
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: not form.sending, tries=300)
+        (created,) = set(emulator.world.tasks) - before
+        error = str(form.query_one("#form-error").content)
+        assert f"the server may have started it: task {created}." in error
+        assert error.endswith("Check the task list before sending it again.")
+        assert form.sent == 1 and app.screen is form

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from pathlib import Path
 
@@ -126,3 +127,45 @@ async def test_server_gone_shows_disconnected(emulator: Emulator, tmp_path: Path
         assert "disconnected" in bar_text(app) and "127.0.0.1:9" in bar_text(app)
         assert "Retrying in" in screen_text(pilot)
         assert "t" * 20 not in screen_text(pilot)
+
+
+async def test_a_long_retry_after_is_counted_down_from_a_minute(make_app, emulator: Emulator):
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        await wait_for(pilot, lambda: app.screen.loaded)
+        emulator.faults.update({"rate_limit_rate": 1.0, "retry_after": 3600})
+        app.monitor.refresh()
+        await wait_for(pilot, lambda: app.connection_state.phase is Phase.RETRYING)
+        text = bar_text(app)
+        assert "stale" in text and "(HTTP 429)" in text
+        assert any(f"retrying in {n}s" in text for n in (58, 59, 60)), text
+
+
+class Stalling(httpx.AsyncBaseTransport):
+    """The emulator, except that `tasks.list` replies never arrive while `stall` is set."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.server = httpx.ASGITransport(app=emulator.app)
+        self.stall = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.stall and request.url.path.endswith("/tasks.list"):
+            await asyncio.Event().wait()
+        return await self.server.handle_async_request(request)
+
+
+async def test_a_stalled_reply_shows_stale_and_r_polls_afresh(make_app, emulator: Emulator):
+    transport = Stalling(emulator)
+    app = make_app(team_id=101, workspace_id=201, transport=transport, interval=0.5)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        await wait_for(pilot, lambda: app.screen.loaded)
+        transport.stall = True
+        await wait_for(pilot, lambda: app.connection_state.phase is Phase.RETRYING, tries=500)
+        assert "stale" in bar_text(app) and "slow to answer; r tries again" in bar_text(app)
+        assert "live" not in bar_text(app)
+        transport.stall = False
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.connection_state.phase is Phase.LIVE, tries=500)
+        assert "live" in bar_text(app)

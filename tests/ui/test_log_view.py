@@ -361,6 +361,7 @@ async def test_save_asks_where_then_writes_the_whole_log(spool: LogSpool, tmp_pa
     assert lines[0] == "2026-11-27T12:00:00.000Z INFO  line 0"
     assert lines[-2:] == ["2026-11-27T12:00:50.000Z INFO  multi", "    line"]
     assert second.read_text() == first.read_text()
+    assert {path.stat().st_mode & 0o777 for path in (first, second)} == {0o600}  # private
     assert notes == [f"Saved 51 lines to {first}", f"Saved 51 lines to {second}"]
     assert view.level_filter == "warn"
     assert stat.S_IMODE(first.stat().st_mode) == 0o600

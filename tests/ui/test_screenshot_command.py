@@ -30,7 +30,7 @@ async def test_palette_screenshot_without_a_downloads_folder(
         assert [n.message for n in app._notifications if n.title == "Screenshot"] == [
             f"Saved {shot}"
         ]
-    assert "<svg" in shot.read_text() and not stat.S_IMODE(shot.stat().st_mode) & 0o111
+    assert "<svg" in shot.read_text() and stat.S_IMODE(shot.stat().st_mode) == 0o600
 
 
 async def test_screenshot_into_a_missing_folder_says_why(make_app, tmp_path: Path) -> None:

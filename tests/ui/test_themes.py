@@ -51,6 +51,16 @@ def test_bad_theme_files_name_file_and_key(tmp_path: Path, text: str, message: s
     assert message in str(error.value) and "x.toml" in str(error.value)
 
 
+def test_a_theme_file_that_never_ends_is_refused_by_size(tmp_path: Path):
+    (tmp_path / "endless.toml").symlink_to("/dev/zero")
+    themes, warnings = load_themes([tmp_path])
+    assert themes == []
+    assert warnings == [
+        f"Theme skipped: {tmp_path / 'endless.toml'}: cannot be read (it is larger than "
+        "1024 KB, more than such a file should be)."
+    ]
+
+
 async def test_broken_user_theme_warns_and_the_app_works(make_app, isolated_config: Path):
     themes = isolated_config / "themes"
     themes.mkdir(parents=True)

@@ -25,7 +25,14 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from sly_tui.api import ApiError, PermissionDenied, ReadOnlyError, SlyClient, TaskInfo
+from sly_tui.api import (
+    ApiError,
+    OutcomeUnknown,
+    PermissionDenied,
+    ReadOnlyError,
+    SlyClient,
+    TaskInfo,
+)
 from sly_tui.jsontext import JsonProblem, parse_json
 from sly_tui.text import clean, one_line
 from sly_tui.ui.keymap import eager_tab
@@ -392,4 +399,6 @@ def failure_sentence(error: ApiError) -> str:
         return "The server refused: the token lacks rights for this action (HTTP 403)."
     if isinstance(error, ReadOnlyError):
         return "Read-only mode: nothing was sent."
+    if isinstance(error, OutcomeUnknown):  # sending again might do it twice
+        return one_line(f"{error.sentence} Check the task list before sending it again.")
     return one_line(str(error))

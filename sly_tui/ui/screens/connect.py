@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from sly_tui.api import ApiError, address_problem
 from sly_tui.config import ConfigError, Profile, Settings, normalize_server_address, save_profile
-from sly_tui.secrets import Secret
+from sly_tui.secrets import Secret, token_problem
 from sly_tui.text import one_line
 from sly_tui.ui.keymap import eager_tab
 from sly_tui.ui.widgets.key_footer import KeyFooter
@@ -108,6 +108,8 @@ class ConnectScreen(Screen[None]):
             self._refuse("#server", f"Not a valid server address: {problem}.")
         elif not token:
             self._refuse("#token", "Enter the API token.")
+        elif problem := token_problem(token):
+            self._refuse("#token", problem)
         else:
             self.query_one("#connect", Button).disabled = True
             self._say("Connecting…")

@@ -261,6 +261,7 @@ class TaskDetailScreen(LiveScreen):
         event = message.event
         if isinstance(event, TaskUpdated) and event.task.id == self.task_id:
             self.info, self.context = event.task, event.context or self.context
+            self.query_one("#title", Static).remove_class("gone")  # it came back
             self._show_task()
             for pane in self.query(TaskPane):
                 pane.task_updated(event.task)

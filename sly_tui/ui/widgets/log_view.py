@@ -34,7 +34,6 @@ gets through.
 
 from __future__ import annotations
 
-import os
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -61,6 +60,7 @@ from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from sly_tui.monitor.log_spool import LEVELS, LogLine, LogSpool, Query, level_code
+from sly_tui.secrets import create_private
 from sly_tui.text import one_line
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 from sly_tui.ui.widgets.styling import text_style
@@ -1017,9 +1017,7 @@ class LogView(ScrollView, can_focus=True):
         """Write the whole log (not just the filtered lines) as plain text, readable by
         the owner only (logs can hold secrets); the prompt has confirmed an overwrite."""
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.fchmod(fd, 0o600)  # an overwritten file keeps its mode otherwise
-            with open(fd, "w", encoding="utf-8", errors="replace") as file:
+            with create_private(path, errors="replace", overwrite=True) as file:
                 for line in self.spool.iter_lines(0, count):
                     file.write(line.plain() + "\n")
         except (OSError, ValueError) as error:
