@@ -9,7 +9,7 @@ thing, which is what the polling service's change detection needs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, Self, TypeVar
 
@@ -54,6 +54,11 @@ class TaskInfo(_Model):
     def is_active(self) -> bool:
         """True while the task may still change on its own; unknown statuses count as active."""
         return self.status not in FINAL_STATUSES
+
+    def with_progress(self, progress: Any) -> TaskInfo:
+        """This task as `tasks.info` with `withProgress` would give it: `progress` in `raw`
+        (list entries carry none, as `withProgress` is not documented for `tasks.list`)."""
+        return replace(self, raw={**self.raw, "progress": progress})
 
     @property
     def app(self) -> dict[str, Any]:

@@ -1,11 +1,19 @@
 """The task list of one workspace, kept current at a cost that does not grow with history.
 
-A tick asks for two things: the tasks still active (queued, consumed, started, deployed,
-terminating) and the tasks newer than the highest id seen. A task that was active and is
-in neither answer has ended: one `tasks.info` learns how. So with 10,000 finished tasks
-and 20 running ones a tick costs two requests, plus one per task that just ended. A full
+A tick asks for two things, with only what the API documents for `tasks.list` (filters on
+`id`, `type`, `status` by equality, sorting by id): the tasks still active (queued,
+consumed, started, deployed, terminating) and the newest tasks, newest first in small
+pages until one holds a task already known, which is almost always the first page. A task
+that was active and is in neither answer has ended: one `tasks.info` learns how. So with
+10,000 finished tasks and 20 running ones a tick costs two requests, plus one per task
+that just ended. A full
 sweep (every page of the list) runs when the list is opened, on manual refresh and every
 few minutes, to catch what the cheap ticks cannot see (deleted or edited old tasks).
+
+`withProgress` is documented for `tasks.info`, not `tasks.list`, so the progress of running
+tasks is read apart: every `PROGRESS_EVERY` seconds (the first on the tick after a sweep),
+one `tasks.info` per started task, at most `MAX_PROGRESS`, newest first. What it returns is
+carried into the list's entries (`raw["progress"]`) until the next read.
 
 Running training tasks also get a trend of their main metric (the last few train-loss
 values) for a sparkline: a tick at most every `TREND_EVERY` seconds (the first soon after
@@ -18,8 +26,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sly_tui.api import ApiError, SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, Status
@@ -36,6 +45,9 @@ TREND_FIRST = 2.0  # seconds after the first sweep until trends are first read
 TREND_EVERY = 10.0  # seconds between trend reads after that
 TREND_POINTS = 8  # values per trend
 MAX_TRENDS = 32  # running training tasks whose trend is read, newest first
+NEW_PAGE = 20  # tasks per page when looking for new ones, newest first
+PROGRESS_EVERY = 5.0  # seconds between progress reads
+MAX_PROGRESS = 32  # started tasks whose progress is read, newest first
 
 _ACTIVE_FILTER = [
     {"field": "status", "operator": "in", "value": sorted(str(s) for s in ACTIVE_STATUSES)}
@@ -85,7 +97,9 @@ class TaskListTopic:
         self._next_sweep: float | None = None  # None: sweep on the next poll
         self._retried_sweep = False
         self._next_trends: float | None = None  # when trends are due; None: not yet planned
+        self._next_progress: float | None = None  # when progress is due; None: next tick
         self.trends: dict[int, tuple[float, ...]] = {}
+        self.progress: dict[int, Any] = {}  # the latest `withProgress` value, by task id
 
     def __repr__(self) -> str:
         return f"TaskListTopic(workspace={self.workspace_id})"
@@ -104,6 +118,9 @@ class TaskListTopic:
                 self._next_trends = self._clock() + TREND_FIRST
         else:
             await self._tick(client, emit)
+            if self._next_progress is None or self._clock() >= self._next_progress:
+                await self._read_progress(client, emit)
+                self._next_progress = self._clock() + PROGRESS_EVERY
             if self._next_trends is not None and self._clock() >= self._next_trends:
                 await self._read_trends(client, emit)
                 self._next_trends = self._clock() + TREND_EVERY
@@ -118,9 +135,7 @@ class TaskListTopic:
         """
         seen: set[int] = set()
         total: int | None = None
-        pages = client.tasks.iter_list_pages(
-            self.workspace_id, newest_first=True, strict=False, with_progress=True
-        )
+        pages = client.tasks.iter_list_pages(self.workspace_id, newest_first=True, strict=False)
         async for page in pages:
             total = page.total if total is None else total
             fresh = {task.id: task for task in page.entities}
@@ -139,12 +154,8 @@ class TaskListTopic:
         emit(self._apply({}, removed=removed, full=True))
 
     async def _tick(self, client: SlyClient, emit: Sink) -> None:
-        newest = max(self.tasks, default=0)
         active, new = await asyncio.gather(
-            client.tasks.get_list(self.workspace_id, _ACTIVE_FILTER, with_progress=True),
-            client.tasks.get_list(
-                self.workspace_id, [{"field": "id", "operator": ">", "value": newest}]
-            ),
+            client.tasks.get_list(self.workspace_id, _ACTIVE_FILTER), self._newest(client)
         )
         fresh = {task.id: task for task in (*active, *new)}
         ended = sorted(self.active_ids - fresh.keys())
@@ -158,6 +169,35 @@ class TaskListTopic:
             else:
                 fresh[task_id] = info
         if change := self._apply(fresh, removed=removed, full=False):
+            emit(change)
+
+    async def _newest(self, client: SlyClient) -> list[TaskInfo]:
+        """The tasks newer than every known one: pages newest first until one reaches a
+        known id (or the list ends)."""
+        newest = max(self.tasks, default=0)
+        found: list[TaskInfo] = []
+        pages = client.tasks.iter_list_pages(
+            self.workspace_id, per_page=NEW_PAGE, newest_first=True, strict=False
+        )
+        async with aclosing(pages):
+            async for page in pages:
+                found.extend(task for task in page.entities if task.id > newest)
+                if any(task.id <= newest for task in page.entities):
+                    break
+        return found
+
+    async def _read_progress(self, client: SlyClient, emit: Sink) -> None:
+        """The progress of the newest started tasks; a failed read keeps what was known (a
+        stale progress bar is not worth failing the list for)."""
+        started = sorted(
+            (i for i, task in self.tasks.items() if task.status == Status.STARTED), reverse=True
+        )[:MAX_PROGRESS]
+        try:
+            self.progress = await client.tasks.get_progress(started)
+        except ApiError:
+            return
+        fresh = {i: self.tasks[i] for i in started}
+        if change := self._apply(fresh, removed=(), full=False):
             emit(change)
 
     @staticmethod
@@ -203,8 +243,17 @@ class TaskListTopic:
     def _apply(
         self, fresh: Mapping[int, TaskInfo], removed: Iterable[int], *, full: bool
     ) -> TasksChanged:
+        fresh = {task_id: self._with_progress(task) for task_id, task in fresh.items()}
         added, changed, gone = diff_tasks(self.tasks, fresh, removed)
         self.tasks.update(fresh)
         for task_id in gone:
             del self.tasks[task_id]
         return TasksChanged(self.workspace_id, tuple(added), tuple(changed), tuple(gone), full)
+
+    def _with_progress(self, task: TaskInfo) -> TaskInfo:
+        """The task with the progress last read for it, while it runs (list entries carry
+        none of their own)."""
+        progress = self.progress.get(task.id)
+        if progress is None or task.status != Status.STARTED or "progress" in task.raw:
+            return task
+        return task.with_progress(progress)

@@ -9,7 +9,7 @@ from sly_tui.api import RequestRecord, SlyClient
 from sly_tui.demo import Emulator, ManualClock
 from sly_tui.enums import ACTIVE_STATUSES
 from sly_tui.monitor.events import TasksChanged
-from sly_tui.monitor.task_list import TaskListTopic, diff_tasks
+from sly_tui.monitor.task_list import MAX_PROGRESS, TaskListTopic, diff_tasks
 
 from ..conftest import FAST_RETRY, FROZEN_NOW
 
@@ -60,9 +60,30 @@ async def test_first_poll_is_a_full_sweep_then_ticks_are_cheap(emulator: Emulato
         assert sum(len(e.added) for e in events) == len(topic.tasks) > 0
         assert set(counter.take()) == {"tasks.list"}
 
+        await poll(topic, client)  # the first tick also reads the progress of running tasks
+        first_tick = counter.take()
+        assert first_tick[:2] == ["tasks.list", "tasks.list"]
+        assert set(first_tick[2:]) <= {"tasks.info"}
+
         events = await poll(topic, client)
         assert events == []  # nothing moved: no event at all
         assert counter.take() == ["tasks.list", "tasks.list"]
+
+
+async def test_ticks_send_only_documented_filters_and_sorts(emulator: Emulator):
+    """The emulator answers 400 to anything else, so a tick that used `id > newest` would
+    fail here; new tasks are found by sorting on id, newest first."""
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        await poll(topic, client)
+        started = await client.tasks.start(None, app_id=501, workspace_id=workspace)
+        counter.take()
+        events = await poll(topic, client)
+        assert started.id in {t.id for e in events for t in e.added}
+        assert all(r.status == 200 for r in counter.records)
+        assert counter.take().count("tasks.list") == 2
 
 
 async def test_ticks_report_moves_and_endings(emulator: Emulator, clock: ManualClock):
@@ -102,8 +123,12 @@ async def test_requests_per_tick_with_ten_thousand_finished_tasks(finished: int)
         for _ in range(5):
             emulator.advance(1)
             await poll(topic, client)
-        per_tick = len(counter.take()) / 5
-        assert per_tick <= 3, per_tick
+        methods = counter.take()
+        assert methods.count("tasks.list") == 2 * 5
+        # Besides: the progress of the started tasks, read once in these five ticks (at the
+        # first, then every PROGRESS_EVERY seconds), and one info per task that ended.
+        started = [t for t in topic.tasks.values() if t.status == "started"]
+        assert methods.count("tasks.info") <= min(len(started), MAX_PROGRESS) + len(active)
 
 
 def test_diff_tasks_is_keyed_by_id():
