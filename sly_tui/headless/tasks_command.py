@@ -19,7 +19,7 @@ from rich.text import Text
 
 from sly_tui.api import SlyClient, TaskInfo
 from sly_tui.api.neighbours import Filters
-from sly_tui.enums import Status
+from sly_tui.enums import RUNNING_STATUSES
 from sly_tui.headless.errors import EXIT_OK, EXIT_USAGE, CommandError
 from sly_tui.headless.output import STATUS_STYLES, Output
 from sly_tui.headless.records import task_record
@@ -72,9 +72,9 @@ async def _newest(
 
 
 async def _with_progress(client: SlyClient, tasks: list[TaskInfo]) -> list[TaskInfo]:
-    """The started tasks with their latest progress, which only `tasks.info` documents
-    (`withProgress`), so it costs one request per started task shown."""
-    started = [task.id for task in tasks if task.status == Status.STARTED]
+    """The running tasks with their latest progress, which only `tasks.info` documents
+    (`withProgress`), so it costs one request per running task shown."""
+    started = [task.id for task in tasks if task.status in RUNNING_STATUSES]
     progress = await client.tasks.get_progress(started) if started else {}
     return [t.with_progress(progress[t.id]) if t.id in progress else t for t in tasks]
 

@@ -11,8 +11,9 @@ sweep (every page of the list) runs when the list is opened, on manual refresh a
 few minutes, to catch what the cheap ticks cannot see (deleted or edited old tasks).
 
 `withProgress` is documented for `tasks.info`, not `tasks.list`, so the progress of running
-tasks is read apart: every `PROGRESS_EVERY` seconds (the first on the tick after a sweep),
-one `tasks.info` per started task, at most `MAX_PROGRESS`, newest first. What it returns is
+tasks is read apart: at the end of each sweep and every `PROGRESS_EVERY` seconds after,
+one `tasks.info` per running (started or deployed) task, at most `MAX_PROGRESS`, newest
+first. What it returns is
 carried into the list's entries (`raw["progress"]`) until the next read.
 
 Running training tasks also get a trend of their main metric (the last few train-loss
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sly_tui.api import ApiError, SlyClient, TaskInfo
-from sly_tui.enums import ACTIVE_STATUSES, Status
+from sly_tui.enums import ACTIVE_STATUSES, RUNNING_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.metrics import parse_metrics, reports_metrics, trend
 from sly_tui.monitor.service import Next, Sink
@@ -47,11 +48,9 @@ TREND_POINTS = 8  # values per trend
 MAX_TRENDS = 32  # running training tasks whose trend is read, newest first
 NEW_PAGE = 20  # tasks per page when looking for new ones, newest first
 PROGRESS_EVERY = 5.0  # seconds between progress reads
-MAX_PROGRESS = 32  # started tasks whose progress is read, newest first
+MAX_PROGRESS = 32  # running tasks whose progress is read, newest first
 
-_ACTIVE_FILTER = [
-    {"field": "status", "operator": "in", "value": sorted(str(s) for s in ACTIVE_STATUSES)}
-]
+_ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
 
 
 def diff_tasks(
@@ -97,7 +96,7 @@ class TaskListTopic:
         self._next_sweep: float | None = None  # None: sweep on the next poll
         self._retried_sweep = False
         self._next_trends: float | None = None  # when trends are due; None: not yet planned
-        self._next_progress: float | None = None  # when progress is due; None: next tick
+        self._next_progress = 0.0  # when progress is next due (each sweep reads it too)
         self.trends: dict[int, tuple[float, ...]] = {}
         self.progress: dict[int, Any] = {}  # the latest `withProgress` value, by task id
 
@@ -109,7 +108,18 @@ class TaskListTopic:
 
     @property
     def active_ids(self) -> set[int]:
-        return {task_id for task_id, task in self.tasks.items() if task.is_active}
+        """Tasks that may still change, which the tick asks for by status: the active
+        statuses and any status this client does not know (a newer server's; it might still
+        change, and asking for it by name costs no extra request)."""
+        return {
+            task_id
+            for task_id, task in self.tasks.items()
+            if task.is_active and task.status is not None
+        }
+
+    def _active_filter(self) -> list[dict[str, Any]]:
+        watched = _ACTIVE.union(str(self.tasks[task_id].status) for task_id in self.active_ids)
+        return [{"field": "status", "operator": "in", "value": sorted(watched)}]
 
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         if self._next_sweep is None or self._clock() >= self._next_sweep:
@@ -118,9 +128,8 @@ class TaskListTopic:
                 self._next_trends = self._clock() + TREND_FIRST
         else:
             await self._tick(client, emit)
-            if self._next_progress is None or self._clock() >= self._next_progress:
+            if self._clock() >= self._next_progress:
                 await self._read_progress(client, emit)
-                self._next_progress = self._clock() + PROGRESS_EVERY
             if self._next_trends is not None and self._clock() >= self._next_trends:
                 await self._read_trends(client, emit)
                 self._next_trends = self._clock() + TREND_EVERY
@@ -151,11 +160,12 @@ class TaskListTopic:
             self._next_sweep = self._clock()
             self._retried_sweep = True
         removed = self.tasks.keys() - seen if consistent else ()
+        await self._read_progress(client, emit)  # before the list counts as loaded
         emit(self._apply({}, removed=removed, full=True))
 
     async def _tick(self, client: SlyClient, emit: Sink) -> None:
         active, new = await asyncio.gather(
-            client.tasks.get_list(self.workspace_id, _ACTIVE_FILTER), self._newest(client)
+            client.tasks.get_list(self.workspace_id, self._active_filter()), self._newest(client)
         )
         fresh = {task.id: task for task in (*active, *new)}
         ended = sorted(self.active_ids - fresh.keys())
@@ -187,11 +197,12 @@ class TaskListTopic:
         return found
 
     async def _read_progress(self, client: SlyClient, emit: Sink) -> None:
-        """The progress of the newest started tasks; a failed read keeps what was known (a
+        """The progress of the newest running tasks; a failed read keeps what was known (a
         stale progress bar is not worth failing the list for)."""
         started = sorted(
-            (i for i, task in self.tasks.items() if task.status == Status.STARTED), reverse=True
+            (i for i, task in self.tasks.items() if task.status in RUNNING_STATUSES), reverse=True
         )[:MAX_PROGRESS]
+        self._next_progress = self._clock() + PROGRESS_EVERY
         try:
             self.progress = await client.tasks.get_progress(started)
         except ApiError:
@@ -254,6 +265,6 @@ class TaskListTopic:
         """The task with the progress last read for it, while it runs (list entries carry
         none of their own)."""
         progress = self.progress.get(task.id)
-        if progress is None or task.status != Status.STARTED or "progress" in task.raw:
+        if progress is None or task.status not in RUNNING_STATUSES or "progress" in task.raw:
             return task
         return task.with_progress(progress)

@@ -7,9 +7,9 @@ import pytest
 
 from sly_tui.api import RequestRecord, SlyClient
 from sly_tui.demo import Emulator, ManualClock
-from sly_tui.enums import ACTIVE_STATUSES
+from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
-from sly_tui.monitor.task_list import MAX_PROGRESS, TaskListTopic, diff_tasks
+from sly_tui.monitor.task_list import MAX_PROGRESS, PROGRESS_EVERY, TaskListTopic, diff_tasks
 
 from ..conftest import FAST_RETRY, FROZEN_NOW
 
@@ -58,12 +58,10 @@ async def test_first_poll_is_a_full_sweep_then_ticks_are_cheap(emulator: Emulato
         events = await poll(topic, client)
         assert events[-1].full and not events[-1].removed
         assert sum(len(e.added) for e in events) == len(topic.tasks) > 0
-        assert set(counter.take()) == {"tasks.list"}
-
-        await poll(topic, client)  # the first tick also reads the progress of running tasks
-        first_tick = counter.take()
-        assert first_tick[:2] == ["tasks.list", "tasks.list"]
-        assert set(first_tick[2:]) <= {"tasks.info"}
+        sweep = counter.take()  # every page, then the progress of each started task
+        started = sum(t.status in ("started", "deployed") for t in topic.tasks.values())
+        assert sweep.count("tasks.info") == min(started, MAX_PROGRESS)
+        assert set(sweep) == {"tasks.list", "tasks.info"}
 
         events = await poll(topic, client)
         assert events == []  # nothing moved: no event at all
@@ -125,10 +123,9 @@ async def test_requests_per_tick_with_ten_thousand_finished_tasks(finished: int)
             await poll(topic, client)
         methods = counter.take()
         assert methods.count("tasks.list") == 2 * 5
-        # Besides: the progress of the started tasks, read once in these five ticks (at the
-        # first, then every PROGRESS_EVERY seconds), and one info per task that ended.
-        started = [t for t in topic.tasks.values() if t.status == "started"]
-        assert methods.count("tasks.info") <= min(len(started), MAX_PROGRESS) + len(active)
+        # Besides: one info per task that ended (progress is read at the sweep, and then
+        # every PROGRESS_EVERY seconds, which this frozen clock never reaches).
+        assert methods.count("tasks.info") <= len(active)
 
 
 def test_diff_tasks_is_keyed_by_id():
@@ -162,16 +159,22 @@ async def test_sweep_removes_deleted_tasks_and_pages_newest_first(emulator: Emul
 
 
 async def test_running_tasks_carry_their_latest_progress(emulator: Emulator):
+    """From `tasks.info` with `withProgress`, read every PROGRESS_EVERY seconds and kept
+    on the list's entries in between (tasks.list documents no progress)."""
     from sly_tui.ui.format import list_progress
 
     counter = Counter()
+    now = [0.0]
     async with counted_client(emulator, counter) as client:
         workspace = await first_workspace(client)
-        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        topic = TaskListTopic(workspace, clock=lambda: now[0])
         await poll(topic, client)
         for _ in range(30):
             emulator.advance(20)
+            now[0] += PROGRESS_EVERY
+            counter.take()
             await poll(topic, client)
+            assert "tasks.info" in counter.take()
             running = [t for t in topic.tasks.values() if t.status == "started"]
             with_progress = [t for t in running if list_progress(t) is not None]
             if with_progress:
@@ -181,3 +184,29 @@ async def test_running_tasks_carry_their_latest_progress(emulator: Emulator):
         assert record is not None and record.total is not None
         finished = [t for t in topic.tasks.values() if not t.is_active]
         assert all("progress" not in t.raw for t in finished)
+
+        await poll(topic, client)  # not due: lists only, and the progress stays
+        assert counter.take() == ["tasks.list", "tasks.list"]
+        assert list_progress(topic.tasks[with_progress[0].id]) is not None
+
+
+async def test_a_status_outside_the_enum_costs_no_extra_request(emulator: Emulator):
+    """A newer server's status is kept as its word and asked for by name in the active
+    filter, so it is neither looked up with `tasks.info` on every tick nor lost."""
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        task = max(emulator.world.tasks.values(), key=lambda t: t.id)
+        task.status = "suspended"  # type: ignore[assignment]
+        topic = TaskListTopic(workspace, clock=lambda: 0.0)
+        await poll(topic, client)
+        assert topic.tasks[task.id].status == "suspended"
+        assert task.id in topic.active_ids
+        counter.take()
+        for _ in range(3):
+            assert await poll(topic, client) == []
+            assert counter.take() == ["tasks.list", "tasks.list"]
+        task.status = Status.FINISHED
+        events = await poll(topic, client)
+        assert topic.tasks[task.id].status == Status.FINISHED
+        assert [t.id for e in events for t in e.changed] == [task.id]
