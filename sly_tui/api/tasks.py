@@ -20,6 +20,7 @@ from sly_tui.api.errors import (
     BadRequest,
     NotFound,
     ProtocolError,
+    ServerError,
     TaskFinishedWithError,
     WaitingTimeExceeded,
 )
@@ -46,6 +47,7 @@ from sly_tui.api.transport import Transport
 from sly_tui.enums import PluginTaskType, RestartPolicy, Status
 
 _OUTPUT = "tasks.output.set"
+NOT_STOPPABLE = 501  # `tasks.stop` on a task whose type can't be stopped (API reference)
 PROGRESS_CONCURRENCY = 8  # `tasks.info` requests in flight at once in `get_progress`
 # `wait` stops on any of these besides the target, as the SDK does (`sly-tui wait` too).
 WAIT_ENDS = frozenset({Status.FINISHED, Status.DEPLOYED, Status.STOPPED})
@@ -299,8 +301,23 @@ class TaskApi(Namespace):
         return await self._t.call("tasks.run.app", body, parse=_started)
 
     async def stop(self, task_id: int) -> Status | str:
-        """Ask the task to stop; the reply is normally `terminating`."""
-        return await self._t.call("tasks.stop", {"id": task_id}, parse=_status_of)
+        """Ask the task to stop; the reply is normally `terminating`.
+
+        The API reference documents a 501 for "task with this type can't be stopped": that
+        is a refusal about this task (`BadRequest`), not a server failure.
+        """
+        try:
+            return await self._t.call("tasks.stop", {"id": task_id}, parse=_status_of)
+        except ServerError as exc:
+            if exc.status != NOT_STOPPABLE:
+                raise
+            raise BadRequest(
+                f"The server cannot stop task {task_id}: tasks of its type can't be stopped "
+                f"(HTTP {NOT_STOPPABLE}).",
+                method="tasks.stop",
+                status=NOT_STOPPABLE,
+                detail=exc.detail,
+            ) from None
 
     async def update_status(self, task_id: int, status: Status | str) -> None:
         try:

@@ -141,6 +141,24 @@ async def test_server_error_keeps_the_modal_open(app, emulator: Emulator):
     assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
 
 
+async def test_a_type_that_cannot_be_stopped_is_a_refusal(app, emulator: Emulator):
+    """The API reference's 501 ("task with this type can't be stopped") reads as the
+    server's refusal, not as the server failing."""
+    target = active_ids(emulator)[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await loaded_list(pilot)
+        table.move_cursor_to(target)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        emulator.faults.error_status = 501
+        emulator.faults.fail_next = 1
+        emulator.faults.methods = ["tasks.stop"]
+        await pilot.click("#form-submit")
+        await wait_for(pilot, lambda: "can't be stopped" in screen_text(pilot))
+        assert "server failed" not in screen_text(pilot)
+        assert isinstance(app.screen, StopModal) and not app.screen.sending
+
+
 async def test_read_only_hides_stop_and_the_client_refuses(make_app, emulator: Emulator):
     app = make_app(team_id=101, workspace_id=201, read_only=True)
     async with app.run_test(size=(100, 30)) as pilot:
