@@ -47,7 +47,12 @@ def _unchanged(value: Any) -> Any:
 
 
 class Download:
-    """The body of a streamed reply; httpx failures while reading become `Unreachable`."""
+    """The body of a streamed reply; httpx failures while reading become `Unreachable`.
+
+    `total` (Content-Length) counts the bytes on the wire, which with a `Content-Encoding`
+    such as gzip are fewer than the decoded ones handed out, so `received` counts the wire
+    bytes too: compare those two, like with like.
+    """
 
     def __init__(self, transport: Transport, rpc: str, response: httpx.Response) -> None:
         self._transport = transport
@@ -55,6 +60,11 @@ class Download:
         self._response = response
         length = response.headers.get("Content-Length", "")
         self.total = int(length) if length.isascii() and length.isdigit() else None
+
+    @property
+    def received(self) -> int:
+        """Bytes of the body read off the wire so far (before any decoding)."""
+        return self._response.num_bytes_downloaded
 
     async def chunks(self, size: int) -> AsyncIterator[bytes]:
         """The body in chunks of about `size` bytes."""
