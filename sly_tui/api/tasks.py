@@ -77,6 +77,9 @@ _logs = list_of(LogEntry.from_json, "the log")
 _checkpoints = list_of(Checkpoint.from_json, "the checkpoints")
 
 
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
 def _iso(moment: datetime | str) -> str:
     """`sinceTime` as the server writes timestamps: UTC, milliseconds, `Z`."""
     if isinstance(moment, str):
@@ -194,13 +197,22 @@ class TaskApi(Namespace):
     async def get_logs(
         self, task_id: int, since_time: datetime | str | None = None, limit: int | None = None
     ) -> list[LogEntry]:
-        """`tasks.log.download` (a GET): entries after `since_time`, at most `limit` of them."""
+        """`tasks.log.download` (a GET): entries after `since_time`, at most `limit` of them
+        (a server may send fewer: read again from the last one until none is new).
+
+        Ordered by timestamp whatever order they arrive in (undated ones first), since the
+        reply's order is not documented and readers resume from the latest timestamp.
+        A 404 (`NotFound`) is either a missing task or, for a task that exists, a server
+        without this endpoint (older instances); callers that know the task tell them apart.
+        """
         params: dict[str, Any] = {"id": task_id}
         if since_time is not None:
             params["sinceTime"] = _iso(since_time)
         if limit is not None:
             params["limit"] = limit
-        return await self._t.call_get("tasks.log.download", params, parse=_logs)
+        entries = await self._t.call_get("tasks.log.download", params, parse=_logs)
+        entries.sort(key=lambda e: (e.timestamp is not None, e.timestamp or _UNDATED))
+        return entries
 
     async def get_training_metrics(self, task_id: int) -> Any | None:
         """The raw metrics of a legacy train task; None when the server has none (404)."""
