@@ -182,12 +182,32 @@ def _agent(call: Call, agent_id: int | None, team_id: int) -> int | None:
     return agent.id
 
 
+def _default_workspace(call: Call, agent_id: int | None, app_id: int | None) -> int:
+    """Where `tasks.run.app` without a `workspaceId` puts the task (the SDK documents it as
+    optional): the first workspace of the agent's team, else the app's, else the user's
+    first team's."""
+    world = call.world
+    if agent_id is not None:
+        team_id = world.get("Agent", world.agents, agent_id).team_id
+    elif app_id is not None:
+        team_id = world.get("App", world.apps, app_id).team_id
+    else:
+        team_id = min(call.user.roles, default=None)
+    found = [w.id for w in world.workspaces.values() if w.team_id == team_id]
+    if not found:
+        raise bad_request("field 'workspaceId' is required: there is no default workspace")
+    return min(found)
+
+
 def run_app(call: Call, p: Params) -> Any:
     world = call.world
-    workspace = world.workspace(p.int("workspaceId"))
     module_id, app_id = p.opt_int("moduleId"), p.opt_int("appId")
     if (module_id is None) == (app_id is None):
         raise bad_request("give exactly one of 'moduleId' and 'appId'")
+    workspace_id = p.opt_int("workspaceId")
+    if workspace_id is None:
+        workspace_id = _default_workspace(call, p.opt_int("agentId"), app_id)
+    workspace = world.workspace(workspace_id)
     if app_id is not None:
         app = world.get("App", world.apps, app_id)
         module_id = app.module_id
