@@ -74,7 +74,7 @@ def _started(value: Any) -> StartedTask:
 
 
 _logs = list_of(LogEntry.from_json, "the log")
-_checkpoints = list_of(Checkpoint.from_json, "the checkpoints")
+_checkpoints = list_of(Checkpoint.from_json, "the checkpoints", skip_bad=True)
 
 
 _UNDATED = datetime.min.replace(tzinfo=UTC)

@@ -143,16 +143,18 @@ class TaskListTopic:
         repeated on the next tick, once.
         """
         seen: set[int] = set()
+        skipped = 0  # unreadable entities (no id): counted, so the list still adds up
         total: int | None = None
         pages = client.tasks.iter_list_pages(self.workspace_id, newest_first=True, strict=False)
         async for page in pages:
             total = page.total if total is None else total
             fresh = {task.id: task for task in page.entities}
             seen.update(fresh)
+            skipped += page.skipped
             if change := self._apply(fresh, removed=(), full=False):
                 emit(change)
             await asyncio.sleep(0)  # let the UI draw this page before parsing the next
-        consistent = total is None or len(seen) == total
+        consistent = total is None or len(seen) + skipped == total
         if consistent or self._retried_sweep:
             self._next_sweep = self._clock() + self._sweep_every
             self._retried_sweep = False

@@ -87,3 +87,21 @@ async def test_a_server_without_the_log_endpoint_gets_one_sentence() -> None:
         assert [e for e in events if isinstance(e, LogsUnavailable)]
         assert topic.task is not None  # the task itself is still read
         assert await topic.poll(client, events.append) is Next.DONE  # ended: no more polls
+
+
+async def test_odd_entries_are_lines_and_the_cursor_moves_past_them() -> None:
+    odd: list[Any] = [LOG[0], "a bare string", {"timestamp": "garbage", "message": 1}, 7, LOG[1]]
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1]
+        if method == "tasks.log.download":
+            since = request.url.params.get("sinceTime")
+            return httpx.Response(200, json=[] if since and since >= LOG[1]["timestamp"] else odd)
+        return httpx.Response(200, json=INFO if method == "tasks.info" else CONTEXT)
+
+    async with client_for(httpx.MockTransport(handle)) as client:
+        reader = LogReader(TASK)
+        lines = [entry.message async for page in reader.pages(client) for entry in page]
+        assert sorted(lines) == sorted(["line 0", "a bare string", "1", "7", "line 1"])
+        assert reader.topic.cursor.last is not None
+        assert stamp(reader.topic.cursor.last) == LOG[1]["timestamp"]
