@@ -36,7 +36,8 @@ class SlyClient:
     `<server>/public/api` as the API root. `read_only` refuses every state-changing RPC
     before it is sent. `task_id` adds the `x-task-id` header apps send. `on_request` sees
     every HTTP attempt. `sleep` is what retries and `tasks.wait` wait with (tests pass a
-    recorder instead of the real clock).
+    recorder instead of the real clock). `check_https`: an http:// address is probed once on
+    https:// and switched when that answers, as the SDK does (off: talk as told).
 
     Use as `async with SlyClient(...) as client:` or call `aclose()` when done.
     """
@@ -54,6 +55,7 @@ class SlyClient:
         task_id: int | None = None,
         on_request: Callable[[RequestRecord], None] | None = None,
         sleep: Sleep = asyncio.sleep,
+        check_https: bool = True,
     ) -> None:
         secret = Secret(token) if isinstance(token, str) else token
         self._t = Transport(
@@ -66,6 +68,7 @@ class SlyClient:
             task_id=task_id,
             on_request=on_request,
             sleep=sleep,
+            check_https=check_https,
         )
         self.server_clock = self._t.server_clock
         self.users = UsersApi(self._t)

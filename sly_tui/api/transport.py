@@ -6,6 +6,7 @@ guard, the retry loop and the `on_request` accounting live there and nowhere els
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -23,6 +24,8 @@ from sly_tui.enums import MUTATING_METHODS
 from sly_tui.secrets import Secret
 
 T = TypeVar("T")
+
+HTTPS_PROBE_TIMEOUT = 5.0  # seconds for the one https:// probe of an http:// address
 Sleep = Callable[[float], Awaitable[None]]
 # A multipart part as httpx takes it: (field name, (file name, content, content type)).
 Part = tuple[str, tuple[str | None, Any, str | None]]
@@ -40,6 +43,12 @@ class RequestRecord:
     status: int | None
     elapsed: float
     attempt: int
+
+
+def _origin(url: str) -> str:
+    """Scheme, host and port only: what a person needs to see in "Cannot reach …"."""
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
 
 
 def _unchanged(value: Any) -> Any:
@@ -93,6 +102,7 @@ class Transport:
         task_id: int | None,
         on_request: Callable[[RequestRecord], None] | None,
         sleep: Sleep,
+        check_https: bool = True,
     ) -> None:
         self.root = root
         self.read_only = read_only
@@ -104,9 +114,11 @@ class Transport:
         self._on_request = on_request
         if problem := address_problem(root):
             raise ValueError(f"{root!r} is not a usable server address: {problem}")
-        url = httpx.URL(root)
-        # Scheme, host and port only: what a person needs to see in "Cannot reach …".
-        self.address = f"{url.scheme}://{url.netloc.decode('ascii')}"
+        self.address = _origin(root)
+        # An http:// root is probed once on https:// before the first request (as the SDK's
+        # `_check_https_redirect` does) and switched when that answers.
+        self._https_checked = not check_https or root.startswith("https://")
+        self._https_lock = asyncio.Lock()
         headers = {}
         if token:
             headers["x-api-key"] = token.reveal()
@@ -145,6 +157,37 @@ class Transport:
 
     def _url(self, rpc: str) -> str:
         return f"{self.root}/v3/{rpc}"
+
+    def _use_https(self) -> None:
+        self.root = "https://" + self.root.removeprefix("http://")
+        self.address = _origin(self.root)
+
+    async def _check_https(self) -> None:
+        """Ask `https://<host:port>/` once; if it answers (any status below 400), talk
+        https from now on. Whatever goes wrong (a plain-HTTP port fails the TLS handshake)
+        leaves the address as given."""
+        async with self._https_lock:
+            if self._https_checked:
+                return
+            self._https_checked = True
+            secure = _origin("https://" + self.root.removeprefix("http://"))
+            try:
+                probe = await self._http.get(secure + "/", timeout=HTTPS_PROBE_TIMEOUT)
+            except Exception:
+                return
+            if probe.status_code < 400:
+                self._use_https()
+
+    def _wants_https(self, response: httpx.Response) -> bool:
+        """A permanent redirect of this http:// address to https:// on the same host."""
+        location = response.headers.get("Location", "")
+        if response.status_code not in (301, 308) or not self.root.startswith("http://"):
+            return False
+        try:
+            target = httpx.URL(location)
+        except httpx.InvalidURL:
+            return False
+        return target.scheme == "https" and target.host == httpx.URL(self.root).host
 
     async def call(
         self,
@@ -234,6 +277,8 @@ class Transport:
     ) -> httpx.Response:
         """Send until a 200 arrives, the failure is final, or the attempts run out."""
         self.check_writable(rpc)
+        if not self._https_checked:
+            await self._check_https()
         attempts = max(1, self.retry.retries if retries is None else retries)
         for attempt in range(attempts):
             outcome = await self._attempt(rpc, build, attempt + 1, stream)
@@ -258,6 +303,10 @@ class Transport:
             if stream:
                 await response.aread()
                 await response.aclose()
+            if self._wants_https(response):
+                # A redirect acts on nothing: send the same request again, to https.
+                self._use_https()
+                return await self._attempt(rpc, build, attempt, stream)
             return from_response(rpc, response, token_sent=bool(self._token), scrub=self.scrub)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return self.failure_from_exception(rpc, exc)
