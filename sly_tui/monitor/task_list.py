@@ -11,10 +11,11 @@ sweep (every page of the list) runs when the list is opened, on manual refresh a
 few minutes, to catch what the cheap ticks cannot see (deleted or edited old tasks).
 
 `withProgress` is documented for `tasks.info`, not `tasks.list`, so the progress of running
-tasks is read apart: at the end of each sweep and every `PROGRESS_EVERY` seconds after,
-one `tasks.info` per running (started or deployed) task, at most `MAX_PROGRESS`, newest
-first. What it returns is
-carried into the list's entries (`raw["progress"]`) until the next read.
+(started or deployed) tasks is read apart, one `tasks.info` each: every sweep reads it for
+the newest `MAX_PROGRESS`; then each tick reads it for at most `PROGRESS_PER_TICK` of them,
+those read longest ago, each at most every `PROGRESS_EVERY` seconds. A few running tasks
+are so refreshed every few seconds, and many cost no more per tick. What a read returns is
+carried into the list's entries (`raw["progress"]`) until the next one.
 
 Running training tasks also get a trend of their main metric (the last few train-loss
 values) for a sparkline: a tick at most every `TREND_EVERY` seconds (the first soon after
@@ -47,8 +48,9 @@ TREND_EVERY = 10.0  # seconds between trend reads after that
 TREND_POINTS = 8  # values per trend
 MAX_TRENDS = 32  # running training tasks whose trend is read, newest first
 NEW_PAGE = 20  # tasks per page when looking for new ones, newest first
-PROGRESS_EVERY = 5.0  # seconds between progress reads
-MAX_PROGRESS = 32  # running tasks whose progress is read, newest first
+PROGRESS_EVERY = 5.0  # seconds at least between two progress reads of one task
+PROGRESS_PER_TICK = 1  # progress reads per tick at most (after the sweep's)
+MAX_PROGRESS = 32  # running tasks whose progress the sweep reads, newest first
 
 _ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
 
@@ -96,7 +98,7 @@ class TaskListTopic:
         self._next_sweep: float | None = None  # None: sweep on the next poll
         self._retried_sweep = False
         self._next_trends: float | None = None  # when trends are due; None: not yet planned
-        self._next_progress = 0.0  # when progress is next due (each sweep reads it too)
+        self._progress_read: dict[int, float] = {}  # when each task's progress was read
         self.trends: dict[int, tuple[float, ...]] = {}
         self.progress: dict[int, Any] = {}  # the latest `withProgress` value, by task id
 
@@ -128,8 +130,7 @@ class TaskListTopic:
                 self._next_trends = self._clock() + TREND_FIRST
         else:
             await self._tick(client, emit)
-            if self._clock() >= self._next_progress:
-                await self._read_progress(client, emit)
+            await self._read_progress(client, emit, self._progress_due())
             if self._next_trends is not None and self._clock() >= self._next_trends:
                 await self._read_trends(client, emit)
                 self._next_trends = self._clock() + TREND_EVERY
@@ -162,7 +163,8 @@ class TaskListTopic:
             self._next_sweep = self._clock()
             self._retried_sweep = True
         removed = self.tasks.keys() - seen if consistent else ()
-        await self._read_progress(client, emit)  # before the list counts as loaded
+        running = sorted(self._running(), reverse=True)[:MAX_PROGRESS]
+        await self._read_progress(client, emit, running)  # before the list counts as loaded
         emit(self._apply({}, removed=removed, full=True))
 
     async def _tick(self, client: SlyClient, emit: Sink) -> None:
@@ -198,18 +200,36 @@ class TaskListTopic:
                     break
         return found
 
-    async def _read_progress(self, client: SlyClient, emit: Sink) -> None:
-        """The progress of the newest running tasks; a failed read keeps what was known (a
-        stale progress bar is not worth failing the list for)."""
-        started = sorted(
-            (i for i, task in self.tasks.items() if task.status in RUNNING_STATUSES), reverse=True
-        )[:MAX_PROGRESS]
-        self._next_progress = self._clock() + PROGRESS_EVERY
+    def _running(self) -> list[int]:
+        return [i for i, task in self.tasks.items() if task.status in RUNNING_STATUSES]
+
+    def _progress_due(self) -> list[int]:
+        """The running tasks whose progress this tick reads: those read longest ago (never
+        read: the newest first), each at most every PROGRESS_EVERY seconds."""
+        due = self._clock() - PROGRESS_EVERY
+        oldest = sorted(self._running(), key=lambda i: (self._progress_read.get(i, -1e18), -i))
+        return [i for i in oldest if self._progress_read.get(i, -1e18) <= due][:PROGRESS_PER_TICK]
+
+    async def _read_progress(self, client: SlyClient, emit: Sink, task_ids: list[int]) -> None:
+        """The progress of `task_ids`; a failed read keeps what was known (a stale progress
+        bar is not worth failing the list for)."""
+        running = set(self._running())
+        self._progress_read = {i: t for i, t in self._progress_read.items() if i in running}
+        self.progress = {i: p for i, p in self.progress.items() if i in running}
+        if not task_ids:
+            return
+        now = self._clock()
+        self._progress_read.update(dict.fromkeys(task_ids, now))
         try:
-            self.progress = await client.tasks.get_progress(started)
+            read = await client.tasks.get_progress(task_ids)
         except ApiError:
             return
-        fresh = {i: self.tasks[i] for i in started}
+        for task_id in task_ids:
+            if task_id in read:
+                self.progress[task_id] = read[task_id]
+            else:
+                self.progress.pop(task_id, None)
+        fresh = {i: self.tasks[i] for i in task_ids if i in self.tasks}
         if change := self._apply(fresh, removed=(), full=False):
             emit(change)
 

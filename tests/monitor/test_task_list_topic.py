@@ -9,7 +9,13 @@ from sly_tui.api import RequestRecord, SlyClient
 from sly_tui.demo import Emulator, ManualClock
 from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
-from sly_tui.monitor.task_list import MAX_PROGRESS, PROGRESS_EVERY, TaskListTopic, diff_tasks
+from sly_tui.monitor.task_list import (
+    MAX_PROGRESS,
+    PROGRESS_EVERY,
+    PROGRESS_PER_TICK,
+    TaskListTopic,
+    diff_tasks,
+)
 
 from ..conftest import FAST_RETRY, FROZEN_NOW
 
@@ -158,9 +164,31 @@ async def test_sweep_removes_deleted_tasks_and_pages_newest_first(emulator: Emul
         assert victim not in topic.tasks
 
 
+async def test_progress_is_read_at_the_sweep_then_a_few_per_tick(emulator: Emulator):
+    """`withProgress` is documented for `tasks.info` only: the sweep reads it for every
+    running task, then each tick for at most PROGRESS_PER_TICK, each task at most every
+    PROGRESS_EVERY seconds."""
+    counter = Counter()
+    now = [0.0]
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        topic = TaskListTopic(workspace, clock=lambda: now[0])
+        await poll(topic, client)
+        running = [t for t in topic.tasks.values() if t.status in ("started", "deployed")]
+        assert len(running) > PROGRESS_PER_TICK
+        assert counter.take().count("tasks.info") == min(len(running), MAX_PROGRESS)
+        await poll(topic, client)  # every one was just read: none is due
+        assert counter.take() == ["tasks.list", "tasks.list"]
+        now[0] += PROGRESS_EVERY
+        for _ in range(3):
+            await poll(topic, client)
+            methods = [m for m in counter.take() if m != "tasks.train-metrics"]  # trends
+            assert methods == ["tasks.list", "tasks.list"] + ["tasks.info"] * PROGRESS_PER_TICK
+
+
 async def test_running_tasks_carry_their_latest_progress(emulator: Emulator):
-    """From `tasks.info` with `withProgress`, read every PROGRESS_EVERY seconds and kept
-    on the list's entries in between (tasks.list documents no progress)."""
+    """Read with `tasks.info` and kept on the list's entries in between reads (tasks.list
+    documents no progress); ended tasks carry none."""
     from sly_tui.ui.format import list_progress
 
     counter = Counter()
@@ -169,12 +197,10 @@ async def test_running_tasks_carry_their_latest_progress(emulator: Emulator):
         workspace = await first_workspace(client)
         topic = TaskListTopic(workspace, clock=lambda: now[0])
         await poll(topic, client)
-        for _ in range(30):
+        for _ in range(60):
             emulator.advance(20)
             now[0] += PROGRESS_EVERY
-            counter.take()
             await poll(topic, client)
-            assert "tasks.info" in counter.take()
             running = [t for t in topic.tasks.values() if t.status == "started"]
             with_progress = [t for t in running if list_progress(t) is not None]
             if with_progress:
@@ -185,8 +211,9 @@ async def test_running_tasks_carry_their_latest_progress(emulator: Emulator):
         finished = [t for t in topic.tasks.values() if not t.is_active]
         assert all("progress" not in t.raw for t in finished)
 
-        await poll(topic, client)  # not due: lists only, and the progress stays
-        assert counter.take() == ["tasks.list", "tasks.list"]
+        counter.take()
+        await poll(topic, client)  # the lists carry no progress; what was read stays
+        assert counter.take().count("tasks.info") <= PROGRESS_PER_TICK
         assert list_progress(topic.tasks[with_progress[0].id]) is not None
 
 
