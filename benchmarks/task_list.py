@@ -75,7 +75,7 @@ async def requests_per_tick(emulator: Emulator, ticks: int) -> dict[str, float]:
             "sweep s": sweep_time,
             "requests/tick": len(records) / ticks,
             "  tasks.list/tick": lists / ticks,
-            "  tasks.info/tick (progress every 5 s, tasks that ended)": infos / ticks,
+            "  tasks.info/tick (progress, at most 1; tasks that ended)": infos / ticks,
             "  tasks.train-metrics/tick (trends every 10 s)": trends / ticks,
             "tick ms (median)": statistics.median(durations) * 1000,
         }
