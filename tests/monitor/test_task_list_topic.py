@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import httpx
 import pytest
 
@@ -164,16 +167,24 @@ async def test_sweep_removes_deleted_tasks_and_pages_newest_first(emulator: Emul
         assert victim not in topic.tasks
 
 
+@asynccontextmanager
+async def swept(
+    emulator: Emulator, counter: Counter, now: list[float]
+) -> AsyncIterator[tuple[SlyClient, TaskListTopic]]:
+    """A topic of the first workspace whose clock reads `now[0]`, after its first sweep."""
+    async with counted_client(emulator, counter) as client:
+        topic = TaskListTopic(await first_workspace(client), clock=lambda: now[0])
+        await poll(topic, client)
+        yield client, topic
+
+
 async def test_progress_is_read_at_the_sweep_then_a_few_per_tick(emulator: Emulator):
     """`withProgress` is documented for `tasks.info` only: the sweep reads it for every
     running task, then each tick for at most PROGRESS_PER_TICK, each task at most every
     PROGRESS_EVERY seconds."""
     counter = Counter()
     now = [0.0]
-    async with counted_client(emulator, counter) as client:
-        workspace = await first_workspace(client)
-        topic = TaskListTopic(workspace, clock=lambda: now[0])
-        await poll(topic, client)
+    async with swept(emulator, counter, now) as (client, topic):
         running = [t for t in topic.tasks.values() if t.status in ("started", "deployed")]
         assert len(running) > PROGRESS_PER_TICK
         assert counter.take().count("tasks.info") == min(len(running), MAX_PROGRESS)
@@ -193,10 +204,7 @@ async def test_running_tasks_carry_their_latest_progress(emulator: Emulator):
 
     counter = Counter()
     now = [0.0]
-    async with counted_client(emulator, counter) as client:
-        workspace = await first_workspace(client)
-        topic = TaskListTopic(workspace, clock=lambda: now[0])
-        await poll(topic, client)
+    async with swept(emulator, counter, now) as (client, topic):
         for _ in range(60):
             emulator.advance(20)
             now[0] += PROGRESS_EVERY
