@@ -1,36 +1,37 @@
-"""The task list of one workspace, kept current at a cost that does not grow with history.
+"""The task list of one workspace, kept current at about two requests a tick, whatever its
+history.
 
-A tick asks for two things, with only what the API documents for `tasks.list` (filters on
-`id`, `type`, `status` by equality, sorting by id): the tasks still active (queued,
-consumed, started, deployed, terminating) and the newest tasks, newest first in small
-pages until one holds a task already known, which is almost always the first page. A task
-that was active and is in neither answer has ended: one `tasks.info` learns how. So with
-10,000 finished tasks and 20 running ones a tick costs two requests, plus one per task
-that just ended. A full
-sweep (every page of the list) runs when the list is opened, on manual refresh and every
-few minutes, to catch what the cheap ticks cannot see (deleted or edited old tasks).
+Every tick asks `tasks.list` for the tasks still active (`status in` the active statuses;
+only what the API documents for `tasks.list` is sent: filters on `id`, `type`, `status`
+by equality, sorting by id). A new task almost always first shows as queued or started,
+so this one request finds it too. Each tick then spends at most one more request, the
+first of these that is due:
 
-`withProgress` is documented for `tasks.info`, not `tasks.list`, so the progress of running
-(started or deployed) tasks is read apart, one `tasks.info` each: every sweep reads it for
-the newest `MAX_PROGRESS`; then each tick reads it for at most `PROGRESS_PER_TICK` of them,
-those read longest ago, each at most every `PROGRESS_EVERY` seconds. A few running tasks
-are so refreshed every few seconds, and many cost no more per tick. What a read returns is
-carried into the list's entries (`raw["progress"]`) until the next one.
+- the tasks that were active and are no longer: one `tasks.list` with `id in [...]` learns
+  how they ended (one missing there was deleted or moved away);
+- every `NEW_EVERY` ticks, the tasks created and ended between two ticks: newest first by
+  id, in small pages until one reaches the newest id the previous look saw;
+- the progress (`withProgress`, documented for `tasks.info` only) of one running task, each
+  at most every `PROGRESS_EVERY` seconds, or the trend of one running training task's main
+  metric (`tasks.train-metrics`, for a sparkline), each at most every `TREND_EVERY`
+  seconds: whichever has waited longest.
 
-Running training tasks also get a trend of their main metric (the last few train-loss
-values) for a sparkline: a tick at most every `TREND_EVERY` seconds (the first soon after
-opening) reads `tasks.train-metrics` once per such task, at most `MAX_TRENDS`, so that cost
-follows the running trainings, never the history, nor the poll interval.
+Progress and trends are read only for the tasks the subscriber shows (`show`), so their
+cost follows the rows on screen, never the history nor the poll interval. What a progress
+read returns is carried into the list's entries (`raw["progress"]`) until the next one.
+A full sweep (every page) runs when the list is opened, on manual refresh and every few
+minutes, to catch what the cheap ticks cannot see (deleted or edited old tasks); it reads
+the progress of the newest `MAX_PROGRESS` running tasks shown, so bars appear at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sly_tui.api import ApiError, SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, RUNNING_STATUSES, Status
@@ -38,18 +39,13 @@ from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.metrics import parse_metrics, reports_metrics, trend
 from sly_tui.monitor.service import Next, Sink
 
-T = TypeVar("T")
-
 SWEEP_EVERY = 300.0  # seconds between full sweeps
-MAX_INFO_PER_TICK = 50  # more endings than this in one tick: sweep instead
-INFO_CONCURRENCY = 8
-TREND_FIRST = 2.0  # seconds after the first sweep until trends are first read
-TREND_EVERY = 10.0  # seconds between trend reads after that
+MAX_ENDED_PER_TICK = 50  # more endings than this in one tick: sweep instead
+TREND_EVERY = 30.0  # seconds at least between two trend reads of one task
 TREND_POINTS = 8  # values per trend
-MAX_TRENDS = 32  # running training tasks whose trend is read, newest first
+NEW_EVERY = 5  # ticks between two looks for tasks newer than the newest seen
 NEW_PAGE = 20  # tasks per page when looking for new ones, newest first
-PROGRESS_EVERY = 5.0  # seconds at least between two progress reads of one task
-PROGRESS_PER_TICK = 1  # progress reads per tick at most (after the sweep's)
+PROGRESS_EVERY = 10.0  # seconds at least between two progress reads of one task
 MAX_PROGRESS = 32  # running tasks whose progress the sweep reads, newest first
 
 _ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
@@ -97,8 +93,11 @@ class TaskListTopic:
         self._clock = clock
         self._next_sweep: float | None = None  # None: sweep on the next poll
         self._retried_sweep = False
-        self._next_trends: float | None = None  # when trends are due; None: not yet planned
+        self._seen_up_to = 0  # the newest id the last sweep or look for new tasks saw
+        self._ticks_to_new = NEW_EVERY  # ticks until the next look for new tasks
+        self._shown: frozenset[int] | None = None  # None: every task counts as shown
         self._progress_read: dict[int, float] = {}  # when each task's progress was read
+        self._trend_read: dict[int, float] = {}  # when each task's trend was read
         self.trends: dict[int, tuple[float, ...]] = {}
         self.progress: dict[int, Any] = {}  # the latest `withProgress` value, by task id
 
@@ -107,6 +106,11 @@ class TaskListTopic:
 
     def refresh(self) -> None:
         self._next_sweep = None
+
+    def show(self, task_ids: Iterable[int] | None) -> None:
+        """The tasks whose rows are on screen (None: all of them): only their progress and
+        trends are read."""
+        self._shown = None if task_ids is None else frozenset(task_ids)
 
     @property
     def active_ids(self) -> set[int]:
@@ -126,14 +130,8 @@ class TaskListTopic:
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         if self._next_sweep is None or self._clock() >= self._next_sweep:
             await self._sweep(client, emit)
-            if self._next_trends is None:
-                self._next_trends = self._clock() + TREND_FIRST
         else:
             await self._tick(client, emit)
-            await self._read_progress(client, emit, self._progress_due())
-            if self._next_trends is not None and self._clock() >= self._next_trends:
-                await self._read_trends(client, emit)
-                self._next_trends = self._clock() + TREND_EVERY
         return Next.WAIT
 
     async def _sweep(self, client: SlyClient, emit: Sink) -> None:
@@ -162,64 +160,99 @@ class TaskListTopic:
         else:
             self._next_sweep = self._clock()
             self._retried_sweep = True
+        self._seen_up_to = max(seen, default=self._seen_up_to)
+        self._ticks_to_new = NEW_EVERY
         removed = self.tasks.keys() - seen if consistent else ()
-        running = sorted(self._running(), reverse=True)[:MAX_PROGRESS]
+        running = sorted(self._shown_of(self._running()), reverse=True)[:MAX_PROGRESS]
         await self._read_progress(client, emit, running)  # before the list counts as loaded
         emit(self._apply({}, removed=removed, full=True))
+        self._forget_stopped(emit)
 
     async def _tick(self, client: SlyClient, emit: Sink) -> None:
-        active, new = await asyncio.gather(
-            client.tasks.get_list(self.workspace_id, self._active_filter()), self._newest(client)
-        )
-        fresh = {task.id: task for task in (*active, *new)}
+        """The active tasks, then at most one more request (see the module's docstring)."""
+        active = await client.tasks.get_list(self.workspace_id, self._active_filter())
+        fresh = {task.id: task for task in active}
         ended = sorted(self.active_ids - fresh.keys())
-        if len(ended) > MAX_INFO_PER_TICK:
+        removed: list[int] = []
+        self._ticks_to_new -= 1
+        if len(ended) > MAX_ENDED_PER_TICK:
             await self._sweep(client, emit)
             return
-        removed: list[int] = []
-        for task_id, info in zip(ended, await self._infos(client, ended), strict=True):
-            if info is None or info.workspace_id not in (None, self.workspace_id):
-                removed.append(task_id)
-            else:
-                fresh[task_id] = info
+        spare = False  # whether this tick may still read a progress or a trend
+        if ended:
+            id_in = [{"field": "id", "operator": "in", "value": ended}]
+            final = {t.id: t for t in await client.tasks.get_list(self.workspace_id, id_in)}
+            removed = [task_id for task_id in ended if task_id not in final]
+            fresh.update(final)
+        elif self._ticks_to_new <= 0:
+            fresh.update({task.id: task for task in await self._newest(client)})
+        else:
+            spare = True
         if change := self._apply(fresh, removed=removed, full=False):
             emit(change)
+        self._forget_stopped(emit)
+        if spare:
+            await self._read_one(client, emit)
 
     async def _newest(self, client: SlyClient) -> list[TaskInfo]:
-        """The tasks newer than every known one: pages newest first until one reaches a
-        known id (or the list ends)."""
-        newest = max(self.tasks, default=0)
+        """The tasks newer than the newest id the previous look saw: pages newest first until
+        one reaches it (or the list ends). Not the newest id known: a task found active
+        since may be newer than one created and ended before it."""
+        self._ticks_to_new = NEW_EVERY
+        seen_up_to = self._seen_up_to
         found: list[TaskInfo] = []
         pages = client.tasks.iter_list_pages(
             self.workspace_id, per_page=NEW_PAGE, newest_first=True, strict=False
         )
         async with aclosing(pages):
             async for page in pages:
-                found.extend(task for task in page.entities if task.id > newest)
-                if any(task.id <= newest for task in page.entities):
+                self._seen_up_to = max((t.id for t in page.entities), default=self._seen_up_to)
+                found.extend(task for task in page.entities if task.id > seen_up_to)
+                if any(task.id <= seen_up_to for task in page.entities):
                     break
         return found
 
     def _running(self) -> list[int]:
         return [i for i, task in self.tasks.items() if task.status in RUNNING_STATUSES]
 
-    def _progress_due(self) -> list[int]:
-        """The running tasks whose progress this tick reads: those read longest ago (never
-        read: the newest first), each at most every PROGRESS_EVERY seconds."""
-        due = self._clock() - PROGRESS_EVERY
-        oldest = sorted(self._running(), key=lambda i: (self._progress_read.get(i, -1e18), -i))
-        return [i for i in oldest if self._progress_read.get(i, -1e18) <= due][:PROGRESS_PER_TICK]
+    def _training(self) -> list[int]:
+        return [
+            i
+            for i, task in self.tasks.items()
+            if task.status == Status.STARTED and reports_metrics(task)
+        ]
+
+    def _shown_of(self, task_ids: list[int]) -> list[int]:
+        shown = self._shown
+        return task_ids if shown is None else [i for i in task_ids if i in shown]
+
+    async def _read_one(self, client: SlyClient, emit: Sink) -> None:
+        """The progress or trend read that has waited longest, if one is due: each task's
+        progress every PROGRESS_EVERY seconds, its trend every TREND_EVERY (never read: due
+        at once, the newest task first)."""
+        now = self._clock()
+        due = [
+            (read.get(task_id, -1e18) + every, -task_id, is_trend)
+            for read, every, is_trend, task_ids in (
+                (self._progress_read, PROGRESS_EVERY, False, self._running()),
+                (self._trend_read, TREND_EVERY, True, self._training()),
+            )
+            for task_id in self._shown_of(task_ids)
+        ]
+        when, negative_id, is_trend = min(due, default=(now + 1, 0, False))
+        if when > now:
+            return
+        if is_trend:
+            await self._read_trend(client, emit, -negative_id)
+        else:
+            await self._read_progress(client, emit, [-negative_id])
 
     async def _read_progress(self, client: SlyClient, emit: Sink, task_ids: list[int]) -> None:
         """The progress of `task_ids`; a failed read keeps what was known (a stale progress
         bar is not worth failing the list for)."""
-        running = set(self._running())
-        self._progress_read = {i: t for i, t in self._progress_read.items() if i in running}
-        self.progress = {i: p for i, p in self.progress.items() if i in running}
         if not task_ids:
             return
-        now = self._clock()
-        self._progress_read.update(dict.fromkeys(task_ids, now))
+        self._progress_read.update(dict.fromkeys(task_ids, self._clock()))
         try:
             read = await client.tasks.get_progress(task_ids)
         except ApiError:
@@ -233,45 +266,30 @@ class TaskListTopic:
         if change := self._apply(fresh, removed=(), full=False):
             emit(change)
 
-    @staticmethod
-    async def _each(fetch: Callable[[int], Awaitable[T]], task_ids: list[int]) -> list[T]:
-        """`fetch` for every task, a few at a time."""
-        gate = asyncio.Semaphore(INFO_CONCURRENCY)
+    async def _read_trend(self, client: SlyClient, emit: Sink, task_id: int) -> None:
+        """One running training task's trend; one that cannot be read keeps its last (a
+        missing sparkline is not worth failing the list for)."""
+        self._trend_read[task_id] = self._clock()
+        try:
+            raw = await client.tasks.get_training_metrics(task_id)
+        except ApiError:
+            return
+        values = trend(parse_metrics(raw), TREND_POINTS) if raw is not None else ()
+        if self.trends.get(task_id, ()) != values:
+            self._set_trends(emit, {task_id: values})
 
-        async def one(task_id: int) -> T:
-            async with gate:
-                return await fetch(task_id)
+    def _forget_stopped(self, emit: Sink) -> None:
+        """Drop the progress and trends of tasks that no longer run."""
+        running, training = set(self._running()), set(self._training())
+        self._progress_read = {i: t for i, t in self._progress_read.items() if i in running}
+        self.progress = {i: p for i, p in self.progress.items() if i in running}
+        self._trend_read = {i: t for i, t in self._trend_read.items() if i in training}
+        if stopped := self.trends.keys() - training:
+            self._set_trends(emit, dict.fromkeys(stopped, ()))
 
-        return list(await asyncio.gather(*(one(task_id) for task_id in task_ids)))
-
-    async def _infos(self, client: SlyClient, task_ids: list[int]) -> list[TaskInfo | None]:
-        return await self._each(client.tasks.get_info_by_id, task_ids)
-
-    async def _read_trends(self, client: SlyClient, emit: Sink) -> None:
-        """Trends of the running training tasks; one that cannot be read keeps its last
-        (a missing sparkline is not worth failing the list for)."""
-        running = sorted(
-            (
-                task_id
-                for task_id, task in self.tasks.items()
-                if task.status == Status.STARTED and reports_metrics(task)
-            ),
-            reverse=True,
-        )[:MAX_TRENDS]
-
-        async def read(task_id: int) -> tuple[float, ...]:
-            try:
-                raw = await client.tasks.get_training_metrics(task_id)
-            except ApiError:
-                return self.trends.get(task_id, ())
-            return trend(parse_metrics(raw), TREND_POINTS) if raw is not None else ()
-
-        fresh = dict(zip(running, await self._each(read, running), strict=True))
-        fresh.update({task_id: () for task_id in self.trends.keys() - fresh.keys()})
-        changed = {i: values for i, values in fresh.items() if self.trends.get(i, ()) != values}
-        self.trends = {i: values for i, values in fresh.items() if values}
-        if changed:
-            emit(TrendsChanged(self.workspace_id, trends=changed))
+    def _set_trends(self, emit: Sink, changed: dict[int, tuple[float, ...]]) -> None:
+        self.trends = {i: v for i, v in {**self.trends, **changed}.items() if v}
+        emit(TrendsChanged(self.workspace_id, trends=changed))
 
     def _apply(
         self, fresh: Mapping[int, TaskInfo], removed: Iterable[int], *, full: bool
