@@ -95,7 +95,7 @@ class TaskListTopic:
         self._retried_sweep = False
         self._seen_up_to = 0  # the newest id the last sweep or look for new tasks saw
         self._ticks_to_new = NEW_EVERY  # ticks until the next look for new tasks
-        self._shown: frozenset[int] | None = None  # None: every task counts as shown
+        self.shown: frozenset[int] | None = None  # None: every task counts as shown
         self._progress_read: dict[int, float] = {}  # when each task's progress was read
         self._trend_read: dict[int, float] = {}  # when each task's trend was read
         self.trends: dict[int, tuple[float, ...]] = {}
@@ -110,7 +110,7 @@ class TaskListTopic:
     def show(self, task_ids: Iterable[int] | None) -> None:
         """The tasks whose rows are on screen (None: all of them): only their progress and
         trends are read."""
-        self._shown = None if task_ids is None else frozenset(task_ids)
+        self.shown = None if task_ids is None else frozenset(task_ids)
 
     @property
     def active_ids(self) -> set[int]:
@@ -223,7 +223,7 @@ class TaskListTopic:
         ]
 
     def _shown_of(self, task_ids: list[int]) -> list[int]:
-        shown = self._shown
+        shown = self.shown
         return task_ids if shown is None else [i for i in task_ids if i in shown]
 
     async def _read_one(self, client: SlyClient, emit: Sink) -> None:

@@ -354,12 +354,16 @@ class TaskTable(ScrollView, can_focus=True):
         if old_id != task_id:
             self.post_message(self.Highlighted(task_id))
 
+    def rows_on_screen(self) -> range:
+        """The rows (indexes into `order`) scrolled into view."""
+        top = int(self.scroll_y)
+        return range(top, min(len(self.order), top + self.size.height))
+
     def tick(self, now: datetime) -> None:
         """Advance the clock of ticking cells (durations) and repaint visible running rows."""
         self._now = now
         self._tick += 1
-        top = int(self.scroll_y)
-        for row in range(top, min(len(self.order), top + self.size.height)):
+        for row in self.rows_on_screen():
             task = self.tasks.get(self.order[row])
             if task is not None and task.is_active:
                 self._refresh_row(row)
