@@ -81,6 +81,23 @@ async def first_workspace(client: SlyClient) -> int:
     return workspaces[0].id
 
 
+@asynccontextmanager
+async def swept(
+    emulator: Emulator,
+    counter: Counter,
+    now: list[float] | None = None,
+    transport: httpx.ASGITransport | None = None,
+) -> AsyncIterator[tuple[SlyClient, TaskListTopic]]:
+    """A topic of the first workspace whose clock reads `now[0]` (or stays at 0), after
+    its first sweep, with the counter emptied."""
+    clock = now or [0.0]
+    async with counted_client(emulator, counter, transport) as client:
+        topic = TaskListTopic(await first_workspace(client), clock=lambda: clock[0])
+        await poll(topic, client)
+        counter.take()
+        yield client, topic
+
+
 async def test_first_poll_is_a_full_sweep_then_ticks_are_cheap(emulator: Emulator):
     counter = Counter()
     async with counted_client(emulator, counter) as client:
@@ -105,12 +122,9 @@ async def test_ticks_send_only_documented_filters_and_sorts(emulator: Emulator):
     """The emulator answers 400 to anything else, so a tick that used `id > newest` would
     fail here; a new task shows as queued, so the active tasks' request finds it."""
     counter = Counter()
-    async with counted_client(emulator, counter) as client:
-        workspace = await first_workspace(client)
-        topic = TaskListTopic(workspace, clock=lambda: 0.0)
-        await poll(topic, client)
+    async with swept(emulator, counter) as (client, topic):
         topic.show([])
-        started = await client.tasks.start(None, app_id=501, workspace_id=workspace)
+        started = await client.tasks.start(None, app_id=501, workspace_id=topic.workspace_id)
         counter.take()
         events = await poll(topic, client)
         assert started.id in {t.id for e in events for t in e.added}
@@ -123,14 +137,10 @@ async def test_ticks_report_moves_and_endings(emulator: Emulator):
     next look for new tasks the topic's view equals a fresh full listing."""
     counter = Counter()
     transport = Recorded(emulator)
-    async with counted_client(emulator, counter, transport) as client:
-        workspace = await first_workspace(client)
-        topic = TaskListTopic(workspace, clock=lambda: 0.0)
-        await poll(topic, client)
+    async with swept(emulator, counter, transport=transport) as (client, topic):
         topic.show([])
         before = dict(topic.tasks)
         emulator.advance(600)
-        counter.take()
         transport.sent.clear()
         events = await poll(topic, client)
         assert counter.take() == ["tasks.list", "tasks.list"]
@@ -141,7 +151,7 @@ async def test_ticks_report_moves_and_endings(emulator: Emulator):
         assert {t.id for e in events for t in e.changed} >= set(ended)
         for _ in range(NEW_EVERY):
             await poll(topic, client)
-        fresh = {t.id: t.status for t in await client.tasks.get_list(workspace)}
+        fresh = {t.id: t.status for t in await client.tasks.get_list(topic.workspace_id)}
         assert {i: t.status for i, t in topic.tasks.items()} == fresh
 
 
@@ -150,14 +160,11 @@ async def test_a_task_created_and_ended_between_ticks_is_found_within_new_every_
 ):
     """Even when a newer task, found by the active request, is already known."""
     counter = Counter()
-    async with counted_client(emulator, counter) as client:
-        workspace = await first_workspace(client)
-        topic = TaskListTopic(workspace, clock=lambda: 0.0)
-        await poll(topic, client)
+    async with swept(emulator, counter) as (client, topic):
         topic.show([])
-        brief = await client.tasks.start(None, app_id=501, workspace_id=workspace)
+        brief = await client.tasks.start(None, app_id=501, workspace_id=topic.workspace_id)
         emulator.world.tasks[brief.id].status = Status.FINISHED
-        later = await client.tasks.start(None, app_id=501, workspace_id=workspace)
+        later = await client.tasks.start(None, app_id=501, workspace_id=topic.workspace_id)
         counter.take()
         await poll(topic, client)
         assert later.id in topic.tasks and brief.id not in topic.tasks
@@ -244,17 +251,6 @@ async def test_sweep_removes_deleted_tasks_and_pages_newest_first(emulator: Emul
         assert victim not in topic.tasks
 
 
-@asynccontextmanager
-async def swept(
-    emulator: Emulator, counter: Counter, now: list[float]
-) -> AsyncIterator[tuple[SlyClient, TaskListTopic]]:
-    """A topic of the first workspace whose clock reads `now[0]`, after its first sweep."""
-    async with counted_client(emulator, counter) as client:
-        topic = TaskListTopic(await first_workspace(client), clock=lambda: now[0])
-        await poll(topic, client)
-        yield client, topic
-
-
 async def test_progress_is_read_at_the_sweep_then_one_shown_task_a_tick(emulator: Emulator):
     """`withProgress` is documented for `tasks.info` only: the sweep reads it for every
     running task shown, then a tick reads at most one, the one read longest ago, each at
@@ -262,15 +258,12 @@ async def test_progress_is_read_at_the_sweep_then_one_shown_task_a_tick(emulator
     counter = Counter()
     transport = Recorded(emulator)
     now = [0.0]
-    async with counted_client(emulator, counter, transport) as client:
-        topic = TaskListTopic(await first_workspace(client), clock=lambda: now[0])
-        await poll(topic, client)
+    async with swept(emulator, counter, now, transport) as (client, topic):
         running = sorted(t.id for t in topic.tasks.values() if t.status in ("started", "deployed"))
         assert len(running) > 2
-        assert counter.take().count("tasks.info") == min(len(running), MAX_PROGRESS)
+        assert len(transport.take("tasks.info")) == min(len(running), MAX_PROGRESS)
         hidden = running[0]
         topic.show(set(topic.tasks) - {hidden})
-        transport.sent.clear()
         await poll(topic, client)  # every one was just read: none is due (a trend may be)
         assert "tasks.info" not in counter.take()
         now[0] += PROGRESS_EVERY
