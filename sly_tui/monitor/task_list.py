@@ -7,8 +7,9 @@ by equality, sorting by id). A new task almost always first shows as queued or s
 so this one request finds it too. Each tick then spends at most one more request, the
 first of these that is due:
 
-- the tasks that were active and are no longer: one `tasks.list` with `id in [...]` learns
-  how they ended (one missing there was deleted or moved away);
+- the tasks that were active and are no longer, to learn how they ended (one missing was
+  deleted or moved away): the look for new tasks below when they are among the newest,
+  else one `tasks.list` with `id in [...]`;
 - every `NEW_EVERY` ticks, the tasks created and ended between two ticks: newest first by
   id, in small pages until one reaches the newest id the previous look saw;
 - the progress (`withProgress`, documented for `tasks.info` only) of one running task, each
@@ -27,6 +28,7 @@ the progress of the newest `MAX_PROGRESS` running tasks shown, so bars appear at
 from __future__ import annotations
 
 import asyncio
+import heapq
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import aclosing
@@ -180,12 +182,10 @@ class TaskListTopic:
             return
         spare = False  # whether this tick may still read a progress or a trend
         if ended:
-            id_in = [{"field": "id", "operator": "in", "value": ended}]
-            final = {t.id: t for t in await client.tasks.get_list(self.workspace_id, id_in)}
-            removed = [task_id for task_id in ended if task_id not in final]
+            final, removed = await self._endings(client, ended)
             fresh.update(final)
         elif self._ticks_to_new <= 0:
-            fresh.update({task.id: task for task in await self._newest(client)})
+            fresh.update((await self._newest(client))[0])
         else:
             spare = True
         if change := self._apply(fresh, removed=removed, full=False):
@@ -194,23 +194,40 @@ class TaskListTopic:
         if spare:
             await self._read_one(client, emit)
 
-    async def _newest(self, client: SlyClient) -> list[TaskInfo]:
-        """The tasks newer than the newest id the previous look saw: pages newest first until
-        one reaches it (or the list ends). Not the newest id known: a task found active
-        since may be newer than one created and ended before it."""
+    async def _endings(
+        self, client: SlyClient, ended: list[int]
+    ) -> tuple[dict[int, TaskInfo], list[int]]:
+        """How the tasks of `ended` ended, in one request: when they are among the newest
+        known, the look for new tasks sees them too (and is then not due for NEW_EVERY
+        ticks), else `tasks.list` by `id in`. Returns what was read and the ended tasks gone
+        (deleted or moved away); one older than the look reached stays as it was, and the
+        next tick, which then knows the tasks that pushed it down, asks for it by id."""
+        if min(ended) >= min(heapq.nlargest(NEW_PAGE, self.tasks)):
+            read, reached = await self._newest(client)
+        else:
+            id_in = [{"field": "id", "operator": "in", "value": ended}]
+            read = {t.id: t for t in await client.tasks.get_list(self.workspace_id, id_in)}
+            reached = 0
+        return read, [task_id for task_id in ended if task_id >= reached and task_id not in read]
+
+    async def _newest(self, client: SlyClient) -> tuple[dict[int, TaskInfo], int]:
+        """The newest tasks, in pages newest first until one reaches the newest id the
+        previous look saw (not the newest id known: a task found active since may be newer
+        than one created and ended before it), and the lowest id down to which they are all
+        read (0 when the list ended)."""
         self._ticks_to_new = NEW_EVERY
         seen_up_to = self._seen_up_to
-        found: list[TaskInfo] = []
+        found: dict[int, TaskInfo] = {}
         pages = client.tasks.iter_list_pages(
             self.workspace_id, per_page=NEW_PAGE, newest_first=True, strict=False
         )
         async with aclosing(pages):
             async for page in pages:
-                self._seen_up_to = max((t.id for t in page.entities), default=self._seen_up_to)
-                found.extend(task for task in page.entities if task.id > seen_up_to)
+                found.update((task.id, task) for task in page.entities)
+                self._seen_up_to = max(found, default=self._seen_up_to)
                 if any(task.id <= seen_up_to for task in page.entities):
-                    break
-        return found
+                    return found, min(found)
+        return found, 0
 
     def _running(self) -> list[int]:
         return [i for i, task in self.tasks.items() if task.status in RUNNING_STATUSES]

@@ -17,6 +17,7 @@ from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.task_list import (
     MAX_PROGRESS,
     NEW_EVERY,
+    NEW_PAGE,
     PROGRESS_EVERY,
     TaskListTopic,
     diff_tasks,
@@ -133,26 +134,92 @@ async def test_ticks_send_only_documented_filters_and_sorts(emulator: Emulator):
 
 
 async def test_ticks_report_moves_and_endings(emulator: Emulator):
-    """Tasks that left the active set are read in one `tasks.list` by `id in`; after the
-    next look for new tasks the topic's view equals a fresh full listing."""
+    """Tasks that left the active set cost one more `tasks.list`; after the next look for
+    new tasks the topic's view equals a fresh full listing."""
     counter = Counter()
-    transport = Recorded(emulator)
-    async with swept(emulator, counter, transport=transport) as (client, topic):
+    async with swept(emulator, counter) as (client, topic):
         topic.show([])
         before = dict(topic.tasks)
         emulator.advance(600)
-        transport.sent.clear()
         events = await poll(topic, client)
         assert counter.take() == ["tasks.list", "tasks.list"]
         ended = [t.id for t in before.values() if t.is_active and t.id not in topic.active_ids]
         assert ended
-        id_in = {"field": "id", "operator": "in", "value": sorted(ended)}
-        assert [b["filter"] for b in transport.take("tasks.list")][1] == [id_in]
         assert {t.id for e in events for t in e.changed} >= set(ended)
         for _ in range(NEW_EVERY):
             await poll(topic, client)
         fresh = {t.id: t.status for t in await client.tasks.get_list(topic.workspace_id)}
         assert {i: t.status for i, t in topic.tasks.items()} == fresh
+
+
+def world_tasks(emulator: Emulator, topic: TaskListTopic) -> list[Any]:
+    """The emulator's tasks of the topic's workspace, newest first."""
+    tasks = [t for t in emulator.world.tasks.values() if t.workspace_id == topic.workspace_id]
+    return sorted(tasks, key=lambda t: t.id, reverse=True)
+
+
+async def test_tasks_that_end_among_the_newest_are_read_by_the_look_for_new_tasks(
+    emulator: Emulator,
+):
+    """That look sees them too (one gone from it was deleted), so it is then not due
+    again for NEW_EVERY ticks."""
+    counter = Counter()
+    transport = Recorded(emulator)
+    async with swept(emulator, counter, transport=transport) as (client, topic):
+        topic.show([])
+        newest = world_tasks(emulator, topic)
+        ending, deleted = newest[0], newest[1]
+        ending.status = deleted.status = Status.STARTED
+        topic.refresh()
+        await poll(topic, client)  # a sweep: both are active now
+        counter.take()
+        transport.sent.clear()
+        ending.status = Status.FINISHED
+        del emulator.world.tasks[deleted.id]
+        events = await poll(topic, client)
+        assert counter.take() == ["tasks.list", "tasks.list"]
+        assert transport.take("tasks.list")[1]["sort_order"] == "desc"
+        assert topic.tasks[ending.id].status == Status.FINISHED
+        assert [t.id for e in events for t in e.changed] == [ending.id]
+        assert [i for e in events for i in e.removed] == [deleted.id]
+        for _ in range(NEW_EVERY - 1):
+            await poll(topic, client)
+        assert counter.take() == ["tasks.list"] * (NEW_EVERY - 1)
+
+
+async def test_an_older_task_that_ended_is_read_by_id(emulator: Emulator):
+    """One below the newest NEW_PAGE known is asked for by `id in`; one the look for new
+    tasks did not reach (new tasks pushed it down) stays as it was until the next tick asks
+    for it by id."""
+    counter = Counter()
+    transport = Recorded(emulator)
+    async with swept(emulator, counter, transport=transport) as (client, topic):
+        topic.show([])
+        known = world_tasks(emulator, topic)
+        old, edge = known[NEW_PAGE + 5], known[NEW_PAGE - 1]
+        old.status = edge.status = Status.STARTED
+        topic.refresh()
+        await poll(topic, client)  # a sweep: both are active now
+        for _ in range(3):  # new tasks, ended before the next tick sees them
+            task = await client.tasks.start(None, app_id=501, workspace_id=topic.workspace_id)
+            emulator.world.tasks[task.id].status = Status.FINISHED
+        counter.take()
+        transport.sent.clear()
+        old.status = Status.STOPPED
+        await poll(topic, client)
+        lists = transport.take("tasks.list")
+        assert lists[1]["filter"] == [{"field": "id", "operator": "in", "value": [old.id]}]
+        assert topic.tasks[old.id].status == Status.STOPPED
+
+        edge.status = Status.FINISHED
+        await poll(topic, client)  # the look for new tasks reads 20, down to the 17th known
+        assert transport.take("tasks.list")[1]["sort_order"] == "desc"
+        assert topic.tasks[edge.id].status == Status.STARTED
+        await poll(topic, client)
+        lists = transport.take("tasks.list")
+        assert lists[1]["filter"] == [{"field": "id", "operator": "in", "value": [edge.id]}]
+        assert topic.tasks[edge.id].status == Status.FINISHED
+        assert counter.take() == ["tasks.list", "tasks.list"] * 3
 
 
 async def test_a_task_created_and_ended_between_ticks_is_found_within_new_every_ticks(
@@ -207,7 +274,11 @@ async def test_requests_per_tick_with_ten_thousand_finished_tasks(finished: int)
             if active - topic.active_ids:
                 ended_ticks += 1
                 assert methods == ["tasks.list", "tasks.list"]
-                assert lists[1]["filter"][0]["field"] == "id"
+                if lists[1]["filter"] == []:  # the newest tasks, new ones included
+                    since_new = 0
+                    assert lists[1]["sort_order"] == "desc"
+                else:
+                    assert lists[1]["filter"][0]["field"] == "id"
             elif since_new >= NEW_EVERY:
                 since_new = 0
                 new_ticks += 1
