@@ -152,10 +152,19 @@ async def test_ticks_report_moves_and_endings(emulator: Emulator):
         assert {i: t.status for i, t in topic.tasks.items()} == fresh
 
 
-def world_tasks(emulator: Emulator, topic: TaskListTopic) -> list[Any]:
-    """The emulator's tasks of the topic's workspace, newest first."""
+async def watch_started(
+    emulator: Emulator, client: SlyClient, topic: TaskListTopic, *positions: int
+) -> list[Any]:
+    """The workspace's tasks at `positions` (0: the newest) made started in the emulator
+    and swept in again, so that the topic watches them as active."""
     tasks = [t for t in emulator.world.tasks.values() if t.workspace_id == topic.workspace_id]
-    return sorted(tasks, key=lambda t: t.id, reverse=True)
+    tasks.sort(key=lambda t: t.id, reverse=True)
+    chosen = [tasks[position] for position in positions]
+    for task in chosen:
+        task.status = Status.STARTED
+    topic.refresh()
+    await poll(topic, client)
+    return chosen
 
 
 async def test_tasks_that_end_among_the_newest_are_read_by_the_look_for_new_tasks(
@@ -167,11 +176,7 @@ async def test_tasks_that_end_among_the_newest_are_read_by_the_look_for_new_task
     transport = Recorded(emulator)
     async with swept(emulator, counter, transport=transport) as (client, topic):
         topic.show([])
-        newest = world_tasks(emulator, topic)
-        ending, deleted = newest[0], newest[1]
-        ending.status = deleted.status = Status.STARTED
-        topic.refresh()
-        await poll(topic, client)  # a sweep: both are active now
+        ending, deleted = await watch_started(emulator, client, topic, 0, 1)
         counter.take()
         transport.sent.clear()
         ending.status = Status.FINISHED
@@ -195,11 +200,7 @@ async def test_an_older_task_that_ended_is_read_by_id(emulator: Emulator):
     transport = Recorded(emulator)
     async with swept(emulator, counter, transport=transport) as (client, topic):
         topic.show([])
-        known = world_tasks(emulator, topic)
-        old, edge = known[NEW_PAGE + 5], known[NEW_PAGE - 1]
-        old.status = edge.status = Status.STARTED
-        topic.refresh()
-        await poll(topic, client)  # a sweep: both are active now
+        old, edge = await watch_started(emulator, client, topic, NEW_PAGE + 5, NEW_PAGE - 1)
         for _ in range(3):  # new tasks, ended before the next tick sees them
             task = await client.tasks.start(None, app_id=501, workspace_id=topic.workspace_id)
             emulator.world.tasks[task.id].status = Status.FINISHED
