@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import aclosing
@@ -249,14 +250,16 @@ class TaskListTopic:
         at once, the newest task first)."""
         now = self._clock()
         due = [
-            (read.get(task_id, -1e18) + every, -task_id, is_trend)
+            (read.get(task_id, -math.inf) + every, -task_id, is_trend)
             for read, every, is_trend, task_ids in (
                 (self._progress_read, PROGRESS_EVERY, False, self._running()),
                 (self._trend_read, TREND_EVERY, True, self._training()),
             )
             for task_id in self._shown_of(task_ids)
         ]
-        when, negative_id, is_trend = min(due, default=(now + 1, 0, False))
+        if not due:
+            return
+        when, negative_id, is_trend = min(due)
         if when > now:
             return
         if is_trend:
