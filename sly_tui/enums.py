@@ -31,6 +31,8 @@ ACTIVE_STATUSES: frozenset[Status] = frozenset(
     {Status.QUEUED, Status.CONSUMED, Status.STARTED, Status.DEPLOYED, Status.TERMINATING}
 )
 FINAL_STATUSES: frozenset[Status] = frozenset(Status) - ACTIVE_STATUSES
+# The statuses in which a task reports progress (`withProgress` of `tasks.info`).
+RUNNING_STATUSES: frozenset[Status] = frozenset({Status.STARTED, Status.DEPLOYED})
 
 
 class PluginTaskType(StrEnum):

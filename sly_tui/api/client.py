@@ -45,7 +45,8 @@ class SlyClient:
     before it (a command says "rate limited, retrying in 60 s" with it). `sleep` is what
     retries and `tasks.wait` wait with (tests pass a recorder instead of the real clock).
     `timeout` bounds each request as a whole, and a reply's body may be at most
-    `max_response_bytes` once decoded.
+    `max_response_bytes` once decoded. `check_https`: an http:// address is probed once on
+    https:// and switched when that answers, as the SDK does (off: talk as told).
 
     Use as `async with SlyClient(...) as client:` or call `aclose()` when done.
     """
@@ -65,6 +66,7 @@ class SlyClient:
         sleep: Sleep = asyncio.sleep,
         on_retry: OnRetry | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        check_https: bool = True,
     ) -> None:
         secret = Secret(token) if isinstance(token, str) else token
         self._t = Transport(
@@ -79,6 +81,7 @@ class SlyClient:
             sleep=sleep,
             max_response_bytes=max_response_bytes,
             on_retry=on_retry,
+            check_https=check_https,
         )
         self.server_clock = self._t.server_clock
         self.users = UsersApi(self._t)

@@ -9,7 +9,7 @@ thing, which is what the polling service's change detection needs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, Self, TypeVar
 
@@ -54,6 +54,11 @@ class TaskInfo(_Model):
     def is_active(self) -> bool:
         """True while the task may still change on its own; unknown statuses count as active."""
         return self.status not in FINAL_STATUSES
+
+    def with_progress(self, progress: Any) -> TaskInfo:
+        """This task as `tasks.info` with `withProgress` would give it: `progress` in `raw`
+        (list entries carry none, as `withProgress` is not documented for `tasks.list`)."""
+        return replace(self, raw={**self.raw, "progress": progress})
 
     @property
     def app(self) -> dict[str, Any]:
@@ -141,13 +146,18 @@ class ProgressRecord:
 
 
 _LEVEL_ALIASES = {"warning": "warn", "critical": "fatal"}
+# Python's logging levels, which the SDK's logger is built on.
+_LEVEL_NUMBERS = {5: "trace", 10: "debug", 20: "info", 30: "warn", 40: "error", 50: "fatal"}
 _log_level = enum_or_text(LogLevel)
 
 
 def _level(value: Any, where: str) -> LogLevel | str | None:
-    """Levels are lower-case SDK names; other spellings map onto them when obvious."""
+    """Levels are lower-case SDK names; other spellings (and Python's level numbers) map
+    onto them when obvious."""
     if isinstance(value, str):
         value = _LEVEL_ALIASES.get(value.lower(), value.lower())
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        value = _LEVEL_NUMBERS.get(value, value)
     return _log_level(value, where)
 
 
@@ -167,6 +177,12 @@ class LogEntry(_Model):
     timestamp: datetime | None
     task_id: int | None = field(metadata=wire("task_id", "taskId"))
     raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """A bare value where an entry was expected is still a line (its text), so that a
+        log holding one never fails to load past it."""
+        return parse_model(cls, value if isinstance(value, dict) else {"message": value})
 
     @property
     def progress(self) -> ProgressRecord | None:
@@ -364,3 +380,4 @@ class Page(Generic[T]):
     pages_count: int
     total: int
     per_page: int
+    skipped: int = 0  # entities sent but left out, unreadable (see `parsing.each`)

@@ -23,11 +23,17 @@ class Namespace:
         return f"{type(self).__name__}({self._t!r})"
 
     async def _info(
-        self, rpc: str, id: int, parse: Callable[[Any], T], *, id_field: str = "id"
+        self,
+        rpc: str,
+        id: int,
+        parse: Callable[[Any], T],
+        *,
+        id_field: str = "id",
+        extra: Mapping[str, Any] | None = None,
     ) -> T | None:
         """`rpc` for one object; a 404 means "no such object" and becomes None, as in the SDK."""
         try:
-            return await self._t.call(rpc, {id_field: id}, parse=parse)
+            return await self._t.call(rpc, {id_field: id, **(extra or {})}, parse=parse)
         except NotFound:
             return None
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sly_tui.api.errors import ProtocolError
 from sly_tui.api.models import Page
-from sly_tui.api.parsing import expect_list, expect_object, read_int
+from sly_tui.api.parsing import each, expect_list, expect_object, read_int
 from sly_tui.api.transport import Transport
 
 T = TypeVar("T")
@@ -23,13 +23,14 @@ PageProgress = Callable[[int, int], None]
 
 def _page(value: Any, number: int, parse: Callable[[Any], T]) -> Page[T]:
     envelope = expect_object(value, "the list page")
-    entities = expect_list(envelope.get("entities"), "the page's 'entities'")
+    entities, skipped = each(parse, expect_list(envelope.get("entities"), "the page's 'entities'"))
     return Page(
-        entities=tuple(parse(item) for item in entities),
+        entities=tuple(entities),
         page=number,
         pages_count=read_int(envelope.get("pagesCount"), "the page's 'pagesCount'"),
         total=read_int(envelope.get("total"), "the page's 'total'"),
         per_page=read_int(envelope.get("perPage"), "the page's 'perPage'"),
+        skipped=skipped,
     )
 
 
@@ -54,7 +55,7 @@ async def iter_pages(
         query["per_page"] = per_page
     first = await transport.call(rpc, query, parse=lambda value: _page(value, 1, parse))
     yield first
-    seen = len(first.entities)
+    seen = len(first.entities) + first.skipped
     if first.pages_count == 1 and seen == first.total:
         return
     for number in range(2, first.pages_count + 1):
@@ -63,7 +64,7 @@ async def iter_pages(
             {**query, "page": number, "per_page": first.per_page},
             parse=lambda value, number=number: _page(value, number, parse),
         )
-        seen += len(page.entities)
+        seen += len(page.entities) + page.skipped
         yield page
     if strict and seen != first.total:
         raise ProtocolError(

@@ -3,9 +3,13 @@
 Models declare their fields; the wire key is the camelCase of the field name unless a
 field's metadata names other keys (`wire("a", "b")`: first present wins; dots walk into
 nested objects). Which reader applies follows from the annotation, so a model is its own
-schema. Missing keys and nulls become None (or `{}` for objects); a value of the wrong type
-raises `ProtocolError` naming the model and the key, because that means the server speaks a
-different protocol and guessing would only move the crash somewhere harder to read.
+schema. Missing keys and nulls become None (or `{}` for objects).
+
+One odd value must not cost a whole page, so readers coerce what is unambiguous (an id
+sent as `"12"` or `12.0`, a number where text was expected) and turn the rest into None
+(`{}` for objects, `()` for lists), the value staying in `raw` for whoever wants it. Only
+what an entity cannot exist without (its id, a reply that is not an object at all) raises
+`ProtocolError`, naming the model and the key; a list skips such an entity and counts it.
 """
 
 from __future__ import annotations
@@ -48,6 +52,22 @@ def expect_list(value: Any, where: str) -> list[Any]:
     return value
 
 
+def as_int(value: Any) -> int | None:
+    """An integer, also when written unambiguously another way (`"12"`, `12.0`); else None.
+    A boolean is no number, though Python's bool is an int."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        digits = value.strip().removeprefix("-")
+        if digits.isascii() and digits.isdigit():
+            return int(value)
+    return None
+
+
 def _typed(kind: type, name: str, required: bool) -> Reader:
     def read(value: Any, where: str) -> Any:
         if value is None:
@@ -56,36 +76,54 @@ def _typed(kind: type, name: str, required: bool) -> Reader:
             return None
         # bool is an int subclass, and True is no id.
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise shape_error(f"{where} is {describe(value)}, expected {name}")
+            if required:
+                raise shape_error(f"{where} is {describe(value)}, expected {name}")
+            return None
         return value
 
     return read
 
 
+def _int(required: bool) -> Reader:
+    def read(value: Any, where: str) -> int | None:
+        number = as_int(value)
+        if number is None and required:
+            problem = "missing" if value is None else f"{describe(value)}, expected an integer"
+            raise shape_error(f"{where} is {problem}")
+        return number
+
+    return read
+
+
+def _optional_text(value: Any, where: str) -> str | None:
+    """Text; a number is written out (an id where a name was expected is still shown)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
 def _time(value: Any, where: str) -> datetime | None:
-    """ISO-8601 with `Z` (the server's format); a naive time is taken as UTC."""
-    if value is None:
+    """ISO-8601 with `Z` (the server's format); a naive time is taken as UTC. An empty or
+    unreadable value, or the epoch (a zero some servers send for "never"), is None."""
+    if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        moment = datetime.fromisoformat(value)
     except ValueError:
-        moment = None
-    if moment is None:
-        raise shape_error(f"{where} is {describe(value)}, expected an ISO-8601 time")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None if moment.timestamp() == 0 else moment
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:
-    return {} if value is None else expect_object(value, where)
+    """An object; anything else (`[]` where `{}` was meant, a string) is an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def size(value: Any, where: str) -> int | None:
     """Sizes travel as strings (bigint) but some endpoints send numbers."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    return _size_number(value, where)
+    number = as_int(value)
+    return number if number is not None and number >= 0 else None
 
 
 def enum_or_text(enum: type[E]) -> Reader:
@@ -95,7 +133,7 @@ def enum_or_text(enum: type[E]) -> Reader:
     """
 
     def read(value: Any, where: str) -> E | str | None:
-        text = _optional_str(value, where)
+        text = _optional_text(value, where)
         if text is None:
             return None
         try:
@@ -106,30 +144,44 @@ def enum_or_text(enum: type[E]) -> Reader:
     return read
 
 
-def list_of(parse: Callable[[Any], M], what: str) -> Callable[[Any], list[M]]:
-    """A parser for a reply that is a bare JSON list of `what`."""
+def each(parse: Callable[[Any], M], items: list[Any]) -> tuple[list[M], int]:
+    """Every item that parses, and how many did not (an entity without even an id is left
+    out, so that it does not cost the others)."""
+    parsed: list[M] = []
+    for item in items:
+        try:
+            parsed.append(parse(item))
+        except ProtocolError:
+            continue
+    return parsed, len(items) - len(parsed)
+
+
+def list_of(
+    parse: Callable[[Any], M], what: str, *, skip_bad: bool = False
+) -> Callable[[Any], list[M]]:
+    """A parser for a reply that is a bare JSON list of `what`; `skip_bad` leaves out the
+    items that do not parse (see `each`) instead of refusing the reply."""
+    if skip_bad:
+        return lambda value: each(parse, expect_list(value, what))[0]
     return lambda value: [parse(item) for item in expect_list(value, what)]
 
 
 def tuple_of(parse: Callable[[Any], M]) -> Reader:
-    """A list of nested models; missing means none."""
+    """A list of nested models; missing (or not a list) means none."""
 
     def read(value: Any, where: str) -> tuple[M, ...]:
-        return () if value is None else tuple(parse(item) for item in expect_list(value, where))
+        return tuple(each(parse, value)[0]) if isinstance(value, list) else ()
 
     return read
 
 
-read_int: Reader = _typed(int, "an integer", True)
+read_int: Reader = _int(True)
 read_text: Reader = _typed(str, "a string", True)
-_optional_int = _typed(int, "an integer", False)
-_optional_str = _typed(str, "a string", False)
-_size_number = _typed(int, "a size", False)
 
 _BY_ANNOTATION: dict[str, Reader] = {
     "int": read_int,
-    "int | None": _optional_int,
-    "str | None": _optional_str,
+    "int | None": _int(False),
+    "str | None": _optional_text,
     "bool | None": _typed(bool, "a boolean", False),
     "datetime | None": _time,
     "dict[str, Any]": _object,

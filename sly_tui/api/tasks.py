@@ -8,6 +8,7 @@ of dicts where the shape is known; caller dicts are never mutated.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from sly_tui.api.errors import (
     NotFound,
     OutcomeUnknown,
     ProtocolError,
+    ServerError,
     TaskFinishedWithError,
     WaitingTimeExceeded,
 )
@@ -46,6 +48,8 @@ from sly_tui.api.transport import Transport
 from sly_tui.enums import PluginTaskType, RestartPolicy, Status
 
 _OUTPUT = "tasks.output.set"
+NOT_STOPPABLE = 501  # `tasks.stop` on a task whose type can't be stopped (API reference)
+PROGRESS_CONCURRENCY = 8  # `tasks.info` requests in flight at once in `get_progress`
 # `wait` stops on any of these besides the target, as the SDK does (`sly-tui wait` too).
 WAIT_ENDS = frozenset({Status.FINISHED, Status.DEPLOYED, Status.STOPPED})
 # How far back a start whose reply was lost is looked for, and in how many newest tasks.
@@ -74,7 +78,10 @@ def _started(value: Any) -> StartedTask:
 
 
 _logs = list_of(LogEntry.from_json, "the log")
-_checkpoints = list_of(Checkpoint.from_json, "the checkpoints")
+_checkpoints = list_of(Checkpoint.from_json, "the checkpoints", skip_bad=True)
+
+
+_UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
 def _iso(moment: datetime | str) -> str:
@@ -103,15 +110,10 @@ class TaskApi(Namespace):
         workspace_id: int,
         filters: Filters | None = None,
         progress_cb: PageProgress | None = None,
-        *,
-        with_progress: bool = False,
     ) -> list[TaskInfo]:
-        """Every task of the workspace matching `filters` (`[{"field", "operator", "value"}]`).
-
-        `with_progress` sends the server's `withProgress` flag, asking it to attach the
-        latest progress of running tasks (kept in `TaskInfo.raw["progress"]`).
-        """
-        body = self._list_body(workspace_id, filters, with_progress)
+        """Every task of the workspace matching `filters` (`[{"field", "operator", "value"}]`;
+        the API documents `id`, `type` and `status` with `=`, `eq`, `!=`, `not`, `in`, `!in`)."""
+        body = self._list_body(workspace_id, filters)
         return await self._list("tasks.list", body, TaskInfo.from_json, progress_cb)
 
     def iter_list_pages(
@@ -122,7 +124,6 @@ class TaskApi(Namespace):
         *,
         newest_first: bool = False,
         strict: bool = True,
-        with_progress: bool = False,
     ) -> AsyncIterator[Page[TaskInfo]]:
         """The same list page by page, so a screen can show the first rows at once.
 
@@ -131,7 +132,7 @@ class TaskApi(Namespace):
         descending, so the first page holds the tasks people look at first. `strict=False`
         leaves the page-count check to the caller (see `iter_pages`).
         """
-        body = self._list_body(workspace_id, filters, with_progress)
+        body = self._list_body(workspace_id, filters)
         if newest_first:
             body.update(sort="id", sort_order="desc")
         return iter_pages(
@@ -139,16 +140,32 @@ class TaskApi(Namespace):
         )
 
     @staticmethod
-    def _list_body(
-        workspace_id: int, filters: Filters | None, with_progress: bool = False
-    ) -> dict[str, Any]:
-        body: dict[str, Any] = {"workspaceId": workspace_id, "filter": list(filters or [])}
-        if with_progress:
-            body["withProgress"] = True
-        return body
+    def _list_body(workspace_id: int, filters: Filters | None) -> dict[str, Any]:
+        return {"workspaceId": workspace_id, "filter": list(filters or [])}
 
-    async def get_info_by_id(self, task_id: int) -> TaskInfo | None:
-        return await self._info("tasks.info", task_id, TaskInfo.from_json)
+    async def get_info_by_id(self, task_id: int, with_progress: bool = False) -> TaskInfo | None:
+        """`with_progress` sends `withProgress` (documented for `tasks.info`, not for
+        `tasks.list`), asking the server to attach the latest progress of a running task,
+        kept in `TaskInfo.raw["progress"]`."""
+        extra = {"withProgress": True} if with_progress else None
+        return await self._info("tasks.info", task_id, TaskInfo.from_json, extra=extra)
+
+    async def get_progress(self, task_ids: Sequence[int]) -> dict[int, Any]:
+        """The latest progress the server keeps for each task, by id: one `tasks.info` with
+        `withProgress` per task, a few at a time. Tasks without progress, or gone, are left
+        out."""
+        gate = asyncio.Semaphore(PROGRESS_CONCURRENCY)
+
+        async def one(task_id: int) -> TaskInfo | None:
+            async with gate:
+                return await self.get_info_by_id(task_id, with_progress=True)
+
+        infos = await asyncio.gather(*(one(task_id) for task_id in task_ids))
+        return {
+            info.id: info.raw["progress"]
+            for info in infos
+            if info is not None and info.raw.get("progress") is not None
+        }
 
     async def get_status(self, task_id: int) -> Status | str:
         """The task's status; an unknown task is `NotFound` (the SDK fails on None here)."""
@@ -184,13 +201,22 @@ class TaskApi(Namespace):
     async def get_logs(
         self, task_id: int, since_time: datetime | str | None = None, limit: int | None = None
     ) -> list[LogEntry]:
-        """`tasks.log.download` (a GET): entries after `since_time`, at most `limit` of them."""
+        """`tasks.log.download` (a GET): entries after `since_time`, at most `limit` of them
+        (a server may send fewer: read again from the last one until none is new).
+
+        Ordered by timestamp whatever order they arrive in (undated ones first), since the
+        reply's order is not documented and readers resume from the latest timestamp.
+        A 404 (`NotFound`) is either a missing task or, for a task that exists, a server
+        without this endpoint (older instances); callers that know the task tell them apart.
+        """
         params: dict[str, Any] = {"id": task_id}
         if since_time is not None:
             params["sinceTime"] = _iso(since_time)
         if limit is not None:
             params["limit"] = limit
-        return await self._t.call_get("tasks.log.download", params, parse=_logs)
+        entries = await self._t.call_get("tasks.log.download", params, parse=_logs)
+        entries.sort(key=lambda e: (e.timestamp is not None, e.timestamp or _UNDATED))
+        return entries
 
     async def get_training_metrics(self, task_id: int) -> Any | None:
         """The raw metrics of a legacy train task; None when the server has none (404)."""
@@ -319,8 +345,23 @@ class TaskApi(Namespace):
         return None
 
     async def stop(self, task_id: int) -> Status | str:
-        """Ask the task to stop; the reply is normally `terminating`."""
-        return await self._t.call("tasks.stop", {"id": task_id}, parse=_status_of)
+        """Ask the task to stop; the reply is normally `terminating`.
+
+        The API reference documents a 501 for "task with this type can't be stopped": that
+        is a refusal about this task (`BadRequest`), not a server failure.
+        """
+        try:
+            return await self._t.call("tasks.stop", {"id": task_id}, parse=_status_of)
+        except ServerError as exc:
+            if exc.status != NOT_STOPPABLE:
+                raise
+            raise BadRequest(
+                f"The server cannot stop task {task_id}: tasks of its type can't be stopped "
+                f"(HTTP {NOT_STOPPABLE}).",
+                method="tasks.stop",
+                status=NOT_STOPPABLE,
+                detail=exc.detail,
+            ) from None
 
     async def update_status(self, task_id: int, status: Status | str) -> None:
         try:

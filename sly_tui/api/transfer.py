@@ -41,19 +41,19 @@ async def save_stream(
     The rename happens only after the last byte, so a failure (or cancellation) leaves
     any earlier file under `save_path` untouched and no partial one behind. A body that
     ends before the announced size is a failure too: some transports (in-process ASGI)
-    end a cut-off body quietly instead of raising.
+    end a cut-off body quietly instead of raising. Sizes and progress count wire bytes,
+    as Content-Length does (a gzip-encoded body decodes to more).
     """
     target = Path(save_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = _open_part(target)
     try:
         with os.fdopen(fd, "wb") as handle:
-            done = 0
             async for chunk in download.chunks(CHUNK):
                 await asyncio.to_thread(handle.write, chunk)
-                done += len(chunk)
                 if progress_cb is not None:
-                    progress_cb(done, download.total)
+                    progress_cb(download.received, download.total)
+        done = download.received
         if download.total is not None and done != download.total:
             raise ProtocolError(
                 f"The download ended after {done} of {download.total} bytes; nothing was saved."

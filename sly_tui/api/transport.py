@@ -24,6 +24,8 @@ from sly_tui.enums import MUTATING_METHODS
 from sly_tui.secrets import Secret, token_problem
 
 T = TypeVar("T")
+
+HTTPS_PROBE_TIMEOUT = 5.0  # seconds for the one https:// probe of an http:// address
 Sleep = Callable[[float], Awaitable[None]]
 # A multipart part as httpx takes it: (field name, (file name, content, content type)).
 Part = tuple[str, tuple[str | None, Any, str | None]]
@@ -48,12 +50,23 @@ class RequestRecord:
     attempt: int
 
 
+def _origin(url: str) -> str:
+    """Scheme, host and port only: what a person needs to see in "Cannot reach …"."""
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+
+
 def _unchanged(value: Any) -> Any:
     return value
 
 
 class Download:
-    """The body of a streamed reply; httpx failures while reading become `Unreachable`."""
+    """The body of a streamed reply; httpx failures while reading become `Unreachable`.
+
+    `total` (Content-Length) counts the bytes on the wire, which with a `Content-Encoding`
+    such as gzip are fewer than the decoded ones handed out, so `received` counts the wire
+    bytes too: compare those two, like with like.
+    """
 
     def __init__(self, transport: Transport, rpc: str, response: httpx.Response) -> None:
         self._transport = transport
@@ -61,6 +74,11 @@ class Download:
         self._response = response
         length = response.headers.get("Content-Length", "")
         self.total = int(length) if length.isascii() and length.isdigit() else None
+
+    @property
+    def received(self) -> int:
+        """Bytes of the body read off the wire so far (before any decoding)."""
+        return self._response.num_bytes_downloaded
 
     async def chunks(self, size: int) -> AsyncIterator[bytes]:
         """The body in chunks of about `size` bytes."""
@@ -91,6 +109,7 @@ class Transport:
         sleep: Sleep,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         on_retry: OnRetry | None = None,
+        check_https: bool = True,
     ) -> None:
         self.root = root
         self.read_only = read_only
@@ -104,9 +123,11 @@ class Transport:
         self._max_bytes = max_response_bytes
         if problem := address_problem(root):
             raise ValueError(f"{root!r} is not a usable server address: {problem}")
-        url = httpx.URL(root)
-        # Scheme, host and port only: what a person needs to see in "Cannot reach …".
-        self.address = f"{url.scheme}://{url.netloc.decode('ascii')}"
+        self.address = _origin(root)
+        # An http:// root is probed once on https:// before the first request (as the SDK's
+        # `_check_https_redirect` does) and switched when that answers.
+        self._https_checked = not check_https or root.startswith("https://")
+        self._https_lock = asyncio.Lock()
         headers = {}
         if token:
             if problem := token_problem(token.reveal()):
@@ -147,6 +168,37 @@ class Transport:
 
     def _url(self, rpc: str) -> str:
         return f"{self.root}/v3/{rpc}"
+
+    def _use_https(self) -> None:
+        self.root = "https://" + self.root.removeprefix("http://")
+        self.address = _origin(self.root)
+
+    async def _check_https(self) -> None:
+        """Ask `https://<host:port>/` once; if it answers (any status below 400), talk
+        https from now on. Whatever goes wrong (a plain-HTTP port fails the TLS handshake)
+        leaves the address as given."""
+        async with self._https_lock:
+            if self._https_checked:
+                return
+            self._https_checked = True
+            secure = _origin("https://" + self.root.removeprefix("http://"))
+            try:
+                probe = await self._http.get(secure + "/", timeout=HTTPS_PROBE_TIMEOUT)
+            except Exception:
+                return
+            if probe.status_code < 400:
+                self._use_https()
+
+    def _wants_https(self, response: httpx.Response) -> bool:
+        """A permanent redirect of this http:// address to https:// on the same host."""
+        location = response.headers.get("Location", "")
+        if response.status_code not in (301, 308) or not self.root.startswith("http://"):
+            return False
+        try:
+            target = httpx.URL(location)
+        except httpx.InvalidURL:
+            return False
+        return target.scheme == "https" and target.host == httpx.URL(self.root).host
 
     async def call(
         self,
@@ -263,6 +315,8 @@ class Transport:
         ends as `OutcomeUnknown`.
         """
         self.check_writable(rpc)
+        if not self._https_checked:
+            await self._check_https()
         attempts = max(1, self.retry.retries if retries is None else retries)
         for attempt in range(attempts):
             outcome = await self._attempt(rpc, build, attempt + 1, stream, deadline)
@@ -302,6 +356,10 @@ class Transport:
             if status == 200:
                 self.server_clock.observe(response.headers.get("date"))
                 return response
+            if self._wants_https(response):
+                # A redirect acts on nothing: send the same request again, to https.
+                self._use_https()
+                return await self._attempt(rpc, build, attempt, stream, deadline)
             return from_response(rpc, response, token_sent=bool(self._token), scrub=self.scrub)
         except TimeoutError:
             return self.failure_from_exception(rpc, httpx.ReadTimeout("deadline", request=request))

@@ -36,9 +36,14 @@ class Field(Generic[T]):
     get: Callable[[T], Any]
     kind: str = "int"  # "int", "str" or "date"; decides operators and value parsing
     sortable: bool = True
+    # The operators a list documents for this field, when fewer than its kind allows;
+    # an empty tuple means it cannot be filtered on at all (only sorted by).
+    only: tuple[str, ...] | None = None
 
     @property
     def operators(self) -> tuple[str, ...]:
+        if self.only is not None:
+            return self.only
         if self.kind == "str":
             return EQUALITY_OPERATORS + ORDER_OPERATORS + TEXT_OPERATORS
         return EQUALITY_OPERATORS + ORDER_OPERATORS
@@ -84,8 +89,8 @@ def _predicate(spec: Any, fields: Fields) -> Callable[[Any], bool]:
     if not isinstance(spec, dict):
         raise bad_request("each filter must be an object {field, operator, value}")
     name, operator = spec.get("field"), spec.get("operator")
-    if not isinstance(name, str) or name not in fields:
-        allowed = ", ".join(sorted(fields))
+    if not isinstance(name, str) or not fields.get(name, _UNFILTERABLE).operators:
+        allowed = ", ".join(sorted(n for n, f in fields.items() if f.operators))
         raise bad_request(f"cannot filter by field {name!r}; allowed: {allowed}")
     field = fields[name]
     if operator not in field.operators:
@@ -118,6 +123,8 @@ def _predicate(spec: Any, fields: Fields) -> Callable[[Any], bool]:
     compare = _ORDER[operator]
     return lambda item: get(item) is not None and target is not None and compare(get(item), target)
 
+
+_UNFILTERABLE: Field[Any] = Field(lambda item: None, only=())
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
     "<": lambda a, b: a < b,
@@ -212,7 +219,9 @@ def _sort(items: list[Any], params: Params, fields: Fields) -> None:
     items[:] = absent + present if nulls == "first" else present + absent
 
 
-def date_field(get: Callable[[Any], datetime | None]) -> Field[Any]:
+def date_field(
+    get: Callable[[Any], datetime | None], *, only: tuple[str, ...] | None = None
+) -> Field[Any]:
     """Compared at the wire's millisecond precision, so a value read from a reply and sent
     back in a filter matches itself."""
 
@@ -222,8 +231,13 @@ def date_field(get: Callable[[Any], datetime | None]) -> Field[Any]:
             None if value is None else value.replace(microsecond=value.microsecond // 1000 * 1000)
         )
 
-    return Field(at_ms, "date")
+    return Field(at_ms, "date", only=only)
 
 
-def text_field(get: Callable[[Any], str | None], *, sortable: bool = True) -> Field[Any]:
-    return Field(get, "str", sortable)
+def text_field(
+    get: Callable[[Any], str | None],
+    *,
+    sortable: bool = True,
+    only: tuple[str, ...] | None = None,
+) -> Field[Any]:
+    return Field(get, "str", sortable, only)

@@ -12,7 +12,7 @@ from sly_tui.demo import storable, taskdata
 from sly_tui.demo.clock import parse_iso, to_ms
 from sly_tui.demo.errors import ApiError, bad_request, not_found
 from sly_tui.demo.factory import kind_of, new_app_task, new_task
-from sly_tui.demo.filters import Field, date_field, query, text_field
+from sly_tui.demo.filters import EQUALITY_OPERATORS, Field, date_field, query, text_field
 from sly_tui.demo.logs import TaskLog, make_entry
 from sly_tui.demo.params import Params, parse_int
 from sly_tui.demo.seed_data import file_hash
@@ -22,6 +22,16 @@ from sly_tui.enums import ACTIVE_STATUSES, LogLevel, PluginTaskType, RestartPoli
 
 SUCCESS = {"success": True}
 LAST_LOG_YEAR = 8999  # far in the future (clients stamp lines there to sort them last)
+
+# What the API reference lets `tasks.list` filter (id, type, status with the equality
+# operators) and sort by (those and the two dates); anything else is a 400.
+TASK_LIST_FIELDS = {
+    "id": Field(lambda t: t.id, only=EQUALITY_OPERATORS),
+    "type": text_field(lambda t: t.type, only=EQUALITY_OPERATORS),
+    "status": text_field(lambda t: str(t.status), only=EQUALITY_OPERATORS),
+    "startedAt": date_field(lambda t: t.started_at, only=()),
+    "finishedAt": date_field(lambda t: t.finished_at, only=()),
+}
 
 TASK_FIELDS = {
     "id": Field(lambda t: t.id),
@@ -49,10 +59,9 @@ PLUGIN_TASK_TYPES = {*(str(t) for t in PluginTaskType), "infer_rpc"}
 def tasks_list(call: Call, p: Params) -> Any:
     workspace = call.world.workspace(p.int("workspaceId"))
     items = [t for t in call.world.tasks.values() if t.workspace_id == workspace.id]
-    with_progress = p.bool("withProgress")
-    return query(
-        items, p, TASK_FIELDS, lambda t: call.world.task_json(t, with_progress=with_progress)
-    )
+    # `withProgress` is documented for `tasks.info` and `apps.tasks.list` only, so here it
+    # is ignored, as an unknown flag is.
+    return query(items, p, TASK_LIST_FIELDS, call.world.task_json)
 
 
 def tasks_info(call: Call, p: Params) -> Any:
@@ -173,12 +182,32 @@ def _agent(call: Call, agent_id: int | None, team_id: int) -> int | None:
     return agent.id
 
 
+def _default_workspace(call: Call, agent_id: int | None, app_id: int | None) -> int:
+    """Where `tasks.run.app` without a `workspaceId` puts the task (the SDK documents it as
+    optional): the first workspace of the agent's team, else the app's, else the user's
+    first team's."""
+    world = call.world
+    if agent_id is not None:
+        team_id = world.get("Agent", world.agents, agent_id).team_id
+    elif app_id is not None:
+        team_id = world.get("App", world.apps, app_id).team_id
+    else:
+        team_id = min(call.user.roles, default=None)
+    found = [w.id for w in world.workspaces.values() if w.team_id == team_id]
+    if not found:
+        raise bad_request("field 'workspaceId' is required: there is no default workspace")
+    return min(found)
+
+
 def run_app(call: Call, p: Params) -> Any:
     world = call.world
-    workspace = world.workspace(p.int("workspaceId"))
     module_id, app_id = p.opt_int("moduleId"), p.opt_int("appId")
     if (module_id is None) == (app_id is None):
         raise bad_request("give exactly one of 'moduleId' and 'appId'")
+    workspace_id = p.opt_int("workspaceId")
+    if workspace_id is None:
+        workspace_id = _default_workspace(call, p.opt_int("agentId"), app_id)
+    workspace = world.workspace(workspace_id)
     if app_id is not None:
         app = world.get("App", world.apps, app_id)
         module_id = app.module_id

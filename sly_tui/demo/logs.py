@@ -16,11 +16,6 @@ from typing import Any, Protocol
 from sly_tui.demo.clock import from_ms, iso, to_ms
 from sly_tui.enums import LogLevel
 
-# A request without `limit` gets at most this many entries and pages on with `sinceTime`:
-# an emulator limit (the SDK's `get_logs` does not page), so that a `--big-log` of a
-# million lines is not rendered in one reply by accident. An explicit `limit` is honoured.
-DEFAULT_LIMIT = 10_000
-
 Entry = dict[str, Any]
 
 
@@ -31,8 +26,9 @@ class LogSource(Protocol):
 
 
 def _window(count: int, start: int, limit: int | None) -> range:
-    wanted = DEFAULT_LIMIT if limit is None else limit
-    return range(start, min(count, start + max(wanted, 0)))
+    """Entries from `start`, at most `limit` of them; without a limit the rest of the log
+    (the SDK's `get_logs()` sends none and does not page, so it must get the whole log)."""
+    return range(start, count if limit is None else min(count, start + max(limit, 0)))
 
 
 class TaskLog:

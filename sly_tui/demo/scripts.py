@@ -109,9 +109,17 @@ class Sink(Protocol):
 
 
 def script(
-    task_id: int, name: str, plan: Plan, out: Sink, rng: random.Random, output: dict[str, Any]
+    task_id: int,
+    name: str,
+    plan: Plan,
+    out: Sink,
+    rng: random.Random,
+    output: dict[str, Any],
+    *,
+    legacy: bool = False,
 ) -> Iterator[int]:
-    """The life of one task from `queued` on; `output` is what it publishes at its end."""
+    """The life of one task from `queued` on; `output` is what it publishes at its end.
+    `legacy`: a plugin task (not an app), the only kind whose serving ends up `deployed`."""
     yield plan.queue_s
     out.status(Status.CONSUMED)
     out.log(logs.plain(LogLevel.INFO, f"Task {task_id} has been consumed by the agent"))
@@ -127,7 +135,7 @@ def script(
     if plan.kind == "train":
         yield from _train(task_id, plan, out, rng)
     elif plan.kind == "serve":
-        yield from _serve(plan, out, rng)
+        yield from _serve(plan, out, rng, legacy=legacy)
         return
     else:
         yield from _work(plan, out, rng)
@@ -237,12 +245,15 @@ def curve(epochs: int, diverges: bool, rng: random.Random) -> Iterator[EpochMetr
         )
 
 
-def _serve(plan: Plan, out: Sink, rng: random.Random) -> Iterator[int]:
+def _serve(plan: Plan, out: Sink, rng: random.Random, *, legacy: bool) -> Iterator[int]:
+    """A serving app stays `started` (the SDK's `list_deployed_models` looks for started
+    sessions); only a legacy plugin's deploy task becomes `deployed`."""
     for step in range(1, plan.steps + 1):
         yield plan.step_s
         out.log(logs.progress("Downloading model weights", step, plan.steps))
     out.log(logs.plain(LogLevel.INFO, "Model has been successfully deployed"))
-    out.status(Status.DEPLOYED)
+    if legacy:
+        out.status(Status.DEPLOYED)
     while True:
         yield plan.heartbeat_s
         images = rng.randint(1, 32)

@@ -36,7 +36,7 @@ from sly_tui.demo.world import (
     Workspace,
     World,
 )
-from sly_tui.enums import AgentStatus, LogLevel, RestartPolicy, Status
+from sly_tui.enums import AgentStatus, LogLevel, PluginTaskType, RestartPolicy, Status
 
 ADMIN_USER_ID = 1
 VIEWER_USER_ID = 2
@@ -166,6 +166,7 @@ def build_world(
     _history(world, sim, rng, now)
     _active(world, sim, rng, now)
     _long_training(world, sim, now)
+    _legacy_serving(world, sim, now)
     if big_log_lines:
         _big_log(world, now, big_log_lines)
     if big_workspace_tasks:
@@ -482,6 +483,20 @@ def _long_training(world: World, sim: Simulator, now: datetime) -> None:
         meta=meta,
     )
     sim.start(task, plan=LONG_TRAINING)
+
+
+def _legacy_serving(world: World, sim: Simulator, now: datetime) -> None:
+    """A legacy plugin's deploy task (`tasks.run.deploy`), the one kind that ends up
+    `deployed`; serving apps stay `started`."""
+    task = new_task(
+        world,
+        type=str(PluginTaskType.INFERENCE_RPC),
+        workspace_id=201,
+        user_id=ADMIN_USER_ID,
+        created_at=now - timedelta(minutes=30),
+        name="deploy-resnet50",
+    )
+    sim.start(task)
 
 
 def _big_log(world: World, now: datetime, lines: int) -> None:

@@ -119,7 +119,8 @@ class Simulator:
         rng = random.Random(f"script:{self.world.seed}:{task.id}")
         plan = self.plan_of(task)
         output = planned_output(self.world, task, plan.kind, failed=plan.fails)
-        return scripts.script(task.id, task.name, plan, sink, rng, output)
+        legacy = task.type != "app"
+        return scripts.script(task.id, task.name, plan, sink, rng, output, legacy=legacy)
 
     # --- lazily built per-task state --------------------------------------------------------
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sly_tui.api import LogEntry, SlyClient, TaskContext, TaskInfo
 from sly_tui.headless.errors import CommandError
-from sly_tui.monitor.events import TaskGone
+from sly_tui.monitor.events import LogsUnavailable, TaskGone
 from sly_tui.monitor.service import Next
 from sly_tui.monitor.task_detail import TaskDetailTopic
 
@@ -90,6 +90,8 @@ class LogReader:
     def check(self, event: object) -> None:
         if isinstance(event, TaskGone):
             raise missing(self.task_id)
+        if isinstance(event, LogsUnavailable):
+            raise CommandError(event.sentence)
 
     async def pages(self, client: SlyClient) -> AsyncIterator[list[LogEntry]]:
         """Everything the log holds now, a page at a time."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from contextlib import aclosing
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sly_tui.api import SlyClient, TaskInfo
 from sly_tui.api.neighbours import Filters
+from sly_tui.enums import RUNNING_STATUSES
 from sly_tui.headless.errors import EXIT_OK, EXIT_USAGE, CommandError
 from sly_tui.headless.output import STATUS_STYLES, Output
 from sly_tui.headless.records import task_record
@@ -60,13 +62,21 @@ async def _newest(
         filters,
         per_page=min(limit, 500) if limit else None,
         newest_first=True,
-        with_progress=True,
     )
-    async for page in pages:
-        tasks.extend(page.entities)
-        if limit is not None and len(tasks) >= limit:
-            break
-    return tasks[:limit]
+    async with aclosing(pages):
+        async for page in pages:
+            tasks.extend(page.entities)
+            if limit is not None and len(tasks) >= limit:
+                break
+    return await _with_progress(client, tasks[:limit])
+
+
+async def _with_progress(client: SlyClient, tasks: list[TaskInfo]) -> list[TaskInfo]:
+    """The running tasks with their latest progress, which only `tasks.info` documents
+    (`withProgress`), so it costs one request per running task shown."""
+    started = [task.id for task in tasks if task.status in RUNNING_STATUSES]
+    progress = await client.tasks.get_progress(started) if started else {}
+    return [t.with_progress(progress[t.id]) if t.id in progress else t for t in tasks]
 
 
 def status_text(task: TaskInfo) -> Text:

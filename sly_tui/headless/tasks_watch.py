@@ -1,8 +1,9 @@
 """`sly-tui tasks --watch`: the starting table, then one line per change until Ctrl-C.
 
-The workspace is polled by the dashboard's `TaskListTopic`, so each tick asks only for the
-active and the new tasks (two requests, plus one per task that just ended), whatever the
-workspace's history. `--status`/`--type` filter what is printed; the topic sees all.
+The workspace is polled by the dashboard's `TaskListTopic`, so a tick costs at most two
+requests whatever the workspace's history; after the starting table no progress or trend is
+read, since lines show statuses only. `--status`/`--type` filter what is printed; the
+topic sees all.
 """
 
 from __future__ import annotations
@@ -99,8 +100,11 @@ async def watch(client: SlyClient, workspace_id: int, args: argparse.Namespace, 
     """Runs until Ctrl-C, which `sly_tui.headless.run` turns into exit code 0."""
     changes = _Changes(args, out)
     interval = getattr(args, "interval", None) or DEFAULT_INTERVAL
-    async with polled(client, TaskListTopic(workspace_id), interval=interval, out=out) as events:
+    topic = TaskListTopic(workspace_id)
+    async with polled(client, topic, interval=interval, out=out) as events:
         while True:
             event = await events()
             if isinstance(event, TasksChanged):
                 changes.apply(event)
+                if event.full:
+                    topic.show(())

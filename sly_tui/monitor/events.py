@@ -42,6 +42,15 @@ class TaskGone:
 
 
 @dataclass(frozen=True, slots=True)
+class LogsUnavailable:
+    """The server does not offer this task's log through the API (`tasks.log.download`
+    answers 404 for a task that exists: an older instance); the rest still works."""
+
+    task_id: int
+    sentence: str = "This server does not offer task logs through the API."
+
+
+@dataclass(frozen=True, slots=True)
 class LogsAppended:
     """New log lines of a task were spooled; `total` is the spool's new length.
 

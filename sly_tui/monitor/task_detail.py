@@ -4,6 +4,10 @@ New log lines are spooled to a file (`LogSpool`) so a million-line log costs the
 almost no memory; the cursor resumes from the spool, so reopening the view (or the app)
 neither repeats nor loses lines. A task that has ended is polled until its final state
 and its last lines have arrived, then no more.
+
+The log is read until a request brings nothing new, not until a reply is shorter than
+the `limit` asked for: a server may cap its pages lower (by an undocumented size), and a
+short page would otherwise end the reading with most of the log unread.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sly_tui.api import LogEntry, ProgressRecord, SlyClient, TaskContext, TaskInfo
-from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
+from sly_tui.api import LogEntry, NotFound, ProgressRecord, SlyClient, TaskContext, TaskInfo
+from sly_tui.monitor.events import LogsAppended, LogsUnavailable, TaskGone, TaskUpdated
 from sly_tui.monitor.log_cursor import LogCursor
 from sly_tui.monitor.service import Next, Sink
 from sly_tui.monitor.vanishing import Vanishing
@@ -73,6 +77,7 @@ class TaskDetailTopic:
         self._more_logs = False
         self._vanishing = Vanishing(task_id, clock)
         self._gone = False
+        self.logs_unavailable = False
         self.progress: dict[str | None, ProgressRecord] = {}
 
     def __repr__(self) -> str:
@@ -97,16 +102,23 @@ class TaskDetailTopic:
                 emit(TaskUpdated(info, self.context))
         ended_before = self._ended_seen
         self._ended_seen = self.task is not None and not self.task.is_active
-
-        batch = await client.tasks.get_logs(
-            self.task_id, since_time=self.cursor.since, limit=self._limit
-        )
+        if self.logs_unavailable:
+            return Next.DONE if self._ended_seen else Next.WAIT
+        try:
+            batch = await client.tasks.get_logs(
+                self.task_id, since_time=self.cursor.since, limit=self._limit
+            )
+        except NotFound:
+            # `tasks.info` has just found the task: it is the endpoint that is missing.
+            self.logs_unavailable = True
+            emit(LogsUnavailable(self.task_id))
+            return Next.WAIT
         fresh = self.cursor.accept(batch)
         full_page = len(batch) >= self._limit
         # A full page with nothing new is a run of entries sharing one timestamp that is
         # longer than a page: widen the page until the run fits.
         self._limit = min(self._limit * 2, LOG_PAGE_CAP) if full_page and not fresh else self._page
-        self._more_logs = full_page and self._limit < LOG_PAGE_CAP
+        self._more_logs = bool(fresh) or (full_page and self._limit < LOG_PAGE_CAP)
         complete = ended_before and not fresh and not self._more_logs
         if fresh or complete:
             # Off the event loop: a page of thousands of lines takes tens of milliseconds.

@@ -2,14 +2,15 @@
 sparkline named after the metric) and its overall progress in epochs with an ETA.
 
 Both come from what the API documents: the metrics from `tasks.train-metrics`, the epochs
-from the `sly.Progress` records in the log (`sly_tui.training`). The log is read
+from the `sly.Progress` records in the log (`sly_tui.training`). Each is one request, so
+the list's tick can spend its budget on one of them at a time. The log is read
 incrementally with a `LogCursor`, starting `FIRST_TAIL` before now, so each read costs one
 `tasks.log.download` of the lines written since the last one, never the whole history.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sly_tui.api import ApiError, ProgressRecord, SlyClient, TaskInfo
@@ -47,25 +48,26 @@ class TrainingReader:
             del self._cursors[task_id]
             self._records.pop(task_id, None)
 
-    async def read(self, client: SlyClient, task: TaskInfo, last: Training | None) -> Training:
-        """Its metrics and new log lines; what cannot be read now stays as it was (a
-        missing sparkline is not worth failing the list for)."""
-        last = last or Training()
-        metric, trend = last.metric, last.trend
+    async def read_metrics(self, client: SlyClient, task: TaskInfo, last: Training) -> Training:
+        """Its main metric's recent values, in one `tasks.train-metrics`; what cannot be read
+        now stays as it was (a missing sparkline is not worth failing the list for)."""
         try:
             raw = await client.tasks.get_training_metrics(task.id)
         except ApiError:
-            pass
-        else:
-            series = parse_metrics(raw).main_series() if raw is not None else None
-            metric, trend = (series.name, series.ys[-TREND_POINTS:]) if series else ("", ())
+            return last
+        series = parse_metrics(raw).main_series() if raw is not None else None
+        metric, trend = (series.name, series.ys[-TREND_POINTS:]) if series else ("", ())
+        return replace(last, metric=metric, trend=trend)
+
+    async def read_epochs(self, client: SlyClient, task: TaskInfo, last: Training) -> Training:
+        """Its epochs, from the log lines written since the last read (one
+        `tasks.log.download`); what cannot be read now stays as it was."""
         records = self._records.setdefault(task.id, {})
         first = client.server_clock.now() - FIRST_TAIL
         cursor = self._cursors.setdefault(task.id, LogCursor(first))
         try:
             batch = await client.tasks.get_logs(task.id, since_time=cursor.since, limit=LOG_PAGE)
         except ApiError:
-            pass
-        else:
-            note_progress(records, cursor.accept(batch))
-        return Training(metric, trend, epoch_progress(records.values()))
+            return last
+        note_progress(records, cursor.accept(batch))
+        return replace(last, epochs=epoch_progress(records.values()))

@@ -40,7 +40,8 @@ MakeClient = Callable[..., SlyClient]
 @pytest.fixture
 async def make_client(sleeps: Sleeps, records: list[RequestRecord]) -> AsyncIterator[MakeClient]:
     """`make_client(transport, token, **kwargs)`: a client that records its requests and
-    sleeps into `sleeps` (3 attempts, 1 s doubling backoff unless told otherwise)."""
+    sleeps into `sleeps` (3 attempts, 1 s doubling backoff unless told otherwise), and
+    talks to its http:// address as told (no https probe) unless `check_https=True`."""
     made: list[SlyClient] = []
 
     def make(transport: httpx.AsyncBaseTransport, token: str | None, **kwargs: Any) -> SlyClient:
@@ -48,6 +49,7 @@ async def make_client(sleeps: Sleeps, records: list[RequestRecord]) -> AsyncIter
             "retry": RetryPolicy(retries=3, sleep=1.0, cap=60.0),
             "sleep": sleeps,
             "on_request": records.append,
+            "check_https": False,
             **kwargs,
         }
         client = SlyClient("http://server.test", token, transport=transport, **options)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
-from sly_tui.api import SlyClient, address_problem, api_root, normalize_server_address
+from sly_tui.api import (
+    ProtocolError,
+    SlyClient,
+    address_problem,
+    api_root,
+    normalize_server_address,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,14 +44,88 @@ async def test_requests_go_to_the_api_root() -> None:
         return httpx.Response(200, json={"version": "6.17.8"})
 
     transport = httpx.MockTransport(handler)
-    async with SlyClient("host:9/", "t", transport=transport) as client:
+    async with SlyClient("host:9/", "t", transport=transport, check_https=False) as client:
         assert await client.instance.version() == "6.17.8"
-    async with SlyClient("host", "t", api_server_address="api:1/", transport=transport) as client:
+    async with SlyClient(
+        "host", "t", api_server_address="api:1/", transport=transport, check_https=False
+    ) as client:
         await client.instance.version()
     assert urls == [
         "http://host:9/public/api/v3/instance.version",
         "http://api:1/v3/instance.version",
     ]
+
+
+def https_server(*, probe: bool, redirect: bool) -> tuple[httpx.MockTransport, list[str]]:
+    """A server on https:// only: its root answers the probe when `probe`; plain http gets
+    a permanent redirect to the same path on https when `redirect`, else no connection."""
+    urls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        urls.append(f"{request.method} {request.url}")
+        if request.url.scheme == "http":
+            if not redirect:
+                raise httpx.ConnectError("connection refused", request=request)
+            return httpx.Response(
+                308, headers={"Location": str(request.url.copy_with(scheme="https"))}
+            )
+        if request.url.path == "/":
+            if not probe:
+                raise httpx.ConnectError("TLS handshake failed", request=request)
+            return httpx.Response(200, text="Supervisely")
+        return httpx.Response(200, json={"version": "6.17.8"})
+
+    return httpx.MockTransport(handler), urls
+
+
+@pytest.mark.parametrize("address", ["http://host:9", "host:9"])
+async def test_an_http_address_is_probed_once_on_https_and_switched(address: str) -> None:
+    transport, urls = https_server(probe=True, redirect=False)
+    async with SlyClient(address, "t", transport=transport) as client:
+        await asyncio.gather(client.instance.version(), client.instance.version())
+        await client.instance.version()
+        assert client.api_root == "https://host:9/public/api"
+    assert (
+        urls == ["GET https://host:9/"] + ["POST https://host:9/public/api/v3/instance.version"] * 3
+    )
+
+
+async def test_a_plain_http_server_stays_on_http() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            raise httpx.ConnectError("wrong version number", request=request)
+        return httpx.Response(200, json={"version": "6.17.8"})
+
+    async with SlyClient("http://host:9", "t", transport=httpx.MockTransport(handler)) as client:
+        assert await client.instance.version() == "6.17.8"
+        assert await client.instance.version() == "6.17.8"
+        assert client.api_root == "http://host:9/public/api"
+
+
+async def test_a_permanent_redirect_to_https_is_followed_once_and_for_all() -> None:
+    transport, urls = https_server(probe=False, redirect=True)
+    async with SlyClient("http://host:9", "t", transport=transport) as client:
+        assert await client.instance.version() == "6.17.8"
+        assert await client.instance.version() == "6.17.8"
+        assert client.api_root == "https://host:9/public/api"
+    assert urls == [
+        "GET https://host:9/",
+        "POST http://host:9/public/api/v3/instance.version",
+        "POST https://host:9/public/api/v3/instance.version",
+        "POST https://host:9/public/api/v3/instance.version",
+    ]
+
+
+async def test_a_redirect_elsewhere_is_reported_not_followed() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": "https://other.example/"})
+
+    transport = httpx.MockTransport(handler)
+    async with SlyClient(
+        "http://host:9", "x" * 32, transport=transport, check_https=False
+    ) as client:
+        with pytest.raises(ProtocolError, match=r"HTTP 301 \(redirect to https://other"):
+            await client.instance.version()
 
 
 def test_errors_name_host_and_port_only() -> None:

@@ -40,12 +40,9 @@ async def test_a_big_workspace_spans_default_pages(
 
 
 def _cases(tasks: list[TaskInfo]) -> list[tuple[dict[str, Any], Callable[[TaskInfo], bool]]]:
+    """Every filter the API reference documents for tasks.list."""
     pivot = tasks[len(tasks) // 2]
     pair = [tasks[1].id, tasks[2].id]
-    started = pivot.started_at
-    assert started is not None
-    stamp = started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    name = str(pivot.meta.get("name"))
     return [
         ({"field": "id", "operator": "=", "value": pivot.id}, lambda t: t.id == pivot.id),
         ({"field": "id", "operator": "eq", "value": pivot.id}, lambda t: t.id == pivot.id),
@@ -53,45 +50,39 @@ def _cases(tasks: list[TaskInfo]) -> list[tuple[dict[str, Any], Callable[[TaskIn
         ({"field": "id", "operator": "not", "value": pivot.id}, lambda t: t.id != pivot.id),
         ({"field": "id", "operator": "in", "value": pair}, lambda t: t.id in pair),
         ({"field": "id", "operator": "!in", "value": pair}, lambda t: t.id not in pair),
-        ({"field": "id", "operator": "<", "value": pivot.id}, lambda t: t.id < pivot.id),
-        ({"field": "id", "operator": ">", "value": pivot.id}, lambda t: t.id > pivot.id),
-        ({"field": "id", "operator": "<=", "value": pivot.id}, lambda t: t.id <= pivot.id),
-        ({"field": "id", "operator": ">=", "value": pivot.id}, lambda t: t.id >= pivot.id),
         (
             {"field": "status", "operator": "in", "value": ["error", "stopped"]},
             lambda t: t.status in ("error", "stopped"),
         ),
+        (
+            {"field": "status", "operator": "!in", "value": ["error", "stopped"]},
+            lambda t: t.status not in ("error", "stopped"),
+        ),
         ({"field": "type", "operator": "=", "value": "app"}, lambda t: t.type == "app"),
-        (
-            {"field": "startedAt", "operator": ">=", "value": stamp},
-            lambda t: t.started_at is not None and t.started_at >= started,
-        ),
-        (
-            {"field": "name", "operator": "like", "value": name[:4] + "%"},
-            lambda t: str(t.meta.get("name") or "").startswith(name[:4]),
-        ),
-        (
-            {"field": "name", "operator": "!like", "value": name[:4] + "%"},
-            lambda t: not str(t.meta.get("name") or "").startswith(name[:4]),
-        ),
-        (
-            {"field": "name", "operator": "ilike", "value": "%" + name[:4].upper() + "%"},
-            lambda t: name[:4].lower() in str(t.meta.get("name") or "").lower(),
-        ),
-        (
-            {"field": "name", "operator": "!ilike", "value": "%" + name[:4].upper() + "%"},
-            lambda t: name[:4].lower() not in str(t.meta.get("name") or "").lower(),
-        ),
+        ({"field": "type", "operator": "not", "value": "app"}, lambda t: t.type != "app"),
     ]
 
 
-async def test_every_filter_operator(api: SlyClient) -> None:
+async def test_every_documented_filter_operator(api: SlyClient) -> None:
     tasks = await api.tasks.get_list(201)
     for spec, keep in _cases(tasks):
         got = await api.tasks.get_list(201, [spec])
         expected = [t for t in tasks if keep(t)]
         assert got == expected, spec
-        assert 0 < len(got) < len(tasks) or spec["operator"] in ("!like", "!ilike"), spec
+        assert 0 < len(got) < len(tasks), spec
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"field": "id", "operator": ">", "value": 1},
+        {"field": "startedAt", "operator": ">=", "value": "2026-01-01T00:00:00.000Z"},
+        {"field": "name", "operator": "ilike", "value": "%a%"},
+    ],
+)
+async def test_undocumented_filters_are_refused(api: SlyClient, spec: dict[str, Any]) -> None:
+    with pytest.raises(BadRequest):
+        await api.tasks.get_list(201, [spec])
 
 
 async def test_filters_combine(api: SlyClient) -> None:
@@ -125,10 +116,12 @@ async def test_a_big_log_is_walked_by_since_time(
     task_id = emulator.big_log_task_id
     assert task_id is not None
     client = make_client(httpx.ASGITransport(app=emulator.app), emulator.token)
-    first = await client.tasks.get_logs(task_id)
-    assert 0 < len(first) < 25_000  # the server caps one answer
+    first = await client.tasks.get_logs(task_id, limit=5000)
+    assert len(first) == 5000
     entries = list(first)
-    while batch := await client.tasks.get_logs(task_id, since_time=entries[-1].timestamp):
+    while batch := await client.tasks.get_logs(
+        task_id, since_time=entries[-1].timestamp, limit=5000
+    ):
         entries.extend(batch)
     assert len(entries) == 25_000
     stamps = [e.timestamp for e in entries]

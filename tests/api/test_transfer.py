@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable
@@ -55,6 +56,29 @@ async def test_download_streams_with_progress(mock_client: MakeClient, tmp_path:
     assert target.read_bytes() == b"abcdefg"
     assert progress[-1] == (7, 7)
     assert names_in(tmp_path) == ["deep", "deep/a.bin"]
+
+
+async def test_gzip_encoded_download_is_saved_decoded(
+    mock_client: MakeClient, tmp_path: Path
+) -> None:
+    """Content-Length counts the compressed bytes; the file holds the decoded ones."""
+    content = b"line of a log file\n" * 5000
+    encoded = gzip.compress(content)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Length": str(len(encoded)), "Content-Encoding": "gzip"}
+        return httpx.Response(
+            200, headers=headers, stream=Chunks([encoded[:999], encoded[999:]], fail=False)
+        )
+
+    progress: list[tuple[int, int | None]] = []
+    client = mock_client(handler)
+    target = tmp_path / "a.log"
+    await client.tasks.download_import_file(
+        3, "/in/a.log", target, lambda done, total: progress.append((done, total))
+    )
+    assert target.read_bytes() == content
+    assert progress[-1] == (len(encoded), len(encoded))
 
 
 async def test_broken_download_leaves_no_partial_file(

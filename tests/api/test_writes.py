@@ -225,7 +225,8 @@ async def test_send_request_to_a_running_app(sim_client: SlyClient, emulator: Em
     module_id = await sim_client.ecosystem.get_module_id(SERVE_MODULE)
     started = await sim_client.tasks.start(301, module_id=module_id, workspace_id=201)
     assert not await sim_client.tasks.is_running(started.id)  # still queued
-    await sim_client.tasks.wait(started.id, Status.DEPLOYED)
+    # A serving app stays `started` (only legacy plugin deploys become `deployed`).
+    assert await sim_client.tasks.wait(started.id, Status.STARTED) == Status.STARTED
     assert await sim_client.tasks.is_running(started.id)
     assert await sim_client.tasks.is_ready(started.id)
     echoed = await sim_client.tasks.send_request(started.id, "predict", {"image": 7})

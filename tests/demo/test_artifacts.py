@@ -13,6 +13,7 @@ import pytest
 from sly_tui.api import ProtocolError, SlyClient
 from sly_tui.demo import Emulator
 from sly_tui.demo.factory import new_task
+from sly_tui.demo.scripts import Plan
 from sly_tui.demo.seed_data import ADMIN_USER_ID, file_hash
 from sly_tui.demo.world import Task
 
@@ -24,8 +25,9 @@ def entries(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
 
-def start_training(emulator: Emulator, workspace_id: int = 201) -> Task:
-    """A legacy train task that starts now and lives by the emulator's clock."""
+def start_training(emulator: Emulator, workspace_id: int = 201, plan: Plan | None = None) -> Task:
+    """A legacy train task that starts now and lives by the emulator's clock (following
+    `plan` if given, else the one its id draws)."""
     task = new_task(
         emulator.world,
         type="train",
@@ -34,7 +36,7 @@ def start_training(emulator: Emulator, workspace_id: int = 201) -> Task:
         created_at=emulator.clock.now(),
         name="train-live",
     )
-    emulator.simulator.start(task)
+    emulator.simulator.start(task, plan)
     return task
 
 

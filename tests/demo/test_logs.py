@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from sly_tui.demo import Emulator, ManualClock
-from sly_tui.demo.logs import DEFAULT_LIMIT
 from sly_tui.demo.seed_data import HOSTILE_LOG_LINES
 
 from ..conftest import FROZEN_NOW
@@ -30,6 +29,16 @@ async def test_entries_are_ascending_with_the_documented_keys(rpc: Rpc) -> None:
         assert entry["task_id"] == TASK
         assert entry["level"] in ("trace", "debug", "info", "warn", "error", "fatal")
         assert entry["timestamp"].endswith("Z") and len(entry["timestamp"]) == 24
+
+
+async def test_without_a_limit_the_whole_log_comes() -> None:
+    """The SDK's `get_logs()` sends no limit and does not page: it must get every line."""
+    emulator = big(25_000)
+    task_id = emulator.big_log_task_id
+    transport = httpx.ASGITransport(app=emulator.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        whole = await Rpc(client, emulator.token).get("tasks.log.download", {"id": task_id})
+    assert len(whole) == 25_000
 
 
 async def test_since_time_is_strictly_after_and_limit_takes_the_first(rpc: Rpc) -> None:
@@ -107,10 +116,9 @@ async def test_big_log_pages_by_since_time() -> None:
     transport = httpx.ASGITransport(app=emulator.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         rpc = Rpc(client, emulator.token)
-        first = await rpc.get("tasks.log.download", {"id": task_id})
-        assert len(first) == DEFAULT_LIMIT  # without a limit: a documented emulator cap
-        wanted = DEFAULT_LIMIT + 5_000  # a larger limit is honoured (QA #10)
-        assert len(await rpc.get("tasks.log.download", {"id": task_id, "limit": wanted})) == wanted
+        wanted = 15_000  # a large limit is honoured (QA #10)
+        first = await rpc.get("tasks.log.download", {"id": task_id, "limit": wanted})
+        assert len(first) == wanted
         started = time.perf_counter()
         cursor = first[-1]["timestamp"]
         for _ in range(5):

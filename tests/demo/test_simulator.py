@@ -53,14 +53,27 @@ async def test_app_task_goes_through_its_life(rpc: Rpc, emulator: Emulator) -> N
         assert general["description"] == "Download archive"
 
 
-async def test_serving_app_gets_deployed_and_keeps_logging(rpc: Rpc, emulator: Emulator) -> None:
+async def test_serving_app_stays_started_and_keeps_logging(rpc: Rpc, emulator: Emulator) -> None:
+    """As the SDK's `list_deployed_models` expects: a serving app is a started session;
+    `deployed` is for legacy plugin tasks only."""
     task_id = await start(rpc, 407)
     seen = await watch(rpc, emulator, task_id, 40)
-    assert seen == ["queued", "consumed", "started", "deployed"]
-    before = len(await rpc.get("tasks.log.download", {"id": task_id}))
+    assert seen == ["queued", "consumed", "started"]
+    logs = await rpc.get("tasks.log.download", {"id": task_id})
+    assert any(e["message"] == "Model has been successfully deployed" for e in logs)
     emulator.advance(300)
-    assert (await rpc("tasks.info", {"id": task_id}))["status"] == "deployed"
-    assert len(await rpc.get("tasks.log.download", {"id": task_id})) > before
+    assert (await rpc("tasks.info", {"id": task_id}))["status"] == "started"
+    assert len(await rpc.get("tasks.log.download", {"id": task_id})) > len(logs)
+    serving = [t for t in emulator.world.tasks.values() if t.status == "deployed"]
+    assert serving and all(t.type != "app" for t in serving)
+
+
+async def test_run_app_without_a_workspace_uses_the_default(rpc: Rpc) -> None:
+    """The SDK documents `workspace_id` as optional: the task lands in the first
+    workspace of the agent's team."""
+    reply = await rpc("tasks.run.app", {"moduleId": 407, "agentId": None, "taskName": "x"})
+    info = await rpc("tasks.info", {"id": reply[0]["taskId"]})
+    assert info["workspaceId"] == 201 and info["teamId"] == 101
 
 
 async def test_stop_terminates_then_stops(rpc: Rpc, emulator: Emulator) -> None:

@@ -57,6 +57,17 @@ async def test_stop_reports_each_task_and_fails_if_any_did(sly: Sly, admin: SlyC
     assert "already ended" in result.err
 
 
+async def test_a_type_that_cannot_be_stopped_is_a_refusal(
+    sly: Sly, admin: SlyClient, emulator: Emulator
+) -> None:
+    task_id = await start_export(admin)
+    emulator.faults.update({"error_status": 501, "fail_next": 1, "methods": ["tasks.stop"]})
+    result = await sly("stop", str(task_id), "--yes")
+    assert result.code == 1 and result.out == ""
+    assert f"task {task_id}: tasks.stop: The server cannot stop task {task_id}" in result.err
+    assert "can't be stopped (HTTP 501)" in result.err and "failed" not in result.err
+
+
 async def test_read_only_refuses_before_asking_or_sending(
     sly: Sly, admin: SlyClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

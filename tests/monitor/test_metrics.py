@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import random
@@ -28,12 +29,12 @@ from sly_tui.monitor.metrics import (
     write_export,
 )
 from sly_tui.monitor.service import Next
-from sly_tui.monitor.task_list import TREND_EVERY, TREND_FIRST, TaskListTopic, TrendsChanged
+from sly_tui.monitor.task_list import TREND_EVERY, TaskListTopic, TrendsChanged
 from sly_tui.monitor.trainings import TREND_POINTS
 
 from ..conftest import FROZEN_NOW
 from ..demo.test_artifacts import start_training, until_epoch
-from .test_task_list_topic import Counter, counted_client
+from .test_task_list_topic import Counter, Recorded, counted_client
 
 EMULATOR_REPLY = {
     "taskId": 7,
@@ -305,58 +306,53 @@ class Clock:
 INTERVAL = 2.0  # the app's default poll interval
 
 
-async def test_trends_cost_two_requests_per_running_training_now_and_then():
-    """The metrics and the log's new lines (for the epochs), per running training."""
+async def test_trends_are_read_one_task_a_tick_each_at_most_every_trend_every():
+    """At 10,000 finished tasks a tick is the active list plus at most one more request;
+    each running training's trend is read when its turn comes, at most every TREND_EVERY
+    seconds, and only for the tasks shown."""
     emulator = Emulator(seed=3, clock=ManualClock(FROZEN_NOW), big_workspace_tasks=10_000)
     workspace = emulator.load_test_workspace_id
     assert workspace is not None
     legacy = trained(emulator, workspace)
     counter = Counter()
     clock = Clock()
-    async with counted_client(emulator, counter) as client:
+    transport = Recorded(emulator)
+    async with counted_client(emulator, counter, transport) as client:
         topic = TaskListTopic(workspace, clock=clock)
         events: list[object] = []
         await topic.poll(client, events.append)  # the sweep reads no metrics
         assert "tasks.train-metrics" not in counter.take()
-        reads: list[int] = []
-        due = TREND_FIRST
-        for _ in range(12):
+        reads: dict[int, list[float]] = {}
+        for _ in range(int(2 * TREND_EVERY / INTERVAL)):
             clock.now += INTERVAL
             emulator.advance(INTERVAL)
+            transport.sent.clear()
             await topic.poll(client, events.append)
             methods = counter.take()
-            reads.append(methods.count("tasks.train-metrics"))
-            assert methods.count("tasks.log.download") == reads[-1]
-            training = {
-                t.id
-                for t in topic.tasks.values()
-                if t.status == "started" and (t.type == "train" or t.meta.get("hasMetrics"))
-            }
-            assert legacy in training and len(training) >= 2
-            if clock.now >= due:  # a trend tick: one read per running training, no more
-                due = clock.now + TREND_EVERY
-                assert reads[-1] == len(training)
-                assert methods.count("tasks.list") == 2  # the rest: endings' infos
-                assert set(methods) <= {
-                    "tasks.list",
-                    "tasks.info",
-                    "tasks.train-metrics",
-                    "tasks.log.download",
-                }
+            assert methods[0] == "tasks.list" and len(methods) <= 2
+            for body in transport.take("tasks.train-metrics"):
+                reads.setdefault(body["taskId"], []).append(clock.now)
+            if reads.get(legacy) == [clock.now]:  # just read: the emulator's latest losses
                 ours = emulator.simulator.metrics_of(emulator.world.tasks[legacy])
                 loss = tuple(p["train"]["loss"] for p in ours[-TREND_POINTS:])
                 assert topic.trends[legacy].trend == loss
                 assert topic.trends[legacy].metric == "train loss"
-                epochs = topic.trends[legacy].epochs  # from the log's progress records
-                plan = emulator.simulator.plan_of(emulator.world.tasks[legacy])
-                assert epochs is not None and epochs.total == plan.steps
-                assert abs(epochs.done - len(ours)) <= 0.5  # half an epoch: its mid-point record
-            else:
-                assert reads[-1] == 0
-        assert sum(1 for r in reads if r) == 3  # at 2 s, 12 s and 22 s
+        assert legacy in reads
+        for times in reads.values():
+            assert all(b - a >= TREND_EVERY for a, b in itertools.pairwise(times))
         assert all(0 < len(v.trend) <= TREND_POINTS for v in topic.trends.values())
+        epochs = topic.trends[legacy].epochs  # from the log's progress records, read in turn
+        plan = emulator.simulator.plan_of(emulator.world.tasks[legacy])
+        assert epochs is not None and epochs.total == plan.steps
         first = next(e for e in events if isinstance(e, TrendsChanged))
-        assert legacy in first.trends and len(first.trends) == reads[0]
+        assert legacy in first.trends
+
+        topic.show([t for t in topic.tasks if t != legacy])  # its row scrolled away
+        for _ in range(int(2 * TREND_EVERY / INTERVAL)):
+            clock.now += INTERVAL
+            emulator.advance(INTERVAL)
+            await topic.poll(client, events.append)
+        assert all(body["taskId"] != legacy for body in transport.take("tasks.train-metrics"))
 
 
 async def test_a_training_that_ended_loses_its_trend(emulator: Emulator):
@@ -367,8 +363,7 @@ async def test_a_training_that_ended_loses_its_trend(emulator: Emulator):
         topic = TaskListTopic(201, clock=clock)
         events: list[object] = []
         await topic.poll(client, events.append)
-        clock.now += TREND_FIRST
-        await topic.poll(client, events.append)
+        await topic.poll(client, events.append)  # the first trend read: this task's
         assert task_id in topic.trends
         plan = emulator.simulator.plan_of(emulator.world.tasks[task_id])
         emulator.advance(plan.run_s + 60)

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable
 
 from sly_tui.api import ReadOnlyError
 from sly_tui.demo import Emulator
+from sly_tui.demo.scripts import Plan
 from sly_tui.demo.world import Task
 from sly_tui.ui.forms.delete_checkpoints import DeleteCheckpointsModal
 from sly_tui.ui.panes.checkpoints import CheckpointsPane
@@ -74,8 +75,22 @@ async def test_an_ended_task_shows_its_checkpoints(app, emulator: Emulator):
         assert pane.subscription is not None and pane.subscription.done  # polling stopped
 
 
+# Long enough for three checkpoints while running, whatever plan a task id would draw.
+STEADY_TRAINING = Plan(
+    kind="train",
+    queue_s=3,
+    consume_s=3,
+    steps=12,
+    step_s=8,
+    units=16,
+    fails=False,
+    ckpt_every=2,
+    heartbeat_s=30,
+)
+
+
 async def test_a_running_task_grows_its_list(app, emulator: Emulator):
-    task = start_training(emulator)
+    task = start_training(emulator, plan=STEADY_TRAINING)
     plan = emulator.simulator.plan_of(task)
     emulator.advance(until_epoch(emulator, task, plan.ckpt_every))
     async with app.run_test(size=(120, 40)) as pilot:

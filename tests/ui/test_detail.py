@@ -351,3 +351,24 @@ async def test_a_token_split_by_invisible_characters_never_reaches_screen_or_svg
         assert not any(token[i : i + 16] in shown for i in range(len(token) - 15))
         for line in ("esc ********", "osc ********", "zwsp ********"):
             assert line in screen_text(pilot)
+
+
+async def test_a_server_without_the_log_endpoint_says_so(app, emulator: Emulator):
+    """An older instance answers 404 to `tasks.log.download`: one sentence in the log's
+    status line, and the task itself is still shown and followed."""
+    emulator.faults.update(
+        {"error_status": 404, "fail_next": 1_000_000, "methods": ["tasks.log.download"]}
+    )
+    task_id = running_task(emulator)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
+        pilot.app.push_screen(TaskDetailScreen(task_id))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskDetailScreen))
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: "does not offer task logs" in screen_text(pilot))
+        assert screen.info is not None and screen.info.id == task_id
+        text = screen_text(pilot)
+        assert "no such object" not in text and "404" not in text
+        emulator.world.tasks[task_id].description = "changed while watched"
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "changed while watched" in repr(screen.info.raw))

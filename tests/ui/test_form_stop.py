@@ -123,23 +123,36 @@ async def test_ended_tasks_are_not_offered_for_stopping(app, emulator: Emulator)
         assert "(1 marked already ended: left out)" in screen_text(pilot)
 
 
+async def stop_failing(pilot, emulator: Emulator, target: int, status: int, times: int) -> None:
+    """Ask to stop `target` while the server answers `tasks.stop` with `status`."""
+    table = await loaded_list(pilot)
+    table.move_cursor_to(target)
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, StopModal))
+    emulator.faults.update({"error_status": status, "fail_next": times, "methods": ["tasks.stop"]})
+    await pilot.click("#form-submit")
+
+
 async def test_server_error_keeps_the_modal_open(app, emulator: Emulator):
     target = active_ids(emulator)[0]
     async with app.run_test(size=(100, 30)) as pilot:
-        table = await loaded_list(pilot)
-        table.move_cursor_to(target)
-        await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
-        emulator.faults.error_status = 500
-        emulator.faults.fail_next = 10
-        emulator.faults.methods = ["tasks.stop"]
-        await pilot.click("#form-submit")
+        await stop_failing(pilot, emulator, target, 500, 10)
         await wait_for(pilot, lambda: "500" in screen_text(pilot))
         assert isinstance(app.screen, StopModal) and not app.screen.sending
         emulator.faults.fail_next = 0
         await pilot.click("#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
     assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
+
+
+async def test_a_type_that_cannot_be_stopped_is_a_refusal(app, emulator: Emulator):
+    """The API reference's 501 ("task with this type can't be stopped") reads as the
+    server's refusal, not as the server failing."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        await stop_failing(pilot, emulator, active_ids(emulator)[0], 501, 1)
+        await wait_for(pilot, lambda: "can't be stopped" in screen_text(pilot))
+        assert "server failed" not in screen_text(pilot)
+        assert isinstance(app.screen, StopModal) and not app.screen.sending
 
 
 async def test_read_only_hides_stop_and_the_client_refuses(make_app, emulator: Emulator):

@@ -201,3 +201,19 @@ async def test_hidden_columns_are_reachable_and_never_sorted_unseen(app, size):
         await pilot.press("space", "space")
         await wait_for(pilot, lambda: "2 marked" in filters())
         assert len(table.marked) == 2
+
+
+async def test_the_list_tells_its_topic_which_rows_are_on_screen(app):
+    """Progress and trends are read only for those (see `TaskListTopic.show`)."""
+    async with app.run_test(size=(120, 20)) as pilot:
+        screen, table = await open_list(pilot)
+
+        def told() -> bool:
+            on_screen = frozenset(table.order[row] for row in table.rows_on_screen())
+            return screen.topic.shown == on_screen
+
+        await wait_for(pilot, told, tries=1500)
+        assert screen.topic.shown and len(screen.topic.shown) < len(table.order)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: told() and table.order[-1] in screen.topic.shown, 1500)
+        assert table.order[0] not in screen.topic.shown

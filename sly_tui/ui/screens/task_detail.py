@@ -31,7 +31,7 @@ from textual.widgets import (
 
 from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
 from sly_tui.enums import Status
-from sly_tui.monitor.events import LogsAppended, TaskGone, TaskUpdated
+from sly_tui.monitor.events import LogsAppended, LogsUnavailable, TaskGone, TaskUpdated
 from sly_tui.monitor.log_spool import LogSpool
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
@@ -272,6 +272,8 @@ class TaskDetailScreen(LiveScreen):
             if event.progress != self.progress:
                 self.progress = dict(event.progress)
                 self._show_progress()
+        elif isinstance(event, LogsUnavailable) and event.task_id == self.task_id:
+            self.query_one(LogView).log_absent(event.sentence)
         elif isinstance(event, TaskGone) and event.task_id == self.task_id:
             title = self.query_one("#title", Static)
             title.add_class("gone")

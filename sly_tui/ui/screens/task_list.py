@@ -68,6 +68,8 @@ class TaskListScreen(LiveScreen):
     def __init__(self, workspace_id: int) -> None:
         super().__init__()
         self.workspace_id = workspace_id
+        # told which rows are on screen, so it reads progress and trends for those only
+        self.topic = TaskListTopic(workspace_id)
         self.loaded = False
         self._preset = 0
         self._type: str | None = None
@@ -90,14 +92,17 @@ class TaskListScreen(LiveScreen):
         return self.query_one(TaskTable)
 
     def on_mount(self) -> None:
-        self.subscribe(TaskListTopic(self.workspace_id))
+        self.subscribe(self.topic)
         self._tick()
         self.set_interval(1.0, self._tick)
         self.table.focus()
         self._show_filters()
 
     def _tick(self) -> None:
-        self.table.tick(self.sly.now())
+        table = self.table
+        table.tick(self.sly.now())
+        if table.size.height:  # laid out: until then the topic treats every task as shown
+            self.topic.show(table.order[row] for row in table.rows_on_screen())
 
     # --- data -----------------------------------------------------------------------------
 

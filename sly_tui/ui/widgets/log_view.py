@@ -311,6 +311,7 @@ class LogView(ScrollView, can_focus=True):
         self._timestamps = Timestamps.ABSOLUTE
         self._search: _Search | None = None
         self._notice = ""
+        self._absent = ""  # why there is no log at all, shown for good
         self._widest = 0
         # Wrap mode: where the bottom-anchored layout starts, and a (top, skip) position
         # set by the view itself, for scrolling inside an entry taller than the screen.
@@ -444,6 +445,11 @@ class LogView(ScrollView, can_focus=True):
         self._following = True
         self._new_rows = 0
         self._scroll_to_end()
+        self.refresh()
+
+    def log_absent(self, sentence: str) -> None:
+        """Say for good, in the status line, why no line will ever come."""
+        self._absent = one_line(sentence)
         self.refresh()
 
     def _say(self, notice: str) -> None:
@@ -711,8 +717,8 @@ class LogView(ScrollView, can_focus=True):
         search = self._search
         if search is not None:
             status.append(f" /{search.query.text[:24]} {self._match_position(search)} ")
-        if self._notice:
-            status.append(f" {self._notice} ", self._style("notice"))
+        if self._notice or self._absent:
+            status.append(f" {self._notice or self._absent} ", self._style("notice"))
         shown = f"{self._row_count:,}" + (f"/{self._known:,}" if self._level else "")
         status.append(f" {shown} lines")
         if self._level:

@@ -377,13 +377,17 @@ class TaskTable(ScrollView, can_focus=True):
         if old_id != task_id:
             self.post_message(self.Highlighted(task_id))
 
+    def rows_on_screen(self) -> range:
+        """The rows (indexes into `order`) scrolled into view."""
+        top = int(self.scroll_y)
+        return range(top, min(len(self.order), top + self.size.height))
+
     def tick(self, now: datetime) -> None:
         """Advance the clock of the cells that show it (durations) and repaint, of visible
         running rows, just the cells whose text changed: on a slow link a second of ten
         running tasks costs a few hundred bytes, not ten whole lines."""
         before, self._now = self._now, now
-        top = int(self.scroll_y)
-        for row in range(top, min(len(self.order), top + self.size.height)):
+        for row in self.rows_on_screen():
             task = self.tasks.get(self.order[row])
             if task is not None and task.is_active:
                 self._repaint_cells(row, task, task, before)
