@@ -20,7 +20,7 @@ from sly_tui.ui.widgets.polled_pane import PolledPane
 
 from ..demo.test_artifacts import ended_train_tasks, start_training, until_epoch
 from . import test_form_output as kit
-from .helpers import screen_text, wait_for
+from .helpers import click, screen_text, wait_for
 
 SIZES = [(80, 24), (160, 48)]
 P = TypeVar("P", bound=PolledPane)
@@ -121,7 +121,7 @@ async def test_delete_unused_states_what_the_server_then_does(app, emulator: Emu
 
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, DeleteCheckpointsModal))
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         remaining = emulator.simulator.checkpoints_of(task)
         assert len(server) - len(remaining) == len(doomed)  # the count that was announced

@@ -17,7 +17,7 @@ from sly_tui.ui.screens.connect import ConnectScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import click, screen_text, wait_for
 
 TOKEN = "T" * 128
 
@@ -35,7 +35,7 @@ async def test_malformed_address_is_an_inline_error(tmp_path: Path, server: str)
         await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
         app.screen.query_one("#server").value = server
         app.screen.query_one("#token").value = TOKEN
-        await pilot.click("#connect")
+        await click(pilot, "#connect")
         await wait_for(pilot, lambda: "Not a valid server address" in screen_text(pilot))
         assert app.focused is app.screen.query_one("#server")
         assert not app.screen.query_one("#connect").disabled  # nothing was sent
@@ -67,7 +67,7 @@ async def test_unexpected_failure_is_shown_not_swallowed(tmp_path: Path) -> None
         assert TOKEN[:20] not in screen_text(pilot)
         # The connect screen's own check survives it too, and the button comes back.
         app.screen.query_one("#token").value = TOKEN
-        await pilot.click("#connect")
+        await click(pilot, "#connect")
         await wait_for(pilot, lambda: "Connecting…" not in screen_text(pilot))
         assert not app.screen.query_one("#connect").disabled
         assert "RuntimeError" in screen_text(pilot) and TOKEN[:20] not in screen_text(pilot)

@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.transfer_row import State, TransferRow
 
 from ..demo.test_artifacts import entries
 from . import test_form_output as kit
-from .helpers import screen_text, wait_for
+from .helpers import click, screen_text, wait_for
 from .test_checkpoints import open_tab
 
 DOWNLOAD = "tasks.import.download_file"
@@ -222,7 +222,7 @@ async def test_cancelling_a_slow_request_leaves_nothing(app, emulator: Emulator,
         pane = await open_files(pilot, task.id, downloads)
         await pilot.press("s")
         await wait_for(pilot, lambda: rows(pane) and rows(pane)[0].state is State.RUNNING)
-        await pilot.click(TransferRow)  # its ✕ button is the only focusable part of the row
+        await click(pilot, TransferRow)  # its ✕ button is the only focusable part of the row
         await pilot.press("c")
         [row] = await downloads_end(pilot, pane, 1)
         assert row.state is State.CANCELLED
@@ -279,7 +279,7 @@ async def test_the_directory_picker_fills_the_target(app, emulator: Emulator, do
         tree.select_node(tree.root.children[0])  # Enter on "inbox"
         await pilot.pause()
         assert app.screen.query_one(Input).value == str(downloads / "inbox")
-        await pilot.click("#picker-choose")
+        await click(pilot, "#picker-choose")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         assert pane.query_one("#files-target", Input).value == str(downloads / "inbox")
 
@@ -297,13 +297,12 @@ async def test_uploaded_files_join_the_list(app, emulator: Emulator, downloads: 
         form = app.screen
         form.query_one("#upload-paths", TextArea).text = f"{downloads / 'missing.txt'}\n"
         await pilot.pause()
-        await pilot.click("#form-submit")
-        await pilot.pause()
+        await click(pilot, "#form-submit")
         assert kit.error_of(form, "upload-paths").endswith("missing.txt: no such file.")
         form.query_one("#upload-paths", TextArea).text = "\n".join(map(str, sources))
         form.query_one("#upload-names", TextArea).text = "inbox/a.txt\ninbox/b.txt"
         await pilot.pause()  # the preview grows: let the buttons settle before the click
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         await wait_for(pilot, lambda: len(pane.files or ()) == len(task.import_files))
         assert [f.path for f in (pane.files or ())[-2:]] == ["inbox/a.txt", "inbox/b.txt"]
@@ -358,7 +357,7 @@ async def test_a_dtl_archive_is_picked_and_stored(app, emulator: Emulator, downl
         tree.select_node(tree.root.children[0])  # Enter on graph.tar
         await pilot.pause()
         assert form.query_one("#archive-path", Input).value == str(downloads / "graph.tar")
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         assert task.meta["archive"] == {"name": "graph", "size": 9, "hash": file_hash(b"tar bytes")}
         assert task.import_files[-1].path == "graph.tar"

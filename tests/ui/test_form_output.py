@@ -29,7 +29,7 @@ from sly_tui.ui.forms.output import KINDS, SetOutputModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, wait_for
 
 F = TypeVar("F", bound=FormModal)
 HOSTILE = "[bold]x[/] \x1b]2;t\x07 [@click=app.quit]y[/]"
@@ -147,8 +147,7 @@ async def type_into(pilot: Pilot, widget_id: str, text: str) -> None:
 
 
 async def submit(pilot: Pilot) -> None:
-    await pilot.click("#form-submit")
-    await pilot.pause()
+    await click(pilot, "#form-submit")
 
 
 async def sent_and_settled(pilot: Pilot, form: FormModal) -> None:
@@ -219,8 +218,7 @@ async def fails_then_sends_once(
     typed = field_values(form)
     sent = form.sent
     await submit(pilot)
-    await wait_for(pilot, lambda: form.sent == sent + 1 and not form.sending, tries=300)
-    await pilot.pause()  # the error's lines move the buttons: click where they are now
+    await wait_for(pilot, lambda: form.sent == sent + 1 and not form.sending)
     assert "500" in form_error(form)
     assert pilot.app.screen is form and field_values(form) == typed
     submit_button = form.query_one("#form-submit", Button)
@@ -228,16 +226,15 @@ async def fails_then_sends_once(
     emulator.faults.update({"fail_next": 0, "methods": None})
     failed = calls[method]
     gate = calls.gate = asyncio.Event()
-    await pilot.click("#form-submit")
+    await submit(pilot)
     assert submit_button.disabled
-    await pilot.click("#form-submit")
-    await pilot.press("ctrl+j")
-    await pilot.press("enter")  # focus is on nothing, not on Cancel
+    await pilot.click(submit_button)
+    await press(pilot, "ctrl+j", "enter")  # focus is on nothing, not on Cancel
     await wait_for(pilot, lambda: calls[method] == failed + 1)
     assert form.sending and form.sent == sent + 2 and pilot.app.screen is form
     gate.set()
     calls.gate = None
-    await wait_for(pilot, lambda: not form.sending and calls.in_flight == 0, tries=300)
+    await wait_for(pilot, lambda: not form.sending and calls.in_flight == 0)
     await pilot.pause()  # what the held polls brought is handled before the test goes on
     assert calls[method] == failed + 1
 

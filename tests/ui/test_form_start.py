@@ -3,6 +3,7 @@ one send per press, read-only, 403, lists that fail to load, and a snapshot at 8
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -22,7 +23,8 @@ from sly_tui.ui.forms.start import LaunchModal, ModulePicker, StartAppModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, wait_for
+from .test_form_output import dashboard
 
 TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
 IMPORT_IMAGES = 401  # supervisely-ecosystem/import-images, has "slyFolder"
@@ -99,7 +101,7 @@ async def submit_fails(pilot, form: FormModal, field_id: str, *words: str) -> No
 
 async def refused_for_lack_of_rights(pilot, form: FormModal) -> None:
     """Signed in as the viewer: the server's 403 is explained and the form stays open."""
-    await pilot.click("#form-submit")
+    await click(pilot, "#form-submit")
     await wait_for(pilot, lambda: "lacks rights" in str(form.query_one("#form-error").content))
     assert pilot.app.screen is form
 
@@ -175,7 +177,7 @@ async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Em
         preview = str(form.query_one("#form-preview").content)
         assert "tasks.run.app" in preview and '"epochs": 5' in preview
         assert form.build().arguments["users_ids"] == [3, 4]  # the emulator does not keep them
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     task = emulator.world.tasks[task_id]
     assert (task.module_id, task.agent_id, task.workspace_id) == (TRAIN_YOLO, 301, 201)
@@ -273,30 +275,33 @@ async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emula
         emulator.faults.fail_next = 10
         emulator.faults.error_status = 500
         emulator.faults.methods = ["tasks.run.app"]
-        await pilot.click("#form-submit")
-        await wait_for(pilot, lambda: not form.sending, tries=300)
+        await click(pilot, "#form-submit")
+        await wait_for(pilot, lambda: not form.sending)
         assert app.screen is form
         assert "500" in str(form.query_one("#form-error").content)
         assert form.value("task-name") == "survives errors"
         assert not form.query_one("#form-submit").disabled
         emulator.faults.fail_next = 0
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     assert emulator.world.tasks[task_id].name == "survives errors"
 
 
-async def test_double_enter_sends_once(app, emulator: Emulator):
+async def test_double_enter_sends_once(make_app, emulator: Emulator):
+    app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await complete_start(pilot)
-        emulator.faults.latency = 2.0  # keep the request in flight for a moment
-        emulator.faults.methods = ["tasks.run.app"]
-        form.query_one("#task-name").focus()
-        await pilot.press("enter", "enter")
+        calls.gate = asyncio.Event()  # requests are held in flight until it opens
+        field = form.query_one("#task-name")
+        field.focus()
+        await wait_for(pilot, lambda: app.focused is field)
+        await press(pilot, "enter", "enter")
         assert form.sending and form.query_one("#form-submit").disabled
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
+        calls.gate.set()
         await opened_new_task(pilot, emulator, before)
-        assert form.sent == 1
+        assert form.sent == 1 and calls["tasks.run.app"] == 1
 
 
 async def test_read_only_hides_the_key_and_the_client_refuses(make_app, emulator):
@@ -326,8 +331,7 @@ async def test_a_list_that_fails_to_load_is_explained_not_fatal(app, emulator: E
         assert "Could not load the agents" in field_error(form, "agent")
         assert "Could not load the modules" in field_error(form, "module")
         assert form.choice("workspace") == 201  # the other lists still work
-        await pilot.click("#form-submit")
-        await pilot.pause()
+        await click(pilot, "#form-submit")
         assert "Could not load the agents" in field_error(form, "agent")
         assert form.sent == 0 and app.is_running
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,8 @@ from sly_tui.ui.forms.stop import StopModal
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, wait_for
+from .test_form_output import dashboard
 
 
 @pytest.fixture
@@ -55,7 +57,8 @@ async def test_cancel_is_focused_and_cancels(app, emulator: Emulator):
     assert emulator.world.tasks[target].status != Status.TERMINATING
 
 
-async def test_stop_acts_on_the_id_even_if_the_list_changes(app, emulator: Emulator):
+async def test_stop_acts_on_the_id_even_if_the_list_changes(make_app, emulator: Emulator):
+    app, calls = dashboard(make_app, emulator)
     target = active_ids(emulator)[0]
     async with app.run_test(size=(100, 30)) as pilot:
         table = await loaded_list(pilot)
@@ -65,13 +68,13 @@ async def test_stop_acts_on_the_id_even_if_the_list_changes(app, emulator: Emula
         modal = app.screen
         # the list underneath is filtered so the row is gone from view
         table.set_filter(lambda task: task.id != target)
-        emulator.faults.latency = 2.0  # keep the request in flight for a moment
-        emulator.faults.methods = ["tasks.stop"]
-        await pilot.click("#form-submit")
-        await pilot.press("ctrl+j")  # a second submit while the first is in flight
+        calls.gate = asyncio.Event()  # requests are held in flight until it opens
+        await click(pilot, "#form-submit")
+        await press(pilot, "ctrl+j")  # a second submit while the first is in flight
         assert modal.sending
+        calls.gate.set()
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
-        assert modal.sent == 1
+        assert modal.sent == 1 and calls["tasks.stop"] == 1
     assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
     emulator.advance(60)
     assert emulator.world.tasks[target].status == Status.STOPPED
@@ -90,7 +93,7 @@ async def test_marked_tasks_stop_together(app, emulator: Emulator):
         await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
         assert app.screen.task_ids == sorted(targets)
         assert "Stop 2 tasks?" in screen_text(pilot)
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         assert table.marked == set()
     for task_id in targets:
@@ -132,11 +135,11 @@ async def test_server_error_keeps_the_modal_open(app, emulator: Emulator):
         emulator.faults.error_status = 500
         emulator.faults.fail_next = 10
         emulator.faults.methods = ["tasks.stop"]
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: "500" in screen_text(pilot))
         assert isinstance(app.screen, StopModal) and not app.screen.sending
         emulator.faults.fail_next = 0
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
     assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
 
@@ -183,7 +186,7 @@ async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path
         table.move_cursor_to(active_ids(emulator)[0])
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: "lacks rights" in screen_text(pilot))
         assert isinstance(app.screen, StopModal)
 

@@ -289,7 +289,7 @@ async def test_a_failed_read_keeps_the_chart_and_says_so(app, emulator: Emulator
         assert charts(pane)["loss"].series == shown
         emulator.faults = Faults()
         app.action_refresh()
-        await wait_for(pilot, lambda: pane.failure is None, tries=400)
+        await wait_for(pilot, lambda: pane.failure is None)
         assert "epoch 3" in note(pane)
 
 
@@ -299,7 +299,7 @@ async def test_running_trainings_have_a_sparkline_in_the_list(make_app, emulator
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         table = app.screen.table
-        await wait_for(pilot, lambda: task_id in table.trends, tries=300)
+        await wait_for(pilot, lambda: task_id in table.trends)
         await pilot.pause()
         lines = widget_lines(table)
         assert "TREND" in lines[0]

@@ -9,7 +9,7 @@ from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
-from .helpers import screen_text, wait_for, widget_lines
+from .helpers import click, screen_text, wait_for, widget_lines
 
 MAIN_TEAM, MAIN_WORKSPACE = 101, 201
 
@@ -53,7 +53,7 @@ async def test_sort_keys_and_header_click(app):
         assert table.order == sorted(ids)
         await pilot.press("s")  # next column: name
         assert table.sort_key == "name"
-        await pilot.click(TaskTable, offset=(2, 0))  # the ID header
+        await click(pilot, TaskTable, offset=(2, 0))  # the ID header
         assert table.sort_key == "id"
 
 
