@@ -55,7 +55,7 @@ class Selection:
     workspace_name: str
 
 
-class SlyApp(App[int]):
+class SlyApp(App[str]):
     """The dashboard."""
 
     TITLE = "sly-tui"
@@ -145,7 +145,7 @@ class SlyApp(App[int]):
         return {**super().get_theme_variable_defaults(), **STATUS_COLOURS}
 
     def exit(
-        self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None
+        self, result: str | None = None, return_code: int = 0, message: RenderableType | None = None
     ) -> None:
         self.closing = True
         super().exit(result, return_code, message)
