@@ -40,6 +40,7 @@ from sly_tui.state import load_selection, load_theme, save_selection, save_theme
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 # The dashboard backs off by itself and shows it; the client only retries a blip.
 DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0)
@@ -55,7 +56,7 @@ class Selection:
     workspace_name: str
 
 
-class SlyApp(App[str]):
+class SlyApp(ReportsFailedWorkers, App[str]):
     """The dashboard."""
 
     TITLE = "sly-tui"

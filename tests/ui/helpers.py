@@ -28,12 +28,19 @@ async def wait_for(pilot: Pilot, predicate: Callable[[], bool]) -> None:
 
 async def settle(pilot: Pilot) -> None:
     """Let the messages already posted be handled, and those they post in turn (a Button's
-    Pressed bubbles up one widget per hop, so one `pause()` is not enough)."""
+    Pressed bubbles up one widget per hop, so one `pause()` is not enough), and the screen
+    be laid out again (a click aims at where a widget is drawn)."""
     app = pilot.app
 
     def quiet() -> bool:
+        screen = app.screen
         nodes = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
-        return not any(node.message_queue_size for node in nodes)
+        return not (
+            any(node.message_queue_size for node in nodes)
+            or any(w._layout_required or w._repaint_required for w in screen.walk_children())
+            or screen._layout_required
+            or screen._dirty_widgets
+        )
 
     await pilot.pause()
     await wait_for(pilot, quiet)
@@ -56,6 +63,7 @@ async def click(
     widget = target if isinstance(target, Widget) else pilot.app.screen.query_one(target)
     if isinstance(widget, Button):
         await wait_for(pilot, lambda: not widget.has_class("-active"))
+    await settle(pilot)
     if not await pilot.click(widget, offset=offset):  # it landed on the widget, or in it
         hit, _ = pilot.app.get_widget_at(*pilot.app.mouse_position)
         assert widget in hit.ancestors, f"the click missed {target}"

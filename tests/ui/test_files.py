@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.transfer_row import State, TransferRow
 
 from ..demo.test_artifacts import entries
 from . import test_form_output as kit
-from .helpers import click, screen_text, wait_for
+from .helpers import click, press, screen_text, wait_for
 from .test_checkpoints import open_tab
 
 DOWNLOAD = "tasks.import.download_file"
@@ -260,8 +260,7 @@ async def test_a_bad_target_directory_is_named(app, emulator: Emulator, download
     task = import_task(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_files(pilot, task.id, downloads / "nope")
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         assert rows(pane) == []
         assert "is not an existing directory" in screen_text(pilot)
         assert app.focused is pane.query_one("#files-target")
@@ -373,8 +372,7 @@ async def test_read_only_hides_and_refuses_uploads(make_app, emulator: Emulator,
         text = screen_text(pilot)
         assert "Upload" not in text and "Download" in text
         for key in ("u", "U"):
-            await pilot.press(key)
-            await pilot.pause()
+            await press(pilot, key)
             assert isinstance(app.screen, TaskDetailScreen)
         await pilot.press("s")  # reading stays possible
         [row] = await downloads_end(pilot, pane, 1)

@@ -136,8 +136,7 @@ async def test_dtl_graph_must_be_a_list_and_the_agent_is_optional(app, emulator:
             ('{"action": "data"}', ("JSON list",)),
         ):
             await type_into(pilot, form, "graph", text)
-            await pilot.press("ctrl+j")
-            await pilot.pause()
+            await press(pilot, "ctrl+j")
             assert all(word in field_error(form, "graph") for word in words)
         assert form.sent == 0
         await type_into(pilot, form, "graph", str(graph).replace("'", '"'))
@@ -189,8 +188,7 @@ async def test_deploy_async_returns_at_once(app, emulator: Emulator):
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_legacy(pilot, "deploy-async")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
+        await press(pilot, "ctrl+j")
         assert "Choose the agent" in field_error(form, "agent")
         choose(form, agent=302, model=701)  # a waiting agent: the task just queues
         await click(pilot, "#form-submit")

@@ -255,8 +255,7 @@ async def refused_in_read_only(
         await wait_for(pilot, lambda: screen.loaded)
         action = next(a for a in actions.ACTIONS if a.key == key)
         assert not screen.check_action("act", (action.id,))
-        await pilot.press(key)
-        await pilot.pause()
+        await press(pilot, key)
         assert app.screen is screen
     sent: list[object] = []
     async with read_only_client(emulator, sent) as client:

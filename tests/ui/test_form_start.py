@@ -110,8 +110,7 @@ async def key_is_refused(pilot, key: str, action_id: str) -> None:
     """Read-only: the action is hidden from the footer and its key opens nothing."""
     screen = await list_loaded(pilot)
     assert screen.check_action("act", (action_id,)) is False
-    await pilot.press(key)
-    await pilot.pause()
+    await press(pilot, key)
     assert pilot.app.screen is screen
 
 
@@ -234,8 +233,7 @@ async def test_module_filter_matches_name_or_slug_and_enter_does_not_send(app, e
         await pilot.press("down", "down")  # from the filter, through the list
         await wait_for(pilot, lambda: picker.module is not None and picker.module.id == 410)
         assert form.focused.id == "module-filter"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert form.sent == 0 and isinstance(app.screen, StartAppModal)
     assert new_task_ids(emulator, before) == []
 

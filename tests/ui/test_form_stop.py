@@ -112,8 +112,7 @@ async def test_ended_tasks_are_not_offered_for_stopping(app, emulator: Emulator)
         notes: list[str] = []
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
         table.move_cursor_to(ended)
-        await pilot.press("x")
-        await pilot.pause()
+        await press(pilot, "x")
         assert isinstance(app.screen, TaskListScreen)
         assert notes == [f"Task {ended} has already ended (finished); there is nothing to stop."]
         for task_id in (ended, active):
@@ -149,8 +148,7 @@ async def test_read_only_hides_stop_and_the_client_refuses(make_app, emulator: E
     async with app.run_test(size=(100, 30)) as pilot:
         table = await loaded_list(pilot)
         table.move_cursor_to(active_ids(emulator)[0])
-        await pilot.press("x")
-        await pilot.pause()
+        await press(pilot, "x")
         assert isinstance(app.screen, TaskListScreen)
         assert "Stop" not in screen_text(pilot).splitlines()[-1]  # not in the footer
         assert "READ-ONLY" in screen_text(pilot)

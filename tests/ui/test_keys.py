@@ -13,7 +13,7 @@ from sly_tui.ui.keymap import check_keymap, known_bindings
 from sly_tui.ui.screens.help import HelpScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import press, screen_text, wait_for
 
 
 def write_config(config_dir: Path, text: str) -> None:
@@ -45,8 +45,7 @@ async def test_remapped_key_works_and_old_one_does_not(make_app, isolated_config
     app = make_app(team_id=101, workspace_id=201, config=load_config())
     async with app.run_test(size=(100, 60)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
-        await pilot.press("x")
-        await pilot.pause()
+        await press(pilot, "x")
         assert isinstance(app.screen, TaskListScreen)
         await pilot.press("z")
         await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
@@ -107,10 +106,8 @@ async def test_ctrl_c_copies_a_selection_and_otherwise_quits(make_app, emulator)
         field = app.screen.query_one("#search", Input)
         await wait_for(pilot, lambda: app.focused is field and field.value == "yolo")
         field.selection = Selection(0, 4)
-        await pilot.press("ctrl+c")
-        await pilot.pause()
+        await press(pilot, "ctrl+c")
         assert app.is_running and app.clipboard == "yolo"
         field.selection = Selection(4, 4)
-        await pilot.press("ctrl+c")
-        await pilot.pause()
+        await press(pilot, "ctrl+c")
     assert app.return_code == 0 and not app.is_running

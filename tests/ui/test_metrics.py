@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.metric_chart import ASCII_ENV, MetricChart, MetricPlot, 
 from sly_tui.ui.widgets.task_table import SPARKS
 
 from ..monitor.test_metrics import trained
-from .helpers import screen_text, wait_for, widget_lines
+from .helpers import press, screen_text, wait_for, widget_lines
 
 HOSTILE = "[bold]x[/] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m"
 SHOWN = "[bold]x[/] [@click=app.quit]q[/] red"
@@ -166,8 +166,7 @@ async def test_blocks_for_fonts_without_braille(app, emulator: Emulator):
             return {dataset.hires_mode for plot in plots for dataset in plot._datasets}
 
         assert modes() == {HiResMode.BRAILLE}
-        await pilot.press("b")
-        await pilot.pause()
+        await press(pilot, "b")
         assert modes() == {HiResMode.HALFBLOCK}
         assert "▀▀ train loss" in key_text(charts(pane)["loss"])
         assert "blocks" in note(pane)
@@ -231,8 +230,7 @@ async def test_a_task_without_metrics_has_no_metrics_tab(app, emulator: Emulator
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         screen = app.screen
         await wait_for(pilot, lambda: screen.info is not None)
-        await pilot.press("4")
-        await pilot.pause()
+        await press(pilot, "4")
         tabs = screen.query_one(TabbedContent)
         assert tabs.active != "metrics" and not tabs.get_tab("metrics").display
         assert screen.query_one(MetricsPane).subscription is None  # never polled

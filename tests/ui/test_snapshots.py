@@ -15,7 +15,7 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
 
-from .helpers import wait_for
+from .helpers import press, wait_for
 
 SIZES = [(80, 24), (160, 48)]
 HOSTILE_TASK = 1001  # the seeded task whose name and log carry markup and escapes
@@ -62,7 +62,6 @@ def test_task_detail_logs(snap_compare, snap_app, size) -> None:
 def test_task_detail_overview(snap_compare, snap_app, size) -> None:
     async def overview(pilot) -> None:
         await detail_loaded(pilot)
-        await pilot.press("1")
-        await pilot.pause()
+        await press(pilot, "1")
 
     assert snap_compare(snap_app, terminal_size=size, run_before=overview)

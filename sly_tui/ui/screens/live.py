@@ -20,12 +20,13 @@ from sly_tui.monitor.service import Subscription, Topic
 from sly_tui.ui import actions
 from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from sly_tui.ui.app import SlyApp
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(ReportsFailedWorkers, Screen[None]):
     """Base of the screens that show polled data."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
