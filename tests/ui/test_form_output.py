@@ -245,10 +245,10 @@ async def refused_in_read_only(
     key: str,
     *writes: Callable[[SlyClient], Awaitable[Any]],
 ) -> None:
-    """In read-only mode the key opens nothing and the action is disabled; the client
-    itself refuses each write before sending anything."""
+    """In read-only mode the key opens nothing, the action is disabled and a notification
+    says why; the client itself refuses each write before sending anything."""
     app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, read_only=True)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         screen = app.screen
         assert isinstance(screen, TaskListScreen)
@@ -257,6 +257,10 @@ async def refused_in_read_only(
         assert not screen.check_action("act", (action.id,))
         await press(pilot, key)
         assert app.screen is screen
+        said = [n.message for n in app._notifications]
+        assert said == [
+            f"Read-only mode: {action.label} is disabled (nothing is changed on the server)."
+        ]
     sent: list[object] = []
     async with read_only_client(emulator, sent) as client:
         for write in writes:
