@@ -3,6 +3,8 @@ workspace's tasks; refresh; starting an app on the highlighted agent; failures."
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
 from sly_tui.demo import Emulator
@@ -113,13 +115,19 @@ async def test_read_only_agents_screen_does_not_start(make_app):
         assert app.screen is screen
 
 
-def agents_list_breaks(app, monkeypatch: pytest.MonkeyPatch) -> None:
-    """From now on, listing agents dies of a bug (not an API error) inside the worker."""
+@asynccontextmanager
+async def agents_list_broken(make_app, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]):
+    """The dashboard on its task list; from then on, listing agents dies of a bug (not an
+    API error) inside whichever worker asks."""
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await list_loaded(pilot)
 
-    async def broken(*args: object, **kwargs: object) -> object:
-        raise RuntimeError("parser tripped on a field")
+        async def broken(*args: object, **kwargs: object) -> object:
+            raise RuntimeError("parser tripped on a field")
 
-    monkeypatch.setattr(app.client.agents, "get_list", broken)
+        monkeypatch.setattr(app.client.agents, "get_list", broken)
+        yield app, pilot
 
 
 def notified(app) -> str:
@@ -129,10 +137,7 @@ def notified(app) -> str:
 async def test_an_unexpected_failure_replaces_loading_and_is_notified(
     make_app, monkeypatch: pytest.MonkeyPatch
 ):
-    app = make_app(team_id=101, workspace_id=201)
-    async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await list_loaded(pilot)
-        agents_list_breaks(app, monkeypatch)
+    async with agents_list_broken(make_app, monkeypatch, (120, 30)) as (app, pilot):
         await pilot.press("A")
         await wait_for(pilot, lambda: isinstance(app.screen, AgentsScreen))
         message = app.screen.query_one("#agents-message")
@@ -145,10 +150,7 @@ async def test_an_unexpected_failure_replaces_loading_and_is_notified(
 async def test_an_unexpected_failure_of_a_form_list_is_shown_at_the_field(
     make_app, monkeypatch: pytest.MonkeyPatch
 ):
-    app = make_app(team_id=101, workspace_id=201)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await list_loaded(pilot)
-        agents_list_breaks(app, monkeypatch)
+    async with agents_list_broken(make_app, monkeypatch, (120, 40)) as (app, pilot):
         await pilot.press("a")
         form = await form_ready(pilot, StartAppModal)  # the list no longer counts as loading
         expected = "Could not load the list: Unexpected RuntimeError: parser tripped on a field"
