@@ -25,7 +25,7 @@ from sly_tui.ui.forms.legacy import (
 )
 from sly_tui.ui.forms.start import LaunchModal
 
-from .helpers import click, press, screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 from .test_form_start import (
     field_error,
@@ -167,7 +167,8 @@ async def test_dtl_server_error_keeps_the_form_then_it_succeeds(app, emulator: E
     assert emulator.world.tasks[task_id].agent_id == 301
 
 
-async def test_deploy_waits_until_deployed(app, emulator: Emulator):
+async def test_deploy_waits_until_deployed(make_app, emulator: Emulator):
+    app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_legacy(pilot, "deploy")
@@ -175,7 +176,9 @@ async def test_deploy_waits_until_deployed(app, emulator: Emulator):
         await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: new_task_ids(emulator, before) != [])
         (task_id,) = new_task_ids(emulator, before)
-        await pilot.pause(0.3)
+        asked = calls["tasks.info"]
+        await wait_for(pilot, lambda: calls["tasks.info"] >= asked + 2)  # it polled, twice
+        await settle(pilot)
         assert app.screen is form and form.sending  # still "Sending…" while it deploys
         assert "Sending" in str(form.query_one("#form-error").content)
         emulator.advance(120)  # queued → started → deployed
