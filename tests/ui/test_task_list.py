@@ -9,7 +9,7 @@ from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
-from .helpers import click, screen_text, wait_for, widget_lines
+from .helpers import click, screen_text, settle, wait_for, widget_lines
 
 MAIN_TEAM, MAIN_WORKSPACE = 101, 201
 
@@ -64,8 +64,11 @@ async def test_cursor_stays_on_its_task_across_updates(app, emulator: Emulator):
         chosen = table.cursor_task_id
         row_before = table.order.index(chosen)
         emulator.advance(900)  # tasks move on and new ones appear above
+        newest = max(t.id for t in emulator.world.tasks.values() if t.workspace_id == 201)
+        assert newest not in table.order
         app.monitor.refresh()
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: newest in table.order)
+        await settle(pilot)
         assert table.cursor_task_id == chosen
         assert table.order.index(chosen) >= row_before
         await pilot.press("enter")
