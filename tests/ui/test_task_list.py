@@ -64,10 +64,10 @@ async def test_cursor_stays_on_its_task_across_updates(app, emulator: Emulator):
         chosen = table.cursor_task_id
         row_before = table.order.index(chosen)
         emulator.advance(900)  # tasks move on and new ones appear above
-        newest = max(t.id for t in emulator.world.tasks.values() if t.workspace_id == 201)
-        assert newest not in table.order
+        now = {t.id: t.status for t in emulator.world.tasks.values() if t.workspace_id == 201}
+        assert any(table.tasks[i].status != status for i, status in now.items() if i in table.tasks)
         app.monitor.refresh()
-        await wait_for(pilot, lambda: newest in table.order)
+        await wait_for(pilot, lambda: {i: t.status for i, t in table.tasks.items()} == now)
         await settle(pilot)
         assert table.cursor_task_id == chosen
         assert table.order.index(chosen) >= row_before
