@@ -12,7 +12,7 @@ from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
 from sly_tui.ui.forms.start import StartAppModal
 from sly_tui.ui.screens.agents import AgentsScreen
 
-from .helpers import press, screen_text, wait_for
+from .helpers import press, screen_text, settle, wait_for
 from .test_form_start import field_error, form_ready, list_loaded
 
 
@@ -22,7 +22,7 @@ async def open_agents(pilot) -> AgentsScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, AgentsScreen))
     screen = pilot.app.screen
     await wait_for(pilot, lambda: screen.loaded)
-    await pilot.pause()
+    await settle(pilot)
     return screen
 
 

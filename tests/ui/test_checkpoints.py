@@ -20,7 +20,7 @@ from sly_tui.ui.widgets.polled_pane import PolledPane
 
 from ..demo.test_artifacts import ended_train_tasks, start_training, until_epoch
 from . import test_form_output as kit
-from .helpers import click, press, screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 
 SIZES = [(80, 24), (160, 48)]
 P = TypeVar("P", bound=PolledPane)
@@ -47,7 +47,7 @@ async def open_tab(pilot, task_id: int, key: str, kind: type[P], ready: Callable
     await pilot.press(key)
     pane = detail.query_one(kind)
     await wait_for(pilot, lambda: ready(pane))
-    await pilot.pause()
+    await settle(pilot)
     return pane
 
 

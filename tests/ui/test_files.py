@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.transfer_row import State, TransferRow
 
 from ..demo.test_artifacts import entries
 from . import test_form_output as kit
-from .helpers import click, press, screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 from .test_checkpoints import open_tab
 
 DOWNLOAD = "tasks.import.download_file"
@@ -104,7 +104,7 @@ async def test_an_import_task_lists_its_files(app, emulator: Emulator):
         for item in task.import_files:
             assert item.path in text
         pane.query_one("#files-filter", Input).value = task.import_files[1].path
-        await pilot.pause()
+        await settle(pilot)
         assert [f.path for f in pane.shown_files] == [task.import_files[1].path]
         assert "1 shown" in screen_text(pilot)
 
@@ -196,7 +196,7 @@ async def test_cancelling_mid_download_leaves_nothing(app, emulator: Emulator, d
         assert row.state is State.RUNNING and "1.0 MiB / 3.0 MiB" in row.message
         await pilot.press("c")
         await wait_for(pilot, lambda: row.state is State.CANCELLED)
-        await pilot.pause()
+        await settle(pilot)
         assert entries(downloads) == []  # no part left, nothing under the final name
         assert big.size > 1024 * 1024
 
@@ -276,7 +276,7 @@ async def test_the_directory_picker_fills_the_target(app, emulator: Emulator, do
         tree = app.screen.query_one(DirectoryTree)
         await wait_for(pilot, lambda: len(tree.root.children) == 1)
         tree.select_node(tree.root.children[0])  # Enter on "inbox"
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one(Input).value == str(downloads / "inbox")
         await click(pilot, "#picker-choose")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
@@ -295,7 +295,7 @@ async def test_uploaded_files_join_the_list(app, emulator: Emulator, downloads: 
         await wait_for(pilot, lambda: isinstance(app.screen, UploadFilesModal))
         form = app.screen
         form.query_one("#upload-paths", TextArea).text = f"{downloads / 'missing.txt'}\n"
-        await pilot.pause()
+        await settle(pilot)
         await click(pilot, "#form-submit")
         assert kit.error_of(form, "upload-paths").endswith("missing.txt: no such file.")
         form.query_one("#upload-paths", TextArea).text = "\n".join(map(str, sources))
@@ -354,7 +354,7 @@ async def test_a_dtl_archive_is_picked_and_stored(app, emulator: Emulator, downl
         tree = picker.query_one(DirectoryTree)
         await wait_for(pilot, lambda: len(tree.root.children) == 1)
         tree.select_node(tree.root.children[0])  # Enter on graph.tar
-        await pilot.pause()
+        await settle(pilot)
         assert form.query_one("#archive-path", Input).value == str(downloads / "graph.tar")
         await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))

@@ -29,7 +29,7 @@ from sly_tui.ui.forms.output import KINDS, SetOutputModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import click, press, screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 
 F = TypeVar("F", bound=FormModal)
 HOSTILE = "[bold]x[/] \x1b]2;t\x07 [@click=app.quit]y[/]"
@@ -106,7 +106,7 @@ async def open_form(pilot: Pilot, task_id: int, key: str, form: type[F]) -> F:
     assert screen.table.move_cursor_to(task_id)
     await pilot.press(key)
     await wait_for(pilot, lambda: isinstance(app.screen, form))
-    await pilot.pause()
+    await settle(pilot)
     return app.screen  # type: ignore[return-value]
 
 
@@ -136,13 +136,13 @@ async def fill(pilot: Pilot, values: dict[str, Any]) -> None:
             widget.value = value
         else:
             raise TypeError(widget_id)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def type_into(pilot: Pilot, widget_id: str, text: str) -> None:
     """Focus a field and type, key by key."""
     pilot.app.screen.query_one(f"#{widget_id}").focus()
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press(*text)
 
 
@@ -566,6 +566,6 @@ def test_set_output_modal_snapshot(snap_compare, app: SlyApp, emulator: Emulator
         await open_form(pilot, task_id, "o", SetOutputModal)
         await fill(pilot, {"output-kind": "text"})
         await fill(pilot, {"output-text-title": "Training done", "output-text-show-logs": True})
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_text_kind)

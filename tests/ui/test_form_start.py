@@ -23,7 +23,7 @@ from sly_tui.ui.forms.start import LaunchModal, ModulePicker, StartAppModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import click, press, screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 
 TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
@@ -51,7 +51,7 @@ async def form_ready(pilot, kind: type[F]) -> F:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
     form = pilot.app.screen
     await wait_for(pilot, lambda: not form.lists_loading)
-    await pilot.pause()
+    await settle(pilot)
     return form
 
 
@@ -63,7 +63,7 @@ async def type_into(pilot, form: FormModal, field_id: str, text: str) -> None:
         widget.load_text(text)
     else:
         widget.value = text
-    await pilot.pause()
+    await settle(pilot)
 
 
 def field_error(form: FormModal, field_id: str) -> str:
@@ -93,7 +93,7 @@ def viewer_app(emulator: Emulator, tmp_path: Path) -> SlyApp:
 async def submit_fails(pilot, form: FormModal, field_id: str, *words: str) -> None:
     """Submitting shows a message with `words` under the field, and sends nothing."""
     await pilot.press("ctrl+j")  # the form's submit key, from any field
-    await pilot.pause()
+    await settle(pilot)
     message = field_error(form, field_id)
     assert all(word in message for word in words), message
     assert form.sent == 0 and pilot.app.screen is form
@@ -143,7 +143,7 @@ async def choose_module(pilot, form: StartAppModal, text: str, module_id: int) -
     picker = form.query_one(ModulePicker)
     await wait_for(pilot, lambda: picker.module is not None and picker.module.id == module_id)
     await wait_for(pilot, lambda: form.module_info is not None)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def complete_start(pilot) -> StartAppModal:
@@ -172,7 +172,7 @@ async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Em
         await type_into(pilot, form, "users", "3, 4")
         form.query_one("#log-level", Select).value = "debug"
         form.query_one("#restart-policy", Select).value = "on_error"
-        await pilot.pause()
+        await settle(pilot)
         preview = str(form.query_one("#form-preview").content)
         assert "tasks.run.app" in preview and '"epochs": 5' in preview
         assert form.build().arguments["users_ids"] == [3, 4]  # the emulator does not keep them
@@ -245,7 +245,7 @@ async def test_each_field_is_validated_before_sending(app, emulator: Emulator):
 
         await submit_fails(pilot, form, "agent", "Choose the agent")
         form.query_one("#agent", Select).value = 301
-        await pilot.pause()
+        await settle(pilot)
         assert not form.query_one("#field-agent").has_class("-invalid")  # gone once chosen
         await submit_fails(pilot, form, "module", "Choose the module")
         await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
@@ -348,6 +348,6 @@ def test_start_modal_snapshot(snap_compare, app, utc) -> None:
     async def filled(pilot) -> None:
         form = await complete_start(pilot)
         form.query_one("#agent").focus()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=filled)

@@ -18,7 +18,7 @@ from sly_tui.ui.forms.stop import StopModal
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
-from .helpers import click, press, screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 
 
@@ -197,6 +197,6 @@ def test_stop_modal_snapshot(snap_compare, app, emulator: Emulator):
         table.move_cursor_to(target)
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, StopModal))
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_stop)

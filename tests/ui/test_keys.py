@@ -13,7 +13,7 @@ from sly_tui.ui.keymap import check_keymap, known_bindings
 from sly_tui.ui.screens.help import HelpScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import press, screen_text, wait_for
+from .helpers import press, screen_text, settle, wait_for
 
 
 def write_config(config_dir: Path, text: str) -> None:
@@ -64,7 +64,7 @@ async def test_broken_keymap_warns_and_the_app_works(make_app, isolated_config: 
         assert any("'nope.nothing' is not a binding id" in w for w in app.warnings)
         assert any("'list.search' has no key" in w for w in app.warnings)
         await pilot.press("slash")  # the default key still searches
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#search").has_focus
 
 
@@ -91,7 +91,7 @@ async def test_keys_typed_right_after_quit_are_dropped(make_app, emulator, key: 
         await wait_for(pilot, lambda: bool(app.screen.table.tasks))
         app.post_message(events.Key("q", "q"))
         app.post_message(events.Key(key, key))
-        await pilot.pause()
+        await pilot.pause()  # the app is closing: it never settles, and need not
     assert app.return_code == 0
 
 
