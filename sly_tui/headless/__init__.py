@@ -13,7 +13,6 @@ import asyncio
 import importlib
 
 from sly_tui.config import Settings
-from sly_tui.headless.errors import EXIT_OK
 from sly_tui.headless.session import Session
 from sly_tui.text import one_line
 
@@ -27,9 +26,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     command = importlib.import_module(f"sly_tui.headless.{args.command}_command")
     try:
         code: int = asyncio.run(command.run(args, session))
-    except KeyboardInterrupt:
-        if getattr(args, "watch", False):
-            return EXIT_OK  # a watch has no end of its own: Ctrl-C is how it finishes
-        raise
-    session.out.flush()
+    finally:  # what was printed before Ctrl-C (130, by `sly_tui.cli`) still reaches a pipe
+        session.out.flush()
     return code

@@ -32,7 +32,7 @@ STATUS_STYLES = {
     "error": "bold red",
     "stopped": "dim",
 }
-_PIPE_WIDTH = 1000  # a table piped to a file is as wide as its content, never wrapped at 80
+_PIPE_WIDTH = 1000  # piped: the console's width; a wider table gets its own width
 
 
 def to_json(value: Any, *, indent: int | None = None) -> str:
@@ -98,7 +98,18 @@ class Output:
                 highlight=False,
                 soft_wrap=True,
             )
+        if not self.is_terminal:
+            self._console.width = self._content_width(renderable)
         with self._console.capture() as capture:
             self._console.print(renderable)
         for line in capture.get().splitlines():
             self.line(line.rstrip())  # Rich pads cells to the column's width
+
+    def _content_width(self, renderable: RenderableType) -> int:
+        """Piped, a table is as wide as its longest row: a cell is never wrapped onto a
+        second line (a script reads one task per line), however long a name is."""
+        from rich.measure import Measurement
+
+        assert self._console is not None
+        options = self._console.options.update_width(10**6)
+        return max(_PIPE_WIDTH, Measurement.get(self._console, options, renderable).maximum)

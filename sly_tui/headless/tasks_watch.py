@@ -28,12 +28,15 @@ from sly_tui.text import one_line
 
 class _Changes:
     """Turns the topic's diffs into lines: the first full sweep is the starting table,
-    after that each added task, status change and removal is one line."""
+    after that each added task, status change and removal is one line, once: a stale read
+    (a list a moment behind `tasks.info`) can flip a status back and forth, and a task can
+    drop out of a sweep and come back, but each task reaches each status once."""
 
     def __init__(self, args: argparse.Namespace, out: Output) -> None:
         self._args = args
         self._out = out
         self._known: dict[int, TaskInfo] = {}
+        self._said: set[tuple[int, str]] = set()  # (task id, status or "removed") shown
         self._started = False
 
     def apply(self, change: TasksChanged) -> None:
@@ -61,6 +64,7 @@ class _Changes:
             key=lambda task: task.id,
             reverse=True,
         )[: self._args.limit]
+        self._said.update((task.id, str(task.status)) for task in self._known.values())
         if self._args.jsonl:
             for task in tasks:
                 self._out.jsonl(self._event("snapshot", None, task))
@@ -70,8 +74,10 @@ class _Changes:
         self._out.flush()
 
     def _line(self, event: str, previous: TaskInfo | None, task: TaskInfo) -> None:
-        if not matches(task, self._args):
+        said = (task.id, "removed" if event == "removed" else str(task.status))
+        if not matches(task, self._args) or said in self._said:
             return
+        self._said.add(said)
         if self._args.jsonl:
             self._out.jsonl(self._event(event, previous, task))
             return
@@ -97,7 +103,7 @@ class _Changes:
 
 
 async def watch(client: SlyClient, workspace_id: int, args: argparse.Namespace, out: Output) -> int:
-    """Runs until Ctrl-C, which `sly_tui.headless.run` turns into exit code 0."""
+    """Runs until Ctrl-C, which `sly_tui.cli` turns into exit code 130."""
     changes = _Changes(args, out)
     interval = getattr(args, "interval", None) or DEFAULT_INTERVAL
     topic = TaskListTopic(workspace_id)

@@ -114,6 +114,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
 )
 BY_ID = {action.id: action for action in ACTIONS}
+BY_BINDING = {action.binding.action: action for action in ACTIONS}  # "act('stop')" → stop
 
 
 def bindings() -> list[Binding]:

@@ -45,6 +45,7 @@ from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 
 def instance_key(server: str, me: User) -> str:
@@ -71,7 +72,7 @@ class Selection:
     workspace_name: str
 
 
-class SlyApp(App[int]):
+class SlyApp(ReportsFailedWorkers, App[str]):
     """The dashboard."""
 
     TITLE = "sly-tui"
@@ -166,7 +167,7 @@ class SlyApp(App[int]):
         return {**super().get_theme_variable_defaults(), **colours}
 
     def exit(
-        self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None
+        self, result: str | None = None, return_code: int = 0, message: RenderableType | None = None
     ) -> None:
         self.closing = True
         super().exit(result, return_code, message)

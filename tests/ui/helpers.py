@@ -1,21 +1,73 @@
-"""Small helpers shared by the Pilot tests."""
+"""Small helpers shared by the Pilot tests.
+
+Every wait here is for a condition. The deadline only bounds a failure: on a busy 2-core
+machine a worker or a poll may take seconds, and a test must still pass.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Button
+
+DEADLINE = 30.0  # seconds; reached only when the condition will never hold
 
 
-async def wait_for(pilot: Pilot, predicate: Callable[[], bool], tries: int = 150) -> None:
+async def wait_for(pilot: Pilot, predicate: Callable[[], bool]) -> None:
     """Let the app run until `predicate()` holds (workers and polls are asynchronous)."""
-    for _ in range(tries):
-        if predicate():
-            return
+    give_up = time.monotonic() + DEADLINE
+    while not predicate():
+        if time.monotonic() > give_up:
+            raise AssertionError(f"condition not reached within {DEADLINE:.0f} s")
         await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let the messages already posted be handled, and those they post in turn (a Button's
+    Pressed bubbles up one widget per hop, so one `pause()` is not enough), and the screen
+    be laid out again (a click aims at where a widget is drawn)."""
+    app = pilot.app
+
+    def quiet() -> bool:
+        screen = app.screen
+        nodes = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
+        return not (
+            any(node.message_queue_size for node in nodes)
+            or any(w._layout_required or w._repaint_required for w in screen.walk_children())
+            or screen._layout_required
+            or screen._dirty_widgets
+        )
+
+    await pilot.pause()
+    await wait_for(pilot, quiet)
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press keys and let what they set off (bubbling messages, actions) be handled."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def click(
+    pilot: Pilot, target: str | type[Widget] | Widget, offset: tuple[int, int] = (0, 0)
+) -> None:
+    """Click `target` once it can take the click, and check the click landed on it.
+
+    A Button ignores clicks during its press effect (0.2 s by a timer); on a busy machine
+    that can outlast the reply the previous click brought, so a second click would be lost.
+    """
+    widget = target if isinstance(target, Widget) else pilot.app.screen.query_one(target)
+    if isinstance(widget, Button):
+        await wait_for(pilot, lambda: not widget.has_class("-active"))
+    await settle(pilot)
+    if not await pilot.click(widget, offset=offset):  # it landed on the widget, or in it
+        hit, _ = pilot.app.get_widget_at(*pilot.app.mouse_position)
+        assert widget in hit.ancestors, f"the click missed {target}"
+    await settle(pilot)
 
 
 def strip_text(strip: Strip) -> str:

@@ -3,6 +3,8 @@ workspace's tasks; refresh; starting an app on the highlighted agent; failures."
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
 from sly_tui.demo import Emulator
@@ -10,8 +12,8 @@ from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
 from sly_tui.ui.forms.start import StartAppModal
 from sly_tui.ui.screens.agents import AgentsScreen
 
-from .helpers import screen_text, wait_for
-from .test_form_start import form_ready, list_loaded
+from .helpers import press, screen_text, settle, wait_for
+from .test_form_start import field_error, form_ready, list_loaded
 
 
 async def open_agents(pilot) -> AgentsScreen:
@@ -20,7 +22,7 @@ async def open_agents(pilot) -> AgentsScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, AgentsScreen))
     screen = pilot.app.screen
     await wait_for(pilot, lambda: screen.loaded)
-    await pilot.pause()
+    await settle(pilot)
     return screen
 
 
@@ -109,8 +111,7 @@ async def test_read_only_agents_screen_does_not_start(make_app):
     app = make_app(team_id=101, workspace_id=201, read_only=True)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_agents(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await press(pilot, "a")
         assert app.screen is screen
 
 
@@ -170,3 +171,46 @@ def test_team_wide_agents_snapshot(snap_compare, make_app, emulator: Emulator, s
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=team_wide)
+
+
+@asynccontextmanager
+async def agents_list_broken(make_app, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]):
+    """The dashboard on its task list; from then on, listing agents dies of a bug (not an
+    API error) inside whichever worker asks."""
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await list_loaded(pilot)
+
+        async def broken(*args: object, **kwargs: object) -> object:
+            raise RuntimeError("parser tripped on a field")
+
+        monkeypatch.setattr(app.client.agents, "get_list", broken)
+        yield app, pilot
+
+
+def notified(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_an_unexpected_failure_replaces_loading_and_is_notified(
+    make_app, monkeypatch: pytest.MonkeyPatch
+):
+    async with agents_list_broken(make_app, monkeypatch, (120, 30)) as (app, pilot):
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgentsScreen))
+        message = app.screen.query_one("#agents-message")
+        expected = "Unexpected RuntimeError: parser tripped on a field"
+        await wait_for(pilot, lambda: expected in str(message.render()))
+        assert str(message.render()) == f"Could not load: {expected}"
+        assert expected in notified(app) and app.is_running
+
+
+async def test_an_unexpected_failure_of_a_form_list_is_shown_at_the_field(
+    make_app, monkeypatch: pytest.MonkeyPatch
+):
+    async with agents_list_broken(make_app, monkeypatch, (120, 40)) as (app, pilot):
+        await pilot.press("a")
+        form = await form_ready(pilot, StartAppModal)  # the list no longer counts as loading
+        expected = "Could not load the list: Unexpected RuntimeError: parser tripped on a field"
+        assert field_error(form, "agent") == expected
+        assert "parser tripped" in notified(app)

@@ -21,7 +21,7 @@ from sly_tui.ui.widgets.polled_pane import PolledPane
 
 from ..demo.test_artifacts import ended_train_tasks, start_training, until_epoch
 from . import test_form_output as kit
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 
 SIZES = [(80, 24), (160, 48)]
 P = TypeVar("P", bound=PolledPane)
@@ -48,7 +48,7 @@ async def open_tab(pilot, task_id: int, key: str, kind: type[P], ready: Callable
     await pilot.press(key)
     pane = detail.query_one(kind)
     await wait_for(pilot, lambda: ready(pane))
-    await pilot.pause()
+    await settle(pilot)
     return pane
 
 
@@ -136,7 +136,7 @@ async def test_delete_unused_states_what_the_server_then_does(app, emulator: Emu
 
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, DeleteCheckpointsModal))
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         remaining = emulator.simulator.checkpoints_of(task)
         assert len(server) - len(remaining) == len(doomed)  # the count that was announced
@@ -150,8 +150,7 @@ async def test_nothing_to_delete_opens_no_form(app, emulator: Emulator):
     emulator.simulator.checkpoints_of(task)[:] = emulator.simulator.checkpoints_of(task)[-1:]
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await open_checkpoints(pilot, task.id)
-        await pilot.press("D")
-        await pilot.pause()
+        await press(pilot, "D")
         assert isinstance(app.screen, TaskDetailScreen)
         assert any("Nothing to delete" in n.message for n in app._notifications)
 
@@ -163,8 +162,7 @@ async def test_read_only_hides_and_refuses_delete(make_app, emulator: Emulator):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_checkpoints(pilot, task.id)
         assert "Delete unused" not in screen_text(pilot)
-        await pilot.press("D")
-        await pilot.pause()
+        await press(pilot, "D")
         assert isinstance(app.screen, TaskDetailScreen)
     sent: list[object] = []
     async with kit.read_only_client(emulator, sent) as client:

@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 from textual import events
+from textual.pilot import Pilot
 
 from sly_tui.config import Settings
 from sly_tui.demo import Emulator
@@ -17,7 +18,7 @@ from sly_tui.ui.screens.connect import ConnectScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 
 TOKEN = "T" * 128
 
@@ -35,7 +36,7 @@ async def test_malformed_address_is_an_inline_error(tmp_path: Path, server: str)
         await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
         app.screen.query_one("#server").value = server
         app.screen.query_one("#token").value = TOKEN
-        await pilot.click("#connect")
+        await click(pilot, "#connect")
         await wait_for(pilot, lambda: "Not a valid server address" in screen_text(pilot))
         assert app.focused is app.screen.query_one("#server")
         assert not app.screen.query_one("#connect").disabled  # nothing was sent
@@ -67,7 +68,7 @@ async def test_unexpected_failure_is_shown_not_swallowed(tmp_path: Path) -> None
         assert TOKEN[:20] not in screen_text(pilot)
         # The connect screen's own check survives it too, and the button comes back.
         app.screen.query_one("#token").value = TOKEN
-        await pilot.click("#connect")
+        await click(pilot, "#connect")
         await wait_for(pilot, lambda: "Connecting…" not in screen_text(pilot))
         assert not app.screen.query_one("#connect").disabled
         assert "RuntimeError" in screen_text(pilot) and TOKEN[:20] not in screen_text(pilot)
@@ -83,7 +84,7 @@ async def test_tab_moves_to_the_token_even_in_one_burst_of_keys(tmp_path: Path) 
         for char in burst:
             key = {"\t": "tab", "\x1b[Z": "shift+tab"}.get(char, char)
             app.post_message(events.Key(key, char if len(char) == 1 else None))
-        await pilot.pause()
+        await settle(pilot)
         server, token = app.screen.query_one("#server"), app.screen.query_one("#token")
         assert (server.value, token.value) == ("http://h:1", "SECRET")
         assert app.focused is server
@@ -128,6 +129,105 @@ async def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
         assert TOKEN[:16] not in app.screen.error
         app.screen.query_one("#server").value = "http://emulator.test"
         app.screen.query_one("#token").value = "X" * 10 + "\x7f" + "X" * 10
-        await pilot.click("#connect")
+        await click(pilot, "#connect")
         await wait_for(pilot, lambda: "copy the token again" in screen_text(pilot))
         assert app.focused is app.screen.query_one("#token")
+
+
+def refused_token(emulator: Emulator, tmp_path: Path) -> SlyApp:
+    """Settings whose token the server refuses: the app opens on the connect screen."""
+    return SlyApp(
+        Settings(server="http://emulator.test", token=Secret(TOKEN)),
+        transport=httpx.ASGITransport(app=emulator.app),
+        cache_dir=tmp_path / "cache",
+        remember=False,
+        interval=60,
+    )
+
+
+def headline(app: SlyApp) -> str:
+    return str(app.screen.query_one("#error").render())
+
+
+async def test_a_refused_token_is_the_headline(emulator: Emulator, tmp_path: Path) -> None:
+    app = refused_token(emulator, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        assert headline(app).startswith("Could not connect to http://emulator.test: The server")
+        assert "token" in headline(app) and "No Supervisely server" not in screen_text(pilot)
+        assert app.screen.query_one("#error").has_class("-failed")
+        assert TOKEN[:20] not in screen_text(pilot)
+
+
+async def test_a_server_that_does_not_answer_is_the_headline(tmp_path: Path) -> None:
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    app = first_run(tmp_path, httpx.MockTransport(unreachable))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        assert headline(app).startswith("No Supervisely server is configured.")
+        app.screen.query_one("#server").value = "http://10.0.0.1:1"
+        app.screen.query_one("#token").value = TOKEN
+        await click(pilot, "#connect")
+        await wait_for(pilot, lambda: "Connecting…" not in headline(app))
+        assert headline(app).startswith("Could not connect to http://10.0.0.1:1: ")
+        assert app.screen.query_one("#error").has_class("-failed")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_tab_reaches_every_field_and_button_in_view(tmp_path: Path, size) -> None:
+    app = first_run(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        seen = []
+        for _ in range(6):
+            focused = app.focused
+            assert focused is not None
+            region = focused.region
+            assert region and app.screen.region.contains_region(region), focused.id
+            assert app.get_widget_at(region.x + 1, region.y + 1)[0] is focused, focused.id
+            seen.append(focused.id)
+            await press(pilot, "tab")
+        assert seen == ["server", "token", "profile", "connect", "demo", "quit"]
+
+
+async def test_q_on_a_button_does_not_quit_and_says_how(tmp_path: Path) -> None:
+    app = first_run(tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await press(pilot, *"quay")  # typed into the address field, as text
+        assert app.screen.query_one("#server").value == "quay"
+        app.screen.query_one("#demo").focus()
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#demo"))
+        await press(pilot, "q")
+        assert app.is_running and isinstance(app.screen, ConnectScreen)
+        assert "press Escape or Ctrl+C" in "".join(n.message for n in app._notifications)
+        assert app.screen.query_one("#server").value == "quay"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_connect_screen_snapshot(snap_compare, tmp_path: Path, size) -> None:
+    async def shown(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConnectScreen))
+        await settle(pilot)
+
+    assert snap_compare(first_run(tmp_path), terminal_size=size, run_before=shown)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_refused_token_snapshot(snap_compare, emulator: Emulator, tmp_path: Path, size) -> None:
+    async def shown(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConnectScreen))
+        await settle(pilot)
+
+    assert snap_compare(refused_token(emulator, tmp_path), terminal_size=size, run_before=shown)
+
+
+async def test_open_demo_ends_this_app_asking_for_the_demo(tmp_path: Path) -> None:
+    app = first_run(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await click(pilot, "#demo")
+        await wait_for(pilot, lambda: not app.is_running)
+    assert (app.return_value, app.return_code) == ("demo", 0)  # run_dashboard opens the demo

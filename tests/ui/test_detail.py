@@ -16,7 +16,7 @@ from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 
-from .helpers import screen_text, wait_for
+from .helpers import press, screen_text, wait_for
 
 HOSTILE = "[bold]x[/] [/red] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m \x9b2J"
 SHOWN = "[bold]x[/] [/red] [@click=app.quit]q[/] red 2J"
@@ -104,8 +104,7 @@ async def test_hostile_text_in_every_field(app, emulator: Emulator):
         text = screen_text(pilot)
         assert SHOWN in text  # title and log line
         for tab in ("1", "3"):
-            await pilot.press(tab)
-            await pilot.pause()
+            await press(pilot, tab)
             text = screen_text(pilot)
             assert SHOWN in text
             assert "\x1b" not in text and "PWNED" not in text and "\x9b" not in text
@@ -126,8 +125,7 @@ async def test_credentials_are_hidden_in_meta_and_our_token_everywhere(
         lines = [screen.spool.line(i).plain() for i in range(len(screen.spool))]
         assert any(line.endswith("API_TOKEN=********") for line in lines)
         assert not any(emulator.token in line for line in lines)
-        await pilot.press("3")
-        await pilot.pause()
+        await press(pilot, "3")
         text = screen_text(pilot)
         assert "sessionToken" in text and "s3cr3t-session" not in text
         assert "x-api-key" in text and "s3cr3t-key" not in text and '"bpe"' in text
@@ -172,8 +170,7 @@ async def test_a_tab_opened_by_its_number_takes_the_keys(app, emulator: Emulator
         # tab left must not pull itself open again (that loop once took a whole core).
         tabs = screen.query_one(TabbedContent)
         for key, tab in [("6", "files"), ("1", "overview"), ("6", "files"), ("2", "logs")]:
-            await pilot.press(key)
-            await pilot.pause(0.3)
+            await press(pilot, key)  # a tab that reopened itself would never let this settle
             assert tabs.active == tab
 
 

@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.transfer_row import State, TransferRow
 
 from ..demo.test_artifacts import entries
 from . import test_form_output as kit
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 from .test_checkpoints import open_tab
 
 DOWNLOAD = "tasks.import.download_file"
@@ -104,7 +104,7 @@ async def test_an_import_task_lists_its_files(app, emulator: Emulator):
         for item in task.import_files:
             assert item.path in text
         pane.query_one("#files-filter", Input).value = task.import_files[1].path
-        await pilot.pause()
+        await settle(pilot)
         assert [f.path for f in pane.shown_files] == [task.import_files[1].path]
         assert "1 shown" in screen_text(pilot)
 
@@ -196,7 +196,7 @@ async def test_cancelling_mid_download_leaves_nothing(app, emulator: Emulator, d
         assert row.state is State.RUNNING and "1.0 MiB / 3.0 MiB" in row.message
         await pilot.press("c")
         await wait_for(pilot, lambda: row.state is State.CANCELLED)
-        await pilot.pause()
+        await settle(pilot)
         assert entries(downloads) == []  # no part left, nothing under the final name
         assert big.size > 1024 * 1024
 
@@ -222,7 +222,7 @@ async def test_cancelling_a_slow_request_leaves_nothing(app, emulator: Emulator,
         pane = await open_files(pilot, task.id, downloads)
         await pilot.press("s")
         await wait_for(pilot, lambda: rows(pane) and rows(pane)[0].state is State.RUNNING)
-        await pilot.click(TransferRow)  # its ✕ button is the only focusable part of the row
+        await click(pilot, TransferRow)  # its ✕ button is the only focusable part of the row
         await pilot.press("c")
         [row] = await downloads_end(pilot, pane, 1)
         assert row.state is State.CANCELLED
@@ -260,8 +260,7 @@ async def test_a_bad_target_directory_is_named(app, emulator: Emulator, download
     task = import_task(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_files(pilot, task.id, downloads / "nope")
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         assert rows(pane) == []
         assert "is not an existing directory" in screen_text(pilot)
         assert app.focused is pane.query_one("#files-target")
@@ -277,9 +276,9 @@ async def test_the_directory_picker_fills_the_target(app, emulator: Emulator, do
         tree = app.screen.query_one(DirectoryTree)
         await wait_for(pilot, lambda: len(tree.root.children) == 1)
         tree.select_node(tree.root.children[0])  # Enter on "inbox"
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one(Input).value == str(downloads / "inbox")
-        await pilot.click("#path-confirm")
+        await click(pilot, "#path-confirm")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         assert pane.query_one("#files-target", Input).value == str(downloads / "inbox")
 
@@ -296,14 +295,13 @@ async def test_uploaded_files_join_the_list(app, emulator: Emulator, downloads: 
         await wait_for(pilot, lambda: isinstance(app.screen, UploadFilesModal))
         form = app.screen
         form.query_one("#upload-paths", TextArea).text = f"{downloads / 'missing.txt'}\n"
-        await pilot.pause()
-        await pilot.click("#form-submit")
-        await pilot.pause()
+        await settle(pilot)
+        await click(pilot, "#form-submit")
         assert kit.error_of(form, "upload-paths").endswith("missing.txt: no such file.")
         form.query_one("#upload-paths", TextArea).text = "\n".join(map(str, sources))
         form.query_one("#upload-names", TextArea).text = "inbox/a.txt\ninbox/b.txt"
         await pilot.pause()  # the preview grows: let the buttons settle before the click
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         await wait_for(pilot, lambda: len(pane.files or ()) == len(task.import_files))
         assert [f.path for f in (pane.files or ())[-2:]] == ["inbox/a.txt", "inbox/b.txt"]
@@ -356,9 +354,9 @@ async def test_a_dtl_archive_is_picked_and_stored(app, emulator: Emulator, downl
         tree = picker.query_one(DirectoryTree)
         await wait_for(pilot, lambda: len(tree.root.children) == 1)
         tree.select_node(tree.root.children[0])  # Enter on graph.tar
-        await pilot.pause()
+        await settle(pilot)
         assert form.query_one("#archive-path", Input).value == str(downloads / "graph.tar")
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         assert task.meta["archive"] == {"name": "graph", "size": 9, "hash": file_hash(b"tar bytes")}
         assert task.import_files[-1].path == "graph.tar"
@@ -374,8 +372,7 @@ async def test_read_only_hides_and_refuses_uploads(make_app, emulator: Emulator,
         text = screen_text(pilot)
         assert "Upload" not in text and "Download" in text
         for key in ("u", "U"):
-            await pilot.press(key)
-            await pilot.pause()
+            await press(pilot, key)
             assert isinstance(app.screen, TaskDetailScreen)
         await pilot.press("s")  # reading stays possible
         [row] = await downloads_end(pilot, pane, 1)

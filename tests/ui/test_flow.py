@@ -8,13 +8,7 @@ from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
-
-async def wait_for(pilot, predicate, tries: int = 100) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
+from .helpers import settle, wait_for
 
 
 async def test_picker_then_list(make_app, emulator):
@@ -59,7 +53,7 @@ async def test_every_action_form_opens_ready(make_app, emulator):
         for action in ACTIONS:
             await pilot.press(action.key)
             await wait_for(pilot, lambda: not isinstance(app.screen, TaskListScreen))
-            await pilot.pause(0.2)
+            await settle(pilot)
             modal = app.screen
             assert not modal.loading and not modal.query("LoadingIndicator"), action.id
             await pilot.press("escape")

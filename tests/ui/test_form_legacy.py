@@ -7,6 +7,7 @@ and the viewer's 403.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from sly_tui.ui.forms.legacy import (
 )
 from sly_tui.ui.forms.start import LaunchModal
 
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
+from .test_form_output import dashboard
 from .test_form_start import (
     every_field_comes_into_view,
     field_error,
@@ -94,7 +96,7 @@ async def test_plugin_run_reaches_the_server(app, emulator: Emulator, kind: str)
         await type_into(pilot, form, "result-name", f"{kind} [red]result[/]")
         await type_into(pilot, form, "config", '{"epochs": 3}')
         assert "tasks.run.plugin" in str(form.query_one("#form-preview").content)
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     task = emulator.world.tasks[task_id]
     assert (task.type, task.agent_id, task.name) == (kind, 301, f"{kind} [red]result[/]")
@@ -135,13 +137,12 @@ async def test_dtl_graph_must_be_a_list_and_the_agent_is_optional(app, emulator:
             ('{"action": "data"}', ("JSON list",)),
         ):
             await type_into(pilot, form, "graph", text)
-            await pilot.press("ctrl+j")
-            await pilot.pause()
+            await press(pilot, "ctrl+j")
             assert all(word in field_error(form, "graph") for word in words)
         assert form.sent == 0
         await type_into(pilot, form, "graph", str(graph).replace("'", '"'))
         assert form.build().arguments["agent_id"] is None  # the server picks one
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     task = emulator.world.tasks[task_id]
     assert (task.type, task.workspace_id) == ("dtl", 201)
@@ -157,29 +158,28 @@ async def test_dtl_server_error_keeps_the_form_then_it_succeeds(app, emulator: E
         emulator.faults.fail_next = 10
         emulator.faults.error_status = 500
         emulator.faults.methods = ["tasks.run.dtl"]
-        await pilot.click("#form-submit")
-        await wait_for(pilot, lambda: form.sent == 1 and not form.sending, tries=300)
+        await click(pilot, "#form-submit")
+        await wait_for(pilot, lambda: form.sent == 1 and not form.sending)
         assert app.screen is form and "500" in str(form.query_one("#form-error").content)
         assert form.value("graph") == "[]" and form.choice("agent") == 301
         emulator.faults.fail_next = 0
-        # The 500 now comes back at once (not retried: the run may have acted), so let the
-        # button's press effect end first: Textual ignores a press while it lasts.
-        submit = form.query_one("#form-submit")
-        await wait_for(pilot, lambda: not submit.has_class("-active"))
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     assert emulator.world.tasks[task_id].agent_id == 301
 
 
-async def test_deploy_waits_until_deployed(app, emulator: Emulator):
+async def test_deploy_waits_until_deployed(make_app, emulator: Emulator):
+    app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_legacy(pilot, "deploy")
         choose(form, agent=301, model=701)
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: new_task_ids(emulator, before) != [])
         (task_id,) = new_task_ids(emulator, before)
-        await pilot.pause(0.3)
+        asked = calls["tasks.info"]
+        await wait_for(pilot, lambda: calls["tasks.info"] >= asked + 2)  # it polled, twice
+        await settle(pilot)
         assert app.screen is form and form.sending  # still "Sending…" while it deploys
         assert "Sending" in str(form.query_one("#form-error").content)
         emulator.advance(120)  # queued → started → deployed
@@ -192,30 +192,30 @@ async def test_deploy_async_returns_at_once(app, emulator: Emulator):
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_legacy(pilot, "deploy-async")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
+        await press(pilot, "ctrl+j")
         assert "Choose the agent" in field_error(form, "agent")
         choose(form, agent=302, model=701)  # a waiting agent: the task just queues
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     task = emulator.world.tasks[task_id]
     assert (task.type, task.agent_id, task.model_id) == ("inference_rpc", 302, 701)
     assert task.status == Status.QUEUED
 
 
-async def test_detached_task_double_press_sends_once(app, emulator: Emulator):
+async def test_detached_task_double_press_sends_once(make_app, emulator: Emulator):
+    app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await open_legacy(pilot, "detached")
         assert form.choice("workspace") == 201
         choose(form, workspace=202)
-        emulator.faults.latency = 2.0
-        emulator.faults.methods = ["tasks.run.python"]
-        await pilot.press("ctrl+j", "ctrl+j")
+        calls.gate = asyncio.Event()  # requests are held in flight until it opens
+        await press(pilot, "ctrl+j", "ctrl+j")
         assert form.sending
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
+        calls.gate.set()
         task_id = await opened_new_task(pilot, emulator, before)
-        assert form.sent == 1
+        assert form.sent == 1 and calls["tasks.run.python"] == 1
     task = emulator.world.tasks[task_id]
     assert (task.type, task.workspace_id, task.agent_id) == ("python", 202, None)
     assert task.status == Status.STARTED

@@ -22,7 +22,7 @@ from sly_tui.ui.forms.meta import UpdateMetaModal
 from sly_tui.ui.screens.task_list import TaskListScreen
 
 from . import test_form_output as kit
-from .helpers import screen_text, wait_for
+from .helpers import screen_text, settle, wait_for
 
 
 @pytest.fixture
@@ -118,11 +118,11 @@ async def test_values_typed_across_a_tab_in_one_burst_land_in_their_fields(
         form = await kit.open_form(pilot, task_id, "m", UpdateMetaModal)
         host_dir = form.query_one("#meta-host-dir", Input)
         host_dir.focus()
-        await pilot.pause()
+        await settle(pilot)
         for char in [*"/data", "\t", *"app"]:
             key = "tab" if char == "\t" else char
             app.post_message(events.Key(key, char))
-        await pilot.pause()
+        await settle(pilot)
         assert (form.value("meta-host-dir"), form.value("meta-folder")) == ("/data", "app")
 
 

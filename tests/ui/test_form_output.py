@@ -29,7 +29,7 @@ from sly_tui.ui.forms.output import KINDS, SetOutputModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
 from .test_form_start import every_field_comes_into_view
 
 F = TypeVar("F", bound=FormModal)
@@ -107,7 +107,7 @@ async def open_form(pilot: Pilot, task_id: int, key: str, form: type[F]) -> F:
     assert screen.table.move_cursor_to(task_id)
     await pilot.press(key)
     await wait_for(pilot, lambda: isinstance(app.screen, form))
-    await pilot.pause()
+    await settle(pilot)
     return app.screen  # type: ignore[return-value]
 
 
@@ -137,19 +137,18 @@ async def fill(pilot: Pilot, values: dict[str, Any]) -> None:
             widget.value = value
         else:
             raise TypeError(widget_id)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def type_into(pilot: Pilot, widget_id: str, text: str) -> None:
     """Focus a field and type, key by key."""
     pilot.app.screen.query_one(f"#{widget_id}").focus()
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press(*text)
 
 
 async def submit(pilot: Pilot) -> None:
-    await pilot.click("#form-submit")
-    await pilot.pause()
+    await click(pilot, "#form-submit")
 
 
 async def sent_and_settled(pilot: Pilot, form: FormModal) -> None:
@@ -220,8 +219,7 @@ async def fails_then_sends_once(
     typed = field_values(form)
     sent = form.sent
     await submit(pilot)
-    await wait_for(pilot, lambda: form.sent == sent + 1 and not form.sending, tries=300)
-    await pilot.pause()  # the error's lines move the buttons: click where they are now
+    await wait_for(pilot, lambda: form.sent == sent + 1 and not form.sending)
     assert "500" in form_error(form)
     assert pilot.app.screen is form and field_values(form) == typed
     submit_button = form.query_one("#form-submit", Button)
@@ -229,19 +227,15 @@ async def fails_then_sends_once(
     emulator.faults.update({"fail_next": 0, "methods": None})
     failed = calls[method]
     gate = calls.gate = asyncio.Event()
-    # A call that may act twice is not retried, so its failure can come back within the
-    # button's press effect, during which Textual ignores a press.
-    await wait_for(pilot, lambda: not submit_button.has_class("-active"))
-    await pilot.click("#form-submit")
+    await submit(pilot)
     assert submit_button.disabled
-    await pilot.click("#form-submit")
-    await pilot.press("ctrl+j")
-    await pilot.press("enter")  # focus is on nothing, not on Cancel
+    await pilot.click(submit_button)
+    await press(pilot, "ctrl+j", "enter")  # focus is on nothing, not on Cancel
     await wait_for(pilot, lambda: calls[method] == failed + 1)
     assert form.sending and form.sent == sent + 2 and pilot.app.screen is form
     gate.set()
     calls.gate = None
-    await wait_for(pilot, lambda: not form.sending and calls.in_flight == 0, tries=300)
+    await wait_for(pilot, lambda: not form.sending and calls.in_flight == 0)
     await pilot.pause()  # what the held polls brought is handled before the test goes on
     assert calls[method] == failed + 1
 
@@ -252,19 +246,22 @@ async def refused_in_read_only(
     key: str,
     *writes: Callable[[SlyClient], Awaitable[Any]],
 ) -> None:
-    """In read-only mode the key opens nothing and the action is disabled; the client
-    itself refuses each write before sending anything."""
+    """In read-only mode the key opens nothing, the action is disabled and a notification
+    says why; the client itself refuses each write before sending anything."""
     app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, read_only=True)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         screen = app.screen
         assert isinstance(screen, TaskListScreen)
         await wait_for(pilot, lambda: screen.loaded)
         action = next(a for a in actions.ACTIONS if a.key == key)
         assert not screen.check_action("act", (action.id,))
-        await pilot.press(key)
-        await pilot.pause()
+        await press(pilot, key)
         assert app.screen is screen
+        said = [n.message for n in app._notifications]
+        assert said == [
+            f"Read-only mode: {action.label} is disabled (nothing is changed on the server)."
+        ]
     sent: list[object] = []
     async with read_only_client(emulator, sent) as client:
         for write in writes:
@@ -579,6 +576,6 @@ def test_set_output_modal_snapshot(snap_compare, app: SlyApp, emulator: Emulator
         await open_form(pilot, task_id, "o", SetOutputModal)
         await fill(pilot, {"output-kind": "text"})
         await fill(pilot, {"output-text-title": "Training done", "output-text-show-logs": True})
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_text_kind)

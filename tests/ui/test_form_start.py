@@ -3,6 +3,7 @@ one send per press, read-only, 403, lists that fail to load, and a snapshot at 8
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -23,7 +24,8 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
 from ..lossy import LosingProxy
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
+from .test_form_output import dashboard
 
 TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
 IMPORT_IMAGES = 401  # supervisely-ecosystem/import-images, has "slyFolder"
@@ -50,7 +52,7 @@ async def form_ready(pilot, kind: type[F]) -> F:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
     form = pilot.app.screen
     await wait_for(pilot, lambda: not form.lists_loading)
-    await pilot.pause()
+    await settle(pilot)
     return form
 
 
@@ -62,7 +64,7 @@ async def type_into(pilot, form: FormModal, field_id: str, text: str) -> None:
         widget.load_text(text)
     else:
         widget.value = text
-    await pilot.pause()
+    await settle(pilot)
 
 
 def field_error(form: FormModal, field_id: str) -> str:
@@ -92,7 +94,7 @@ def viewer_app(emulator: Emulator, tmp_path: Path) -> SlyApp:
 async def submit_fails(pilot, form: FormModal, field_id: str, *words: str) -> None:
     """Submitting shows a message with `words` under the field, and sends nothing."""
     await pilot.press("ctrl+j")  # the form's submit key, from any field
-    await pilot.pause()
+    await settle(pilot)
     message = field_error(form, field_id)
     assert all(word in message for word in words), message
     assert form.sent == 0 and pilot.app.screen is form
@@ -100,7 +102,7 @@ async def submit_fails(pilot, form: FormModal, field_id: str, *words: str) -> No
 
 async def refused_for_lack_of_rights(pilot, form: FormModal) -> None:
     """Signed in as the viewer: the server's 403 is explained and the form stays open."""
-    await pilot.click("#form-submit")
+    await click(pilot, "#form-submit")
     await wait_for(pilot, lambda: "lacks rights" in str(form.query_one("#form-error").content))
     assert pilot.app.screen is form
 
@@ -109,8 +111,7 @@ async def key_is_refused(pilot, key: str, action_id: str) -> None:
     """Read-only: the action is hidden from the footer and its key opens nothing."""
     screen = await list_loaded(pilot)
     assert screen.check_action("act", (action_id,)) is False
-    await pilot.press(key)
-    await pilot.pause()
+    await press(pilot, key)
     assert pilot.app.screen is screen
 
 
@@ -168,7 +169,7 @@ async def choose_module(pilot, form: StartAppModal, text: str, module_id: int) -
     picker = form.query_one(ModulePicker)
     await wait_for(pilot, lambda: picker.module is not None and picker.module.id == module_id)
     await wait_for(pilot, lambda: form.module_info is not None)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def complete_start(pilot) -> StartAppModal:
@@ -197,11 +198,11 @@ async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Em
         await type_into(pilot, form, "users", "3, 4")
         form.query_one("#log-level", Select).value = "debug"
         form.query_one("#restart-policy", Select).value = "on_error"
-        await pilot.pause()
+        await settle(pilot)
         preview = str(form.query_one("#form-preview").content)
         assert "tasks.run.app" in preview and '"epochs": 5' in preview
         assert form.build().arguments["users_ids"] == [3, 4]  # the emulator does not keep them
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     task = emulator.world.tasks[task_id]
     assert (task.module_id, task.agent_id, task.workspace_id) == (TRAIN_YOLO, 301, 201)
@@ -258,8 +259,7 @@ async def test_module_filter_matches_name_or_slug_and_enter_does_not_send(app, e
         await pilot.press("down", "down")  # from the filter, through the list
         await wait_for(pilot, lambda: picker.module is not None and picker.module.id == 410)
         assert form.focused.id == "module-filter"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert form.sent == 0 and isinstance(app.screen, StartAppModal)
     assert new_task_ids(emulator, before) == []
 
@@ -271,7 +271,7 @@ async def test_each_field_is_validated_before_sending(app, emulator: Emulator):
 
         await submit_fails(pilot, form, "agent", "Choose the agent")
         form.query_one("#agent", Select).value = 301
-        await pilot.pause()
+        await settle(pilot)
         assert not form.query_one("#field-agent").has_class("-invalid")  # gone once chosen
         await submit_fails(pilot, form, "module", "Choose the module")
         await choose_module(pilot, form, "train-yolov8", TRAIN_YOLO)
@@ -299,34 +299,33 @@ async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emula
         emulator.faults.fail_next = 10
         emulator.faults.error_status = 500
         emulator.faults.methods = ["tasks.run.app"]
-        await pilot.click("#form-submit")
-        await wait_for(pilot, lambda: not form.sending, tries=300)
+        await click(pilot, "#form-submit")
+        await wait_for(pilot, lambda: not form.sending)
         assert app.screen is form
         assert "500" in str(form.query_one("#form-error").content)
         assert form.value("task-name") == "survives errors"
         assert not form.query_one("#form-submit").disabled
         emulator.faults.fail_next = 0
-        # Not retried (the start may have acted), the failure can come back within the
-        # button's press effect, during which Textual ignores a press.
-        submit = form.query_one("#form-submit")
-        await wait_for(pilot, lambda: not submit.has_class("-active"))
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         task_id = await opened_new_task(pilot, emulator, before)
     assert emulator.world.tasks[task_id].name == "survives errors"
 
 
-async def test_double_enter_sends_once(app, emulator: Emulator):
+async def test_double_enter_sends_once(make_app, emulator: Emulator):
+    app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await complete_start(pilot)
-        emulator.faults.latency = 2.0  # keep the request in flight for a moment
-        emulator.faults.methods = ["tasks.run.app"]
-        form.query_one("#task-name").focus()
-        await pilot.press("enter", "enter")
+        calls.gate = asyncio.Event()  # requests are held in flight until it opens
+        field = form.query_one("#task-name")
+        field.focus()
+        await wait_for(pilot, lambda: app.focused is field)
+        await press(pilot, "enter", "enter")
         assert form.sending and form.query_one("#form-submit").disabled
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
+        calls.gate.set()
         await opened_new_task(pilot, emulator, before)
-        assert form.sent == 1
+        assert form.sent == 1 and calls["tasks.run.app"] == 1
 
 
 async def test_read_only_hides_the_key_and_the_client_refuses(make_app, emulator):
@@ -356,8 +355,7 @@ async def test_a_list_that_fails_to_load_is_explained_not_fatal(app, emulator: E
         assert "Could not load the agents" in field_error(form, "agent")
         assert "Could not load the modules" in field_error(form, "module")
         assert form.choice("workspace") == 201  # the other lists still work
-        await pilot.click("#form-submit")
-        await pilot.pause()
+        await click(pilot, "#form-submit")
         assert "Could not load the agents" in field_error(form, "agent")
         assert form.sent == 0 and app.is_running
 
@@ -386,7 +384,7 @@ def test_start_modal_snapshot(snap_compare, app, utc) -> None:
     async def filled(pilot) -> None:
         form = await complete_start(pilot)
         form.query_one("#agent").focus()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=filled)
 
@@ -401,8 +399,8 @@ async def test_a_lost_reply_says_which_task_the_server_may_have_started(
     before = set(emulator.world.tasks)
     async with app.run_test(size=(100, 40)) as pilot:
         form = await complete_start(pilot)
-        await pilot.click("#form-submit")
-        await wait_for(pilot, lambda: not form.sending, tries=300)
+        await click(pilot, "#form-submit")
+        await wait_for(pilot, lambda: not form.sending)
         (created,) = set(emulator.world.tasks) - before
         error = str(form.query_one("#form-error").content)
         assert f"the server may have started it: task {created}." in error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,8 @@ from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
 from . import test_form_output as kit
-from .helpers import screen_text, wait_for
+from .helpers import click, press, screen_text, settle, wait_for
+from .test_form_output import dashboard
 
 
 @pytest.fixture
@@ -56,7 +58,8 @@ async def test_cancel_is_focused_and_cancels(app, emulator: Emulator):
     assert emulator.world.tasks[target].status != Status.TERMINATING
 
 
-async def test_stop_acts_on_the_id_even_if_the_list_changes(app, emulator: Emulator):
+async def test_stop_acts_on_the_id_even_if_the_list_changes(make_app, emulator: Emulator):
+    app, calls = dashboard(make_app, emulator)
     target = active_ids(emulator)[0]
     async with app.run_test(size=(100, 30)) as pilot:
         table = await loaded_list(pilot)
@@ -66,13 +69,13 @@ async def test_stop_acts_on_the_id_even_if_the_list_changes(app, emulator: Emula
         modal = app.screen
         # the list underneath is filtered so the row is gone from view
         table.set_filter(lambda task: task.id != target)
-        emulator.faults.latency = 2.0  # keep the request in flight for a moment
-        emulator.faults.methods = ["tasks.stop"]
-        await pilot.click("#form-submit")
-        await pilot.press("ctrl+j")  # a second submit while the first is in flight
+        calls.gate = asyncio.Event()  # requests are held in flight until it opens
+        await click(pilot, "#form-submit")
+        await press(pilot, "ctrl+j")  # a second submit while the first is in flight
         assert modal.sending
+        calls.gate.set()
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
-        assert modal.sent == 1
+        assert modal.sent == 1 and calls["tasks.stop"] == 1
     assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
     emulator.advance(60)
     assert emulator.world.tasks[target].status == Status.STOPPED
@@ -91,7 +94,7 @@ async def test_marked_tasks_stop_together(app, emulator: Emulator):
         await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
         assert app.screen.task_ids == sorted(targets)
         assert "Stop 2 tasks?" in screen_text(pilot)
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         assert table.marked == set()
     for task_id in targets:
@@ -110,8 +113,7 @@ async def test_ended_tasks_are_not_offered_for_stopping(app, emulator: Emulator)
         notes: list[str] = []
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
         table.move_cursor_to(ended)
-        await pilot.press("x")
-        await pilot.pause()
+        await press(pilot, "x")
         assert isinstance(app.screen, TaskListScreen)
         assert notes == [f"Task {ended} has already ended (finished); there is nothing to stop."]
         for task_id in (ended, active):
@@ -130,17 +132,24 @@ async def stop_failing(pilot, emulator: Emulator, target: int, status: int, time
     await pilot.press("x")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, StopModal))
     emulator.faults.update({"error_status": status, "fail_next": times, "methods": ["tasks.stop"]})
-    await pilot.click("#form-submit")
+    await click(pilot, "#form-submit")
 
 
 async def test_server_error_keeps_the_modal_open(app, emulator: Emulator):
     target = active_ids(emulator)[0]
     async with app.run_test(size=(100, 30)) as pilot:
-        await stop_failing(pilot, emulator, target, 500, 10)
+        table = await loaded_list(pilot)
+        table.move_cursor_to(target)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
+        emulator.faults.error_status = 500
+        emulator.faults.fail_next = 10
+        emulator.faults.methods = ["tasks.stop"]
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: "500" in screen_text(pilot))
         assert isinstance(app.screen, StopModal) and not app.screen.sending
         emulator.faults.fail_next = 0
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
     assert emulator.world.tasks[target].status in (Status.TERMINATING, Status.STOPPED)
 
@@ -160,8 +169,7 @@ async def test_read_only_hides_stop_and_the_client_refuses(make_app, emulator: E
     async with app.run_test(size=(100, 30)) as pilot:
         table = await loaded_list(pilot)
         table.move_cursor_to(active_ids(emulator)[0])
-        await pilot.press("x")
-        await pilot.pause()
+        await press(pilot, "x")
         assert isinstance(app.screen, TaskListScreen)
         assert "Stop" not in screen_text(pilot).splitlines()[-1]  # not in the footer
         assert "READ-ONLY" in screen_text(pilot)
@@ -197,7 +205,7 @@ async def test_viewer_token_is_told_it_lacks_rights(emulator: Emulator, tmp_path
         table.move_cursor_to(active_ids(emulator)[0])
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: "lacks rights" in screen_text(pilot))
         assert isinstance(app.screen, StopModal)
 
@@ -210,7 +218,7 @@ def test_stop_modal_snapshot(snap_compare, app, emulator: Emulator):
         table.move_cursor_to(target)
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, StopModal))
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_stop)
 
@@ -234,7 +242,7 @@ async def test_a_refusal_names_the_servers_reason_per_task(make_app, emulator: E
         modal = await mark_and_confirm(pilot, [ended, running])
         await wait_for(pilot, lambda: calls["tasks.info"] >= 2 and calls.in_flight == 0)
         await app.client.tasks.update_status(ended, "finished")  # the watch looks again in 60 s
-        await pilot.click("#form-submit")
+        await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         assert modal.sent == 1
         note = next(n for n in app._notifications if str(running) in n.message)

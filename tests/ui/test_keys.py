@@ -14,7 +14,7 @@ from sly_tui.ui.keymap import check_keymap, known_bindings
 from sly_tui.ui.screens.help import HelpScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import press, screen_text, settle, wait_for
 
 
 def write_config(config_dir: Path, text: str) -> None:
@@ -46,8 +46,7 @@ async def test_remapped_key_works_and_old_one_does_not(make_app, isolated_config
     app = make_app(team_id=101, workspace_id=201, config=load_config())
     async with app.run_test(size=(100, 60)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
-        await pilot.press("x")
-        await pilot.pause()
+        await press(pilot, "x")
         assert isinstance(app.screen, TaskListScreen)
         await pilot.press("z")
         await wait_for(pilot, lambda: isinstance(app.screen, StopModal))
@@ -66,7 +65,7 @@ async def test_broken_keymap_warns_and_the_app_works(make_app, isolated_config: 
         assert any("'nope.nothing' is not a binding id" in w for w in app.warnings)
         assert any("'list.search' has no key" in w for w in app.warnings)
         await pilot.press("slash")  # the default key still searches
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#search").has_focus
 
 
@@ -93,7 +92,7 @@ async def test_keys_typed_right_after_quit_are_dropped(make_app, emulator, key: 
         await wait_for(pilot, lambda: bool(app.screen.table.tasks))
         app.post_message(events.Key("q", "q"))
         app.post_message(events.Key(key, key))
-        await pilot.pause()
+        await pilot.pause()  # the app is closing: it never settles, and need not
     assert app.return_code == 0
 
 
@@ -108,12 +107,10 @@ async def test_ctrl_c_copies_a_selection_and_otherwise_quits(make_app, emulator)
         field = app.screen.query_one("#search", Input)
         await wait_for(pilot, lambda: app.focused is field and field.value == "yolo")
         field.selection = Selection(0, 4)
-        await pilot.press("ctrl+c")
-        await pilot.pause()
+        await press(pilot, "ctrl+c")
         assert app.is_running and app.clipboard == "yolo"
         field.selection = Selection(4, 4)
-        await pilot.press("ctrl+c")
-        await pilot.pause()
+        await press(pilot, "ctrl+c")
     assert app.return_code == 0 and not app.is_running
 
 

@@ -21,7 +21,7 @@ from sly_tui.monitor.log_spool import LogSpool
 from sly_tui.ui.widgets.log_view import LogView, SearchPrompt, relative_time
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 
-from .helpers import wait_for
+from .helpers import click, wait_for
 
 T0 = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 LEVELS = ["info", "debug", "info", "warn", "info", "trace", "info", "error"]
@@ -162,7 +162,7 @@ async def test_keys_move_the_cursor_and_pause(spool: LogSpool) -> None:
         assert view.following and view.selected_index == 99
         await pilot.press("f")
         assert not view.following and view.selected_index == 99
-        await pilot.click(LogView, offset=(5, 2))
+        await click(pilot, LogView, offset=(5, 2))
         assert view.selected_index == view.scroll_offset.y + 2  # rows are lines: no filter
 
 

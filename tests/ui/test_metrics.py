@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.metric_chart import ASCII_ENV, MetricChart, MetricPlot
 from sly_tui.ui.widgets.task_table import SPARKS
 
 from ..monitor.test_metrics import trained
-from .helpers import screen_text, wait_for, widget_lines
+from .helpers import press, screen_text, settle, wait_for, widget_lines
 
 HOSTILE = "[bold]x[/] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m"
 SHOWN = "[bold]x[/] [@click=app.quit]q[/] red"
@@ -52,16 +52,8 @@ async def open_metrics(pilot, task_id: int) -> MetricsPane:
     await pilot.press("4")
     pane = screen.query_one(MetricsPane)
     await wait_for(pilot, lambda: pane.answered or pane.failure is not None)
-    await pilot.pause()
+    await settle(pilot)
     return pane
-
-
-async def settle(pilot) -> None:
-    """Let the detail screen mount the progress rows of the epochs that just passed: one
-    still mounting when the app exits fails in its on_mount (a teardown race of
-    `ProgressRow`, not of this tab)."""
-    await pilot.pause()
-    await pilot.pause()
 
 
 def charts(pane: MetricsPane) -> dict[str, MetricChart]:
@@ -115,7 +107,7 @@ async def test_the_chart_grows_live(app, emulator: Emulator):
         emulator.advance(2 * plan.step_s)
         app.action_refresh()
         await wait_for(pilot, lambda: len(loss.series[0].ys) == 4)
-        await pilot.pause()
+        await settle(pilot)
         after = loss.series[0]
         assert after.latest() != before.latest()
         assert len(loss.query_one(MetricPlot)._datasets[0].x) == 4
@@ -166,8 +158,7 @@ async def test_blocks_for_fonts_without_braille(app, emulator: Emulator):
             return {dataset.hires_mode for plot in plots for dataset in plot._datasets}
 
         assert modes() == {HiResMode.BRAILLE}
-        await pilot.press("b")
-        await pilot.pause()
+        await press(pilot, "b")
         assert modes() == {HiResMode.HALFBLOCK}
         assert "▀▀ train loss" in key_text(charts(pane)["loss"])
         assert "blocks" in note(pane)
@@ -187,7 +178,7 @@ async def test_lines_take_the_theme_colours(app, emulator: Emulator):
         variables = app.theme_variables
         assert colours() == [variables["primary"], variables["warning"]]  # train, val
         app.theme = "high-contrast"
-        await pilot.pause()
+        await settle(pilot)
         variables = app.theme_variables
         assert colours() == [variables["primary"], variables["warning"]]
         assert variables["primary"] != app.get_theme("supervisely-dark").primary
@@ -231,8 +222,7 @@ async def test_a_task_without_metrics_has_no_metrics_tab(app, emulator: Emulator
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         screen = app.screen
         await wait_for(pilot, lambda: screen.info is not None)
-        await pilot.press("4")
-        await pilot.pause()
+        await press(pilot, "4")
         tabs = screen.query_one(TabbedContent)
         assert tabs.active != "metrics" and not tabs.get_tab("metrics").display
         assert screen.query_one(MetricsPane).subscription is None  # never polled
@@ -283,13 +273,13 @@ async def test_a_failed_read_keeps_the_chart_and_says_so(app, emulator: Emulator
         emulator.faults = Faults(error_rate=1.0, methods=["tasks.train-metrics"])
         app.action_refresh()
         await wait_for(pilot, lambda: pane.failure is not None)
-        await pilot.pause()
+        await settle(pilot)
         assert note(pane).startswith("Could not read the metrics")
         assert "last metrics" in note(pane)
         assert charts(pane)["loss"].series == shown
         emulator.faults = Faults()
         app.action_refresh()
-        await wait_for(pilot, lambda: pane.failure is None, tries=400)
+        await wait_for(pilot, lambda: pane.failure is None)
         assert "epoch 3" in note(pane)
 
 
@@ -299,8 +289,8 @@ async def test_running_trainings_have_a_sparkline_in_the_list(make_app, emulator
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         table = app.screen.table
-        await wait_for(pilot, lambda: task_id in table.trends, tries=300)
-        await pilot.pause()
+        await wait_for(pilot, lambda: task_id in table.trends)
+        await settle(pilot)
         lines = widget_lines(table)
         assert "train loss" in lines[0]  # the column is named after the metric it draws
         row = next(line for line in lines if line.strip().startswith(str(task_id)))

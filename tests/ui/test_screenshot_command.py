@@ -9,7 +9,7 @@ import pytest
 
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import wait_for
+from .helpers import settle, wait_for
 
 
 async def test_palette_screenshot_without_a_downloads_folder(
@@ -38,7 +38,7 @@ async def test_screenshot_into_a_missing_folder_says_why(make_app, tmp_path: Pat
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         assert app.deliver_screenshot(path=str(tmp_path / "missing")) is None
-        await pilot.pause()
+        await settle(pilot)
         (note,) = [n for n in app._notifications if n.title == "Screenshot"]
         assert note.severity == "error"
         assert note.message == f"Could not save the screenshot in {tmp_path / 'missing'}: " + (

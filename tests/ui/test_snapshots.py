@@ -15,7 +15,7 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
 
-from .helpers import wait_for
+from .helpers import press, settle, wait_for
 
 SIZES = [(80, 24), (160, 48)]
 HOSTILE_TASK = 1001  # the seeded task whose name and log carry markup and escapes
@@ -35,7 +35,7 @@ def snap_app(make_app, emulator):
 async def list_loaded(pilot) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
     await wait_for(pilot, lambda: pilot.app.screen.loaded)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def detail_loaded(pilot) -> None:
@@ -45,7 +45,7 @@ async def detail_loaded(pilot) -> None:
     screen = pilot.app.screen
     await wait_for(pilot, lambda: screen.info is not None and len(screen.spool) > 0)
     await wait_for(pilot, lambda: screen.query_one(LogView).selected_index is not None)
-    await pilot.pause()
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -62,7 +62,6 @@ def test_task_detail_logs(snap_compare, snap_app, size) -> None:
 def test_task_detail_overview(snap_compare, snap_app, size) -> None:
     async def overview(pilot) -> None:
         await detail_loaded(pilot)
-        await pilot.press("1")
-        await pilot.pause()
+        await press(pilot, "1")
 
     assert snap_compare(snap_app, terminal_size=size, run_before=overview)

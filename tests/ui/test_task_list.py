@@ -12,7 +12,7 @@ from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
-from .helpers import screen_text, wait_for, widget_lines
+from .helpers import click, screen_text, settle, wait_for, widget_lines
 
 MAIN_TEAM, MAIN_WORKSPACE = 101, 201
 
@@ -56,7 +56,7 @@ async def test_sort_keys_and_header_click(app):
         assert table.order == sorted(ids)
         await pilot.press("s")  # next column: name
         assert table.sort_key == "name"
-        await pilot.click(TaskTable, offset=(2, 0))  # the ID header
+        await click(pilot, TaskTable, offset=(2, 0))  # the ID header
         assert table.sort_key == "id"
 
 
@@ -67,8 +67,11 @@ async def test_cursor_stays_on_its_task_across_updates(app, emulator: Emulator):
         chosen = table.cursor_task_id
         row_before = table.order.index(chosen)
         emulator.advance(900)  # tasks move on and new ones appear above
+        now = {t.id: t.status for t in emulator.world.tasks.values() if t.workspace_id == 201}
+        assert any(table.tasks[i].status != status for i, status in now.items() if i in table.tasks)
         app.monitor.refresh()
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: {i: t.status for i, t in table.tasks.items()} == now)
+        await settle(pilot)
         assert table.cursor_task_id == chosen
         assert table.order.index(chosen) >= row_before
         await pilot.press("enter")
@@ -212,7 +215,7 @@ async def test_the_list_tells_its_topic_which_rows_are_on_screen(app):
             on_screen = frozenset(table.order[row] for row in table.rows_on_screen())
             return screen.topic.shown == on_screen
 
-        await wait_for(pilot, told, tries=1500)
+        await wait_for(pilot, told)
         assert screen.topic.shown and len(screen.topic.shown) < len(table.order)
         await pilot.press("end")
         await wait_for(pilot, lambda: told() and table.order[-1] in screen.topic.shown, 1500)

@@ -14,7 +14,7 @@ from sly_tui.ui.themes import ThemeFileError, builtin_theme_dir, load_theme_file
 from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import TaskTable
 
-from .helpers import wait_for
+from .helpers import settle, wait_for
 
 SHIPPED = sorted(p.stem for p in builtin_theme_dir().glob("*.toml"))
 
@@ -80,7 +80,7 @@ async def test_theme_flag_and_persistence(make_app):
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
         assert app.theme == "high-contrast"
         app.theme = "supervisely-light"  # as the palette's theme picker does
-        await pilot.pause()
+        await settle(pilot)
     again = make_app(team_id=101, workspace_id=201)
     assert again.theme == "supervisely-light"
     unknown = make_app(theme="no-such-theme")
@@ -108,7 +108,7 @@ def test_theme_snapshot(snap_compare, make_app, emulator, utc, theme: str) -> No
 
     async def loaded(pilot) -> None:
         await wait_for(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=loaded)
 

@@ -45,7 +45,7 @@ async def list_with_training(pilot) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
     await wait_for(pilot, lambda: pilot.app.screen.loaded)
     table = pilot.app.screen.table
-    await wait_for(pilot, lambda: any(t.epochs for t in table.trends.values()), tries=300)
+    await wait_for(pilot, lambda: any(t.epochs for t in table.trends.values()))
     await pilot.pause()
 
 

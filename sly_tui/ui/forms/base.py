@@ -24,6 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.worker import Worker
 
 from sly_tui.api import (
     ApiError,
@@ -36,6 +37,7 @@ from sly_tui.api import (
 from sly_tui.jsontext import JsonProblem, parse_json
 from sly_tui.text import clean, one_line
 from sly_tui.ui.keymap import eager_tab
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from sly_tui.ui.app import SlyApp
@@ -149,7 +151,7 @@ class Field(Vertical):
             self.show_error(None)
 
 
-class FormModal(ModalScreen[Any]):
+class FormModal(ReportsFailedWorkers, ModalScreen[Any]):
     """Base of every action form."""
 
     TITLE: ClassVar[str] = "Action"
@@ -234,6 +236,9 @@ class FormModal(ModalScreen[Any]):
                 with Horizontal(id="form-buttons"):
                     yield Button("Cancel", id="form-cancel")
                     yield Button(self.SUBMIT_LABEL, id="form-submit", variant=self.SUBMIT_VARIANT)
+
+    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
+        self.query_one("#form-error", Static).update(Text(sentence))
 
     def on_mount(self) -> None:
         self.refresh_preview()

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from sly_tui.api import Agent, ApiError, Module, SlyClient, StartedTask
 from sly_tui.enums import AgentStatus, RestartPolicy
@@ -146,15 +147,16 @@ class LaunchModal(FormModal):
 
     def on_mount(self) -> None:
         for choices in self._choices:
-            self._fill(choices)
+            # Named after its field, where `show_worker_failure` puts an unexpected error.
+            self.run_worker(self._fill(choices), name=choices.field_id, exit_on_error=False)
 
-    @work(exit_on_error=False)
     async def _fill(self, choices: Choices) -> None:
         select = self.query_one(f"#{choices.field_id}", Select)
         try:
             items = await choices.fetch(self.connected(), self.target)
         except ApiError as exc:
-            self.list_failed(choices.field_id, choices.noun, exc)
+            problem = f"Could not load the {choices.noun}s: {exc.sentence}"
+            self.list_failed(choices.field_id, problem)
             select.prompt = f"No {choices.noun}s (the list failed to load)"
             return
         wanted = self.choice(choices.field_id) or choices.preferred(self.target)
@@ -170,12 +172,17 @@ class LaunchModal(FormModal):
             raise ApiError("Not connected to a server yet.")
         return client
 
-    def list_failed(self, field_id: str, noun: str, error: ApiError) -> None:
+    def list_failed(self, field_id: str, problem: str) -> None:
         """Say next to the field why its list is empty (and again if the form is sent)."""
-        problem = f"Could not load the {noun}s: {error.sentence}"
         self.lists_loading.discard(field_id)
         self._load_errors[field_id] = problem
         self.query_one(f"#field-{field_id}", Field).show_error(problem)
+
+    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
+        if worker.name in self.lists_loading:  # a list worker: see `on_mount`
+            self.list_failed(worker.name, f"Could not load the list: {sentence}")
+        else:
+            super().show_worker_failure(worker, sentence)
 
     def missing(self, field_id: str, noun: str) -> Invalid:
         """Why a list field has nothing chosen."""
@@ -363,13 +370,13 @@ class StartAppModal(LaunchModal):
 
     # --- the module, and what it pre-fills ------------------------------------------------
 
-    @work(exclusive=True, group="modules", exit_on_error=False)
+    @work(exclusive=True, group="modules", name="module", exit_on_error=False)
     async def _load_modules(self) -> None:
         picker = self.query_one(ModulePicker)
         try:
             modules = await self.connected().ecosystem.get_list()
         except ApiError as exc:
-            self.list_failed("module", "module", exc)
+            self.list_failed("module", f"Could not load the modules: {exc.sentence}")
             picker.query_one(Input).placeholder = "No modules (the list failed to load)"
             return
         picker.set_modules(sorted(modules, key=lambda m: (m.name or "").casefold()))

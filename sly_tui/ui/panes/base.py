@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from textual.containers import Vertical
 
 from sly_tui.api import TaskInfo
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from sly_tui.ui.app import SlyApp
 
 
-class TaskPane(Vertical):
+class TaskPane(ReportsFailedWorkers, Vertical):
     """Base of a detail-screen tab; `TAB` is its label, `applies` says for which tasks."""
 
     TAB = "Pane"

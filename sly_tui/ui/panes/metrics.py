@@ -176,7 +176,7 @@ class MetricsPane(TaskPane):
             return
         self._export(self.metrics)
 
-    @work(thread=True, group="metrics-export")
+    @work(thread=True, group="metrics-export", exit_on_error=False)
     def _export(self, metrics: Metrics) -> None:
         """Write the files off the event loop (a long run is megabytes)."""
         try:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from sly_tui.api import Agent, ApiError, SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
@@ -125,6 +126,9 @@ class AgentsScreen(LiveScreen):
             if known is not None and known.scope in TASK_SCOPES:
                 return False
         return super().check_action(action, parameters)
+
+    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
+        self.query_one("#agents-message", Static).update(Text(f"Could not load: {sentence}"))
 
     @work(exclusive=True, group="agents", exit_on_error=False)
     async def load(self) -> None:

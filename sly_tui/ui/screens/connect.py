@@ -1,7 +1,8 @@
 """First run: connect to a server (validated with users.me, saved as a profile) or open the demo.
 
 The token field is a password input and is never echoed anywhere else; errors name what
-failed without repeating what was typed.
+failed without repeating what was typed. What went wrong is the first line of the screen,
+and the buttons stay in view at 80x24: the fields scroll between them.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from sly_tui.ui.keymap import eager_tab
 from sly_tui.ui.widgets.key_footer import KeyFooter
 
 INTRO = (
-    "No Supervisely server is configured. Enter the server address and an API token "
-    "(Supervisely → your avatar → Account settings → API token), or open the demo: a "
-    "simulated instance built into sly-tui."
+    "No Supervisely server is configured. Enter the server's address and an API token, "
+    "or open the demo: a simulated instance built into sly-tui."
 )
+TOKEN_LABEL = "API token (Supervisely → your avatar → Account settings → API token)"
 
 
 def failure_sentence(exc: Exception, token: Secret | None) -> str:
@@ -44,16 +45,21 @@ class ConnectScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.quit", "Quit", id="connect.quit"),
+        # The app's `q` would quit from a focused button, losing what was typed.
+        Binding("q", "how_to_quit", show=False, id="connect.q"),
         *eager_tab("connect"),  # address, Tab and token may arrive in one read
     ]
 
     DEFAULT_CSS = """
     ConnectScreen { align: center middle; }
-    ConnectScreen VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
+    ConnectScreen #connect-box { width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $primary; padding: 0 1; }
-    ConnectScreen Label { margin-top: 1; color: $text-muted; }
-    ConnectScreen #error { color: $error; margin-top: 1; }
-    ConnectScreen Horizontal { height: auto; margin-top: 1; }
+    ConnectScreen #error { dock: top; height: auto; margin-bottom: 1; }
+    ConnectScreen #error.-failed { color: $error; text-style: bold; }
+    ConnectScreen #connect-fields { height: auto; }
+    ConnectScreen Label { color: $text-muted; }
+    ConnectScreen Input > .input--placeholder { color: $text-disabled; text-style: italic; }
+    ConnectScreen #connect-buttons { dock: bottom; height: 3; }
     ConnectScreen Button { margin-right: 1; }
     """
 
@@ -63,38 +69,50 @@ class ConnectScreen(Screen[None]):
         self.error = error
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(INTRO)
-            yield Label("Server address")
-            yield Input(
-                self.settings.server or "",
-                placeholder="https://app.supervisely.com",
-                id="server",
-            )
-            yield Label("API token")
-            yield Input(password=True, placeholder="128 characters", id="token")
-            yield Label("Save as profile")
-            yield Input(self.settings.profile or "default", id="profile")
-            yield Static(Text(one_line(self.error or "")), id="error")
-            with Vertical(), Horizontal():
+        with Vertical(id="connect-box"):
+            yield Static(id="error")
+            with VerticalScroll(id="connect-fields"):
+                yield Label("Server address")
+                yield Input(
+                    self.settings.server or "",
+                    placeholder="e.g. https://app.supervisely.com",
+                    id="server",
+                )
+                yield Label(TOKEN_LABEL)
+                yield Input(password=True, placeholder="128 characters", id="token")
+                yield Label("Save as profile")
+                yield Input(self.settings.profile or "default", id="profile")
+            with Horizontal(id="connect-buttons"):
                 yield Button("Connect", variant="primary", id="connect")
                 yield Button("Open demo", id="demo")
                 yield Button("Quit", id="quit")
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if self.error:
+            where = self.settings.server or "the server"
+            self._say(f"Could not connect to {where}: {self.error}", failed=True)
+        else:
+            self._say(INTRO)
         self.query_one("#token" if self.settings.server else "#server", Input).focus()
 
-    def _say(self, text: str) -> None:
-        self.query_one("#error", Static).update(Text(one_line(text)))
+    def _say(self, text: str, *, failed: bool = False) -> None:
+        """The screen's first line: the intro, progress, or what failed (in the error colour)."""
+        status = self.query_one("#error", Static)
+        status.set_class(failed, "-failed")
+        status.update(Text(one_line(text)))
+
+    def action_how_to_quit(self) -> None:
+        self.notify("To quit, press Escape or Ctrl+C, or choose Quit.", markup=False)
 
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:
-        self.app.exit(0)
+        self.app.exit()
 
     @on(Button.Pressed, "#demo")
     def _demo(self) -> None:
-        self.app.exit(0, result="demo")  # type: ignore[arg-type]
+        """`run_dashboard` sees this result and starts the demo once this app has ended."""
+        self.app.exit("demo")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#connect")
@@ -116,7 +134,7 @@ class ConnectScreen(Screen[None]):
             self.check(normalize_server_address(server), Secret(token), profile)
 
     def _refuse(self, field: str, text: str) -> None:
-        self._say(text)
+        self._say(text, failed=True)
         self.query_one(field, Input).focus()
 
     @work(exclusive=True, group="connect-check", exit_on_error=False)
@@ -127,7 +145,7 @@ class ConnectScreen(Screen[None]):
             async with app.make_client(settings) as client:  # type: ignore[attr-defined]
                 await client.users.get_my_info()
         except Exception as exc:  # whatever it is, say so and let the user try again
-            self._say(failure_sentence(exc, token))
+            self._say(f"Could not connect to {server}: {failure_sentence(exc, token)}", failed=True)
             self.query_one("#connect", Button).disabled = False
             return
         try:

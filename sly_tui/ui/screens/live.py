@@ -13,19 +13,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.binding import BindingType
 from textual.screen import Screen
 
 from sly_tui.monitor.service import Subscription, Topic
 from sly_tui.ui import actions
 from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from sly_tui.ui.app import SlyApp
     from sly_tui.ui.forms.base import Target
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(ReportsFailedWorkers, Screen[None]):
     """Base of the screens that show polled data."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
@@ -75,10 +77,29 @@ class LiveScreen(Screen[None]):
                 return False
         return True
 
+    def on_key(self, event: events.Key) -> None:
+        """In read-only mode a mutating action's binding is disabled, so its key would do
+        nothing at all: say why instead."""
+        if not self.sly.read_only:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, []):  # keymap applied
+            action = actions.BY_BINDING.get(binding.action)
+            if action is not None and action.mutates:
+                event.stop()
+                self._refuse_read_only(action)
+                return
+
+    def _refuse_read_only(self, action: actions.Action) -> None:
+        self.notify(
+            f"Read-only mode: {action.label} is disabled (nothing is changed on the server).",
+            severity="warning",
+            markup=False,
+        )
+
     def action_act(self, action_id: str) -> None:
         action = actions.BY_ID[action_id]
         if action.mutates and self.sly.read_only:
-            self.notify("Read-only mode: this action is disabled.", severity="warning")
+            self._refuse_read_only(action)
             return
         target = self.target()
         if (why := actions.refusal(action, target)) is not None:

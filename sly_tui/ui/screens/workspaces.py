@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -12,14 +12,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.text import one_line
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 
-class WorkspaceScreen(Screen["object | None"]):
+class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
     """Teams on the left, the chosen team's workspaces on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,6 +64,9 @@ class WorkspaceScreen(Screen["object | None"]):
 
     def _fail(self, error: ApiError) -> None:
         self.query_one("#message", Label).update(Text(one_line(error.sentence)))
+
+    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
+        self.query_one("#message", Label).update(Text(f"Could not load: {sentence}"))
 
     @work(exclusive=True, group="teams", exit_on_error=False)
     async def load_teams(self) -> None:

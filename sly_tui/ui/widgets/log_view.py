@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -64,6 +64,7 @@ from sly_tui.secrets import create_private
 from sly_tui.text import one_line
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 from sly_tui.ui.widgets.styling import text_style
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 FILTER_CYCLE: tuple[str, ...] = ("trace", "debug", "info", "warn", "error")
 """The minimum levels `l` steps through; "trace" shows everything."""
@@ -214,7 +215,7 @@ class SearchPrompt(ModalScreen[SearchRequest | None]):
         self.dismiss(request)
 
 
-class LogView(ScrollView, can_focus=True):
+class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
     """A task's log over a `LogSpool`; see the module docstring for the design.
 
     The screen calls `lines_appended()` after the spool grew. All keys are bindings with
@@ -801,6 +802,10 @@ class LogView(ScrollView, can_focus=True):
         else:
             # Only the count changed: repaint the status line, not the whole view.
             self.refresh(Region(0, self._height - 1, self.size.width, 1))
+
+    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
+        if worker.group == "log-save":
+            self._say("not saved")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "log-search" and event.state is WorkerState.ERROR:

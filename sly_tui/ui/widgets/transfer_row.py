@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -24,6 +25,7 @@ from sly_tui.api import ApiError
 from sly_tui.text import one_line
 from sly_tui.ui.forms.base import failure_sentence
 from sly_tui.ui.widgets.sizes import human_size
+from sly_tui.ui.workers import ReportsFailedWorkers
 
 
 class State(StrEnum):
@@ -39,7 +41,7 @@ ACTIVE = (State.WAITING, State.RUNNING)
 Job = Callable[["TransferRow"], Awaitable[str]]
 
 
-class TransferRow(Horizontal):
+class TransferRow(ReportsFailedWorkers, Horizontal):
     """`name  [bar] 42%  status  ✕` on one line."""
 
     DEFAULT_CSS = """
@@ -102,6 +104,9 @@ class TransferRow(Horizontal):
             self._finish(State.FAILED, f"cannot write: {exc.strerror or exc}")
         else:
             self._finish(State.DONE, message)
+
+    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
+        self._finish(State.FAILED, sentence)
 
     def cancel(self) -> None:
         if self.active and self.worker is not None:
