@@ -183,7 +183,8 @@ class Transport:
             self._https_checked = True
             secure = _origin("https://" + self.root.removeprefix("http://"))
             try:
-                probe = await self._http.get(secure + "/", timeout=HTTPS_PROBE_TIMEOUT)
+                async with asyncio.timeout(HTTPS_PROBE_TIMEOUT):  # a stalled reply too
+                    probe = await self._http.get(secure + "/", timeout=HTTPS_PROBE_TIMEOUT)
             except Exception:
                 return
             if probe.status_code < 400:

@@ -89,7 +89,27 @@ async def test_a_download_whose_headers_never_come_ends_at_the_deadline(tmp_path
         transport=httpx.MockTransport(never),
         timeout=0.5,
         retry=RetryPolicy(retries=1),
+        check_https=False,
     )
     async with client:
         with pytest.raises(Unreachable, match=r"no answer within 0\.5 s"):
             await client.tasks.download_import_file(1, "a.jpg", str(tmp_path / "a.jpg"))
+
+
+async def test_an_https_probe_that_never_answers_ends_and_keeps_http(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The one https:// probe of an http:// address is bounded as a whole: a server that
+    accepts it and never replies leaves the address on http://, it does not hang."""
+    monkeypatch.setattr("sly_tui.api.transport.HTTPS_PROBE_TIMEOUT", 0.2)
+
+    async def https_stalls(request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            await asyncio.Event().wait()
+        return httpx.Response(200, json={"version": "6.12.5"})
+
+    async with SlyClient(
+        "http://server.test", "t" * 32, transport=httpx.MockTransport(https_stalls)
+    ) as client:
+        assert await client.instance.version() == "6.12.5"
+        assert client.api_root == "http://server.test/public/api"
