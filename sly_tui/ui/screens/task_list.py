@@ -75,6 +75,10 @@ class TaskListScreen(LiveScreen):
         self._counts: Counter[StatusGroup] = Counter()  # tasks per status group
 
     def compose(self) -> ComposeResult:
+        # Subscribing here rather than on mount sends the first `tasks.list` while the
+        # widgets below are built: its reply is handled after mounting all the same (events
+        # queue until then). The first rows show that much sooner.
+        self.subscribe(TaskListTopic(self.workspace_id))
         yield StatusBar()
         yield Static(id="filters")
         # Until the first page arrives (seconds, on a big workspace over a slow link), the
@@ -89,7 +93,6 @@ class TaskListScreen(LiveScreen):
         return self.query_one(TaskTable)
 
     def on_mount(self) -> None:
-        self.subscribe(TaskListTopic(self.workspace_id))
         self._tick()
         self.set_interval(1.0, self._tick)
         self.table.focus()
