@@ -136,3 +136,17 @@ def test_loading_snapshot(snap_compare, make_app, emulator: Emulator, size) -> N
     hold_task_lists(emulator)
     app = make_app(team_id=MAIN_TEAM, workspace_id=MAIN_WORKSPACE, clock=emulator.clock.now)
     assert snap_compare(app, terminal_size=size, run_before=loading_shown)
+
+
+async def test_durations_stop_ticking_while_a_task_covers_the_list(app):
+    from sly_tui.ui.screens.task_detail import TaskDetailScreen
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen, _ = await open_list(pilot)
+        ticking = screen._ticker._active  # Textual's own running flag of the 1 s timer
+        assert ticking.is_set()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
+        await wait_for(pilot, lambda: not ticking.is_set())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and ticking.is_set())

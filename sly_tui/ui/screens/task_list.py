@@ -94,9 +94,17 @@ class TaskListScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self._tick()
-        self.set_interval(1.0, self._tick)
+        self._ticker = self.set_interval(1.0, self._tick)
         self.table.focus()
         self._show_filters()
+
+    def on_screen_suspend(self) -> None:
+        """Covered (a task's detail, a form): the durations stop ticking unseen."""
+        self._ticker.pause()
+
+    def on_screen_resume(self) -> None:
+        self._tick()  # the durations are right at once, not a second later
+        self._ticker.resume()
 
     def _tick(self) -> None:
         self.table.tick(self.sly.now())
