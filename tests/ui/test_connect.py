@@ -113,3 +113,17 @@ async def test_an_unknown_workspace_says_so_and_opens_the_picker(make_app) -> No
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
         messages = [n.message for n in app._notifications]
         assert "Workspace 999 was not found or is not accessible; pick another." in messages
+
+
+async def test_names_that_failed_alongside_users_me_are_asked_again(
+    make_app, emulator: Emulator
+) -> None:
+    # teams.info and workspaces.info go out with users.me; both attempts of the first fail
+    # (as while a server starts). Asked once more after users.me, the workspace opens.
+    emulator.faults.update({"error_status": 503, "fail_next": 2, "methods": ["teams.info"]})
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        assert app.selection == Selection(101, "Demo Team", 201, "Main")
+        assert not [n for n in app._notifications if "cannot be opened" in n.message]
+        assert emulator.faults.fail_next == 0
