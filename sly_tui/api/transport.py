@@ -18,6 +18,7 @@ import httpx
 from sly_tui.api.address import address_problem
 from sly_tui.api.errors import ApiError, OutcomeUnknown, ProtocolError, ReadOnlyError
 from sly_tui.api.failures import Failure, from_exception, from_response
+from sly_tui.api.lazy_tls import LazyTlsTransport
 from sly_tui.api.retry import RetryPolicy, once_only
 from sly_tui.api.server_clock import ServerClock
 from sly_tui.enums import MUTATING_METHODS
@@ -136,7 +137,10 @@ class Transport:
         if task_id is not None:
             headers["x-task-id"] = str(task_id)
         self._http = httpx.AsyncClient(
-            transport=transport, timeout=timeout, headers=headers, follow_redirects=False
+            transport=transport if transport is not None else LazyTlsTransport(),
+            timeout=timeout,
+            headers=headers,
+            follow_redirects=False,
         )
 
     def __repr__(self) -> str:

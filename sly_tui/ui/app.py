@@ -31,7 +31,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
-from sly_tui.api import ApiError, AuthError, PermissionDenied, RetryPolicy, SlyClient, User
+from sly_tui.api import (
+    ApiError,
+    AuthError,
+    PermissionDenied,
+    RetryPolicy,
+    SlyClient,
+    Team,
+    User,
+    Workspace,
+)
 from sly_tui.config import Settings, response_limit
 from sly_tui.monitor.events import ConnectionState, Phase
 from sly_tui.monitor.health import backoff_delay, describe
@@ -62,6 +71,7 @@ def instance_key(server: str, me: User) -> str:
 DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0, patience=2.0)
 KEPT_TASKS = 16  # detail topics (and open log spools) kept for quick reopening
 INTERVAL_STEPS = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
+Names = tuple[Team | None, Workspace | None]  # the infos of the team and workspace to open
 
 
 @dataclass(frozen=True)
@@ -226,9 +236,16 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.settings = settings
         self.read_only = settings.read_only
         client: SlyClient | None = None
+        start = self._start_ids(settings)
         try:
             client = self.make_client(settings)
-            me = await self._reach(client)
+            # The start workspace's names are asked for along with users.me: the list
+            # opens one round trip after start instead of three.
+            me, names = await asyncio.gather(
+                self._reach(client), self._names(client, start), return_exceptions=True
+            )
+            if isinstance(me, BaseException):
+                raise me
         except Exception as exc:
             from sly_tui.ui.screens.connect import failure_sentence
 
@@ -242,7 +259,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.place = Place(self.place.server, me.login or me.name or "", "", "")
         self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
         self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
-        await self.open_start_screen()
+        await self.open_start_screen(start, names)
 
     async def _reach(self, client: SlyClient) -> User:
         """`users.me`, retried with backoff (shown on screen) while no answer comes."""
@@ -272,37 +289,67 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                 )
                 await asyncio.sleep(delay)
 
-    async def open_start_screen(self) -> None:
-        """The configured workspace (a workspace alone brings its own team), else the
-        remembered one, else the picker."""
-        settings = self.settings
+    def _start_ids(self, settings: Settings) -> tuple[int | None, int] | None:
+        """(team, workspace) to open: the configured workspace (a workspace alone brings
+        its own team), else the remembered one; None: the picker."""
         team_id, workspace_id = settings.team_id, settings.workspace_id
         if workspace_id is None and self._remember and settings.server:
             remembered = load_selection(settings.server)
             if remembered is not None and team_id in (None, remembered[0]):
                 team_id, workspace_id = remembered
-        if workspace_id is not None:
-            selection = await self._describe(team_id, workspace_id)
-            if selection is not None:
-                self.open_workspace(selection)
-                return
-        self.pick_workspace()
+        return None if workspace_id is None else (team_id, workspace_id)
 
-    async def _describe(self, team_id: int | None, workspace_id: int) -> Selection | None:
-        """Names for the ids, or a message and None; no team: the workspace's own."""
-        from sly_tui.ui.screens.connect import failure_sentence
+    @staticmethod
+    async def _names(client: SlyClient, start: tuple[int | None, int] | None) -> Names | None:
+        """The team and workspace of `start` (both asked at once when the team is known;
+        None where not found); no team: the workspace's own."""
+        if start is None:
+            return None
+        team_id, workspace_id = start
+        if team_id is not None:
+            team, workspace = await asyncio.gather(
+                client.teams.get_info_by_id(team_id),
+                client.workspaces.get_info_by_id(workspace_id),
+            )
+            return team, workspace
+        workspace = await client.workspaces.get_info_by_id(workspace_id)
+        team_id = workspace.team_id if workspace is not None else None
+        return (None if team_id is None else await client.teams.get_info_by_id(team_id)), workspace
 
-        assert self.client is not None
+    async def open_start_screen(
+        self, start: tuple[int | None, int] | None, names: Names | BaseException | None
+    ) -> None:
+        """The start workspace with its names, else the picker."""
+        if start is None:
+            self.pick_workspace()
+            return
+        if not isinstance(names, tuple):
+            # Asked along with users.me, maybe while the server was down or starting:
+            # once more, now that it answers.
+            assert self.client is not None
+            try:
+                names = await self._names(self.client, start)
+            except Exception as exc:  # not only ApiError: this runs in the connect worker
+                names = exc
+        selection = self._describe(start, names)
+        if selection is None:
+            self.pick_workspace()
+        else:
+            self.open_workspace(selection)
+
+    def _describe(
+        self, start: tuple[int | None, int], names: Names | Exception | None
+    ) -> Selection | None:
+        """The selection the names make, or a message and None."""
+        team_id, workspace_id = start
         what = f"Workspace {workspace_id}" + ("" if team_id is None else f" of team {team_id}")
-        try:
-            workspace = await self.client.workspaces.get_info_by_id(workspace_id)
-            if team_id is None and workspace is not None:
-                team_id = workspace.team_id
-            team = None if team_id is None else await self.client.teams.get_info_by_id(team_id)
-        except Exception as exc:  # not only ApiError: this runs in the connect worker
-            sentence = failure_sentence(exc, self.settings.token)
+        if isinstance(names, Exception):
+            from sly_tui.ui.screens.connect import failure_sentence
+
+            sentence = failure_sentence(names, self.settings.token)
             self.notify(f"{what} cannot be opened: {sentence}", severity="error", markup=False)
             return None
+        team, workspace = names or (None, None)
         if team is None or workspace is None:
             self.notify(
                 f"{what} was not found or is not accessible; pick another.",

@@ -231,3 +231,17 @@ async def test_open_demo_ends_this_app_asking_for_the_demo(tmp_path: Path) -> No
         await click(pilot, "#demo")
         await wait_for(pilot, lambda: not app.is_running)
     assert (app.return_value, app.return_code) == ("demo", 0)  # run_dashboard opens the demo
+
+
+async def test_names_that_failed_alongside_users_me_are_asked_again(
+    make_app, emulator: Emulator
+) -> None:
+    # teams.info and workspaces.info go out with users.me; both attempts of the first fail
+    # (as while a server starts). Asked once more after users.me, the workspace opens.
+    emulator.faults.update({"error_status": 503, "fail_next": 2, "methods": ["teams.info"]})
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        assert app.selection == Selection(101, "Demo Team", 201, "Main")
+        assert not [n for n in app._notifications if "cannot be opened" in n.message]
+        assert emulator.faults.fail_next == 0

@@ -15,7 +15,8 @@ async def test_picker_then_list(make_app, emulator):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
-        await wait_for(pilot, lambda: app.screen.query_one("#workspaces").option_count > 0)
+        # `query`, not `query_one`: the screen may be pushed but not composed yet.
+        await wait_for(pilot, lambda: any(w.option_count for w in app.screen.query("#workspaces")))
         app.screen.query_one("#workspaces").focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))

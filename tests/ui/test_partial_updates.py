@@ -4,12 +4,13 @@ character, and identical to Textual's own writing when a span covers whole piece
 from __future__ import annotations
 
 from rich.console import Console
+from rich.control import Control
 from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
-from sly_tui.ui.partial_updates import cropped_segments, install
+from sly_tui.ui.partial_updates import cropped_segments, install, move_to
 
 CONSOLE = Console(color_system="truecolor", force_terminal=True, width=80)
 BOLD = Style(bold=True)
@@ -50,3 +51,8 @@ def test_whole_pieces_are_written_as_textual_writes_them() -> None:
     assert (
         ChopsUpdate.render_segments(update([left], (2, 5)), CONSOLE) == "\x1b[1;3H\x1b[1mft \x1b[0m"
     )
+
+
+def test_cursor_moves_are_rich_s_own() -> None:
+    for x, y in ((0, 0), (7, 0), (0, 35), (119, 47), (250, 100)):
+        assert move_to(x, y) == Control.move_to(x, y).segment.text

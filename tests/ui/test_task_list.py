@@ -218,5 +218,19 @@ async def test_the_list_tells_its_topic_which_rows_are_on_screen(app):
         await wait_for(pilot, told)
         assert screen.topic.shown and len(screen.topic.shown) < len(table.order)
         await pilot.press("end")
-        await wait_for(pilot, lambda: told() and table.order[-1] in screen.topic.shown, 1500)
+        await wait_for(pilot, lambda: told() and table.order[-1] in screen.topic.shown)
         assert table.order[0] not in screen.topic.shown
+
+
+async def test_durations_stop_ticking_while_a_task_covers_the_list(app):
+    from sly_tui.ui.screens.task_detail import TaskDetailScreen
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen, _ = await open_list(pilot)
+        ticking = screen._ticker._active  # Textual's own running flag of the 1 s timer
+        assert ticking.is_set()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
+        await wait_for(pilot, lambda: not ticking.is_set())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and ticking.is_set())

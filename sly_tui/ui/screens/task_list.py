@@ -78,6 +78,10 @@ class TaskListScreen(LiveScreen):
         self._counts: Counter[StatusGroup] = Counter()  # tasks per status group
 
     def compose(self) -> ComposeResult:
+        # Subscribing here rather than on mount sends the first `tasks.list` while the
+        # widgets below are built: its reply is handled after mounting all the same (events
+        # queue until then). The first rows show that much sooner.
+        self.subscribe(self.topic)
         yield StatusBar()
         yield Static(id="filters")
         # Until the first page arrives (seconds, on a big workspace over a slow link), the
@@ -92,11 +96,18 @@ class TaskListScreen(LiveScreen):
         return self.query_one(TaskTable)
 
     def on_mount(self) -> None:
-        self.subscribe(self.topic)
         self._tick()
-        self.set_interval(1.0, self._tick)
+        self._ticker = self.set_interval(1.0, self._tick)
         self.table.focus()
         self._show_filters()
+
+    def on_screen_suspend(self) -> None:
+        """Covered (a task's detail, a form): the durations stop ticking unseen."""
+        self._ticker.pause()
+
+    def on_screen_resume(self) -> None:
+        self._tick()  # the durations are right at once, not a second later
+        self._ticker.resume()
 
     def _tick(self) -> None:
         table = self.table

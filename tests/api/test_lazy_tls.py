@@ -1,0 +1,52 @@
+"""The certificate store is built for the first https request, not for the client: a
+plain-HTTP server never pays for it, an https address still gets verified TLS."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import pytest
+
+from sly_tui.api import RetryPolicy, SlyClient, Unreachable
+from sly_tui.demo import Emulator
+
+
+@pytest.fixture
+def tls_contexts(monkeypatch: pytest.MonkeyPatch) -> list[ssl.SSLContext]:
+    """Every default (verifying) TLS context made from now on: httpx builds its own with
+    `ssl.create_default_context`, loading the certificate store."""
+    made: list[ssl.SSLContext] = []
+    real = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    return made
+
+
+async def test_plain_http_builds_no_certificate_store(
+    live_url: str, emulator: Emulator, tls_contexts: list[ssl.SSLContext]
+) -> None:
+    async with SlyClient(live_url, emulator.token) as client:
+        me = await client.users.get_my_info()
+    assert me.id == 1
+    assert tls_contexts == []
+
+
+async def test_https_gets_one_verifying_context_on_first_use(
+    live_url: str, emulator: Emulator, tls_contexts: list[ssl.SSLContext]
+) -> None:
+    # The emulator speaks plain HTTP, so a handshake with it fails: that it was attempted
+    # (with a verifying context) is what this shows.
+    https_url = live_url.replace("http://", "https://")
+    async with SlyClient(https_url, emulator.token, retry=RetryPolicy(retries=1)) as client:
+        assert tls_contexts == []
+        for _ in range(2):
+            with pytest.raises(Unreachable):
+                await client.users.get_my_info()
+    assert len(tls_contexts) == 1  # built once, then kept
+    assert tls_contexts[0].verify_mode == ssl.CERT_REQUIRED
+    assert tls_contexts[0].check_hostname
