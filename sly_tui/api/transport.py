@@ -7,6 +7,7 @@ guard, the retry loop and the `on_request` accounting live there and nowhere els
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -55,6 +56,18 @@ def _origin(url: str) -> str:
     """Scheme, host and port only: what a person needs to see in "Cannot reach …"."""
     parsed = httpx.URL(url)
     return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+
+
+def _is_loopback(url: str) -> bool:
+    """This machine (`sly-tui demo-server`, an SSH tunnel's local end): no network between
+    us and it for TLS to guard, so an http:// address there is taken as meant."""
+    host = httpx.URL(url).host
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _unchanged(value: Any) -> Any:
@@ -126,8 +139,8 @@ class Transport:
             raise ValueError(f"{root!r} is not a usable server address: {problem}")
         self.address = _origin(root)
         # An http:// root is probed once on https:// before the first request (as the SDK's
-        # `_check_https_redirect` does) and switched when that answers.
-        self._https_checked = not check_https or root.startswith("https://")
+        # `_check_https_redirect` does) and switched when that answers; not on loopback.
+        self._https_checked = not check_https or root.startswith("https://") or _is_loopback(root)
         self._https_lock = asyncio.Lock()
         headers = {}
         if token:

@@ -90,6 +90,22 @@ async def test_an_http_address_is_probed_once_on_https_and_switched(address: str
     )
 
 
+@pytest.mark.parametrize("address", ["http://127.0.0.1:9", "localhost:9", "http://[::1]:9"])
+async def test_a_loopback_address_is_not_probed(address: str) -> None:
+    """`sly-tui demo-server` and an SSH tunnel's local end: no network for TLS to guard, and
+    a TLS hello at a plain-HTTP server only makes it log a warning."""
+    schemes: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        schemes.append(request.url.scheme)
+        return httpx.Response(200, json={"version": "6.17.8"})
+
+    async with SlyClient(address, "t", transport=httpx.MockTransport(handler)) as client:
+        assert await client.instance.version() == "6.17.8"
+        assert client.api_root.startswith("http://")
+    assert schemes == ["http"]
+
+
 async def test_a_plain_http_server_stays_on_http() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.scheme == "https":

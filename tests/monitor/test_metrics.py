@@ -16,6 +16,7 @@ import pytest
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.demo import Emulator, ManualClock
 from sly_tui.demo.faults import Faults
+from sly_tui.demo.scripts import Plan
 from sly_tui.enums import Status
 from sly_tui.monitor.metrics import (
     Metrics,
@@ -210,9 +211,12 @@ def test_export_never_overwrites(tmp_path: Path):
 # --- the topic ---------------------------------------------------------------------------
 
 
-def trained(emulator: Emulator, workspace_id: int = 201, epochs: int = 2) -> int:
-    """A legacy train task, run until it has finished `epochs` epochs (of at least six)."""
-    task = start_training(emulator, workspace_id)
+def trained(
+    emulator: Emulator, workspace_id: int = 201, epochs: int = 2, plan: Plan | None = None
+) -> int:
+    """A legacy train task, run until it has finished `epochs` epochs (of at least six, or
+    of `plan`'s)."""
+    task = start_training(emulator, workspace_id, plan)
     emulator.advance(until_epoch(emulator, task, epochs) + 1)
     return task.id
 
@@ -313,7 +317,11 @@ async def test_trends_are_read_one_task_a_tick_each_at_most_every_trend_every():
     emulator = Emulator(seed=3, clock=ManualClock(FROZEN_NOW), big_workspace_tasks=10_000)
     workspace = emulator.load_test_workspace_id
     assert workspace is not None
-    legacy = trained(emulator, workspace)
+    # runs well past the two minutes of ticks below (the drawn plans may end sooner)
+    long = Plan(
+        "train", 2, 2, steps=60, step_s=10, units=100, fails=False, ckpt_every=10, heartbeat_s=5
+    )
+    legacy = trained(emulator, workspace, plan=long)
     counter = Counter()
     clock = Clock()
     transport = Recorded(emulator)

@@ -82,3 +82,28 @@ def widget_lines(widget: Widget) -> list[str]:
 def screen_text(pilot: Pilot) -> str:
     """Everything on screen as plain text (from the compositor's last frame)."""
     return "\n".join(strip_text(strip) for strip in pilot.app.screen._compositor.render_strips())
+
+
+async def every_field_comes_into_view(pilot: Pilot, form: Widget) -> None:
+    """Tab from the first field to the buttons: each field focused on the way is wholly
+    on screen, not under the title or the docked preview and buttons."""
+    box = form.query_one("#form").content_region
+    title, footer = form.query_one("#form-title"), form.query_one("#form-footer")
+    seen: list[str] = []
+    for _ in range(40):
+        await pilot.press("tab")
+        focused = pilot.app.focused
+        if focused is None or focused.id in ("form-cancel", "form-submit"):
+            break
+        seen.append(str(focused.id))
+
+        def in_view(widget=focused) -> bool:
+            region = widget.region
+            return (
+                box.contains_region(region)
+                and not region.overlaps(footer.region)
+                and not region.overlaps(title.region)
+            )
+
+        await wait_for(pilot, in_view)
+    assert len(seen) >= 3, seen

@@ -25,10 +25,9 @@ from sly_tui.ui.forms.legacy import (
 )
 from sly_tui.ui.forms.start import LaunchModal
 
-from .helpers import click, press, screen_text, settle, wait_for
+from .helpers import click, every_field_comes_into_view, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 from .test_form_start import (
-    every_field_comes_into_view,
     field_error,
     form_ready,
     key_is_refused,

@@ -29,8 +29,7 @@ from sly_tui.ui.forms.output import KINDS, SetOutputModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import click, press, screen_text, settle, wait_for
-from .test_form_start import every_field_comes_into_view
+from .helpers import click, every_field_comes_into_view, press, screen_text, settle, wait_for
 
 F = TypeVar("F", bound=FormModal)
 HOSTILE = "[bold]x[/] \x1b]2;t\x07 [@click=app.quit]y[/]"

@@ -24,7 +24,7 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
 from ..lossy import LosingProxy
-from .helpers import click, press, screen_text, settle, wait_for
+from .helpers import click, every_field_comes_into_view, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 
 TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
@@ -113,31 +113,6 @@ async def key_is_refused(pilot, key: str, action_id: str) -> None:
     assert screen.check_action("act", (action_id,)) is False
     await press(pilot, key)
     assert pilot.app.screen is screen
-
-
-async def every_field_comes_into_view(pilot, form: FormModal) -> None:
-    """Tab from the first field to the buttons: each field focused on the way is wholly
-    on screen, not under the title or the docked preview and buttons."""
-    box = form.query_one("#form").content_region
-    title, footer = form.query_one("#form-title"), form.query_one("#form-footer")
-    seen: list[str] = []
-    for _ in range(40):
-        await pilot.press("tab")
-        focused = pilot.app.focused
-        if focused is None or focused.id in ("form-cancel", "form-submit"):
-            break
-        seen.append(str(focused.id))
-
-        def in_view(widget=focused) -> bool:
-            region = widget.region
-            return (
-                box.contains_region(region)
-                and not region.overlaps(footer.region)
-                and not region.overlaps(title.region)
-            )
-
-        await wait_for(pilot, in_view)
-    assert len(seen) >= 3, seen
 
 
 def new_task_ids(emulator: Emulator, before: set[int]) -> list[int]:
