@@ -119,6 +119,15 @@ class TaskListTopic:
         self.shown = None if task_ids is None else frozenset(task_ids)
 
     @property
+    def all_read(self) -> bool:
+        """Every shown running task's progress, and every shown training's trend and
+        epochs, has been read at least once: what the list will show until they change."""
+        running, training = self._shown_of(self._running()), self._shown_of(self._training())
+        return all(i in self._progress_read for i in running) and all(
+            i in self._trend_read and i in self._epochs_read for i in training
+        )
+
+    @property
     def active_ids(self) -> set[int]:
         """Tasks that may still change, which the tick asks for by status: the active
         statuses and any status this client does not know (a newer server's; it might still

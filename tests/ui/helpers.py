@@ -14,6 +14,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button
 
+from sly_tui.ui.screens.connect import ConnectScreen
+
 DEADLINE = 30.0  # seconds; reached only when the condition will never hold
 
 
@@ -107,3 +109,16 @@ async def every_field_comes_into_view(pilot: Pilot, form: Widget) -> None:
 
         await wait_for(pilot, in_view)
     assert len(seen) >= 3, seen
+
+
+async def connect_shown(pilot: Pilot) -> ConnectScreen:
+    """The connect screen on top with its widgets mounted (it is on the stack, and so
+    `app.screen`, a moment before they are)."""
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, ConnectScreen) and pilot.app.screen.is_mounted,
+    )
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ConnectScreen)
+    return screen

@@ -18,7 +18,7 @@ from sly_tui.ui.screens.connect import ConnectScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 
-from .helpers import click, press, screen_text, settle, wait_for
+from .helpers import click, connect_shown, press, screen_text, settle, wait_for
 
 TOKEN = "T" * 128
 
@@ -33,7 +33,7 @@ def first_run(tmp_path: Path, transport: httpx.AsyncBaseTransport | None = None)
 async def test_malformed_address_is_an_inline_error(tmp_path: Path, server: str) -> None:
     app = first_run(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         app.screen.query_one("#server").value = server
         app.screen.query_one("#token").value = TOKEN
         await click(pilot, "#connect")
@@ -46,7 +46,7 @@ async def test_unusable_address_in_settings_goes_to_the_connect_screen(tmp_path:
     settings = Settings(server="http://127.0.0.1:99999", token=Secret(TOKEN))
     app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         assert "not a usable server address: the port must be" in app.screen.error
 
 
@@ -63,7 +63,7 @@ async def test_unexpected_failure_is_shown_not_swallowed(tmp_path: Path) -> None
         interval=60,
     )
     async with app.run_test(size=(150, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         await wait_for(pilot, lambda: "Unexpected RuntimeError: boom" in screen_text(pilot))
         assert TOKEN[:20] not in screen_text(pilot)
         # The connect screen's own check survives it too, and the button comes back.
@@ -79,7 +79,7 @@ async def test_tab_moves_to_the_token_even_in_one_burst_of_keys(tmp_path: Path) 
     move focus before the token's keys are handed to a field."""
     app = first_run(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         burst = [*"http://h:1", "\t", *"SECRET", "\x1b[Z"]  # … Tab, token, shift+Tab
         for char in burst:
             key = {"\t": "tab", "\x1b[Z": "shift+tab"}.get(char, char)
@@ -124,7 +124,7 @@ async def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
     settings = Settings(server="http://emulator.test", token=Secret(bad))
     app = SlyApp(settings, cache_dir=tmp_path / "cache", remember=False, interval=60)
     async with app.run_test(size=(150, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         assert "(character 61 of 129), which cannot be sent" in app.screen.error
         assert TOKEN[:16] not in app.screen.error
         app.screen.query_one("#server").value = "http://emulator.test"
@@ -152,7 +152,7 @@ def headline(app: SlyApp) -> str:
 async def test_a_refused_token_is_the_headline(emulator: Emulator, tmp_path: Path) -> None:
     app = refused_token(emulator, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         assert headline(app).startswith("Could not connect to http://emulator.test: The server")
         assert "token" in headline(app) and "No Supervisely server" not in screen_text(pilot)
         assert app.screen.query_one("#error").has_class("-failed")
@@ -165,7 +165,7 @@ async def test_a_server_that_does_not_answer_is_the_headline(tmp_path: Path) -> 
 
     app = first_run(tmp_path, httpx.MockTransport(unreachable))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         assert headline(app).startswith("No Supervisely server is configured.")
         app.screen.query_one("#server").value = "http://10.0.0.1:1"
         app.screen.query_one("#token").value = TOKEN
@@ -179,7 +179,7 @@ async def test_a_server_that_does_not_answer_is_the_headline(tmp_path: Path) -> 
 async def test_tab_reaches_every_field_and_button_in_view(tmp_path: Path, size) -> None:
     app = first_run(tmp_path)
     async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         seen = []
         for _ in range(6):
             focused = app.focused
@@ -195,7 +195,7 @@ async def test_tab_reaches_every_field_and_button_in_view(tmp_path: Path, size) 
 async def test_q_on_a_button_does_not_quit_and_says_how(tmp_path: Path) -> None:
     app = first_run(tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         await press(pilot, *"quay")  # typed into the address field, as text
         assert app.screen.query_one("#server").value == "quay"
         app.screen.query_one("#demo").focus()
@@ -209,7 +209,7 @@ async def test_q_on_a_button_does_not_quit_and_says_how(tmp_path: Path) -> None:
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_connect_screen_snapshot(snap_compare, tmp_path: Path, size) -> None:
     async def shown(pilot: Pilot) -> None:
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConnectScreen))
+        await connect_shown(pilot)
         await settle(pilot)
 
     assert snap_compare(first_run(tmp_path), terminal_size=size, run_before=shown)
@@ -218,7 +218,7 @@ def test_connect_screen_snapshot(snap_compare, tmp_path: Path, size) -> None:
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_refused_token_snapshot(snap_compare, emulator: Emulator, tmp_path: Path, size) -> None:
     async def shown(pilot: Pilot) -> None:
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConnectScreen))
+        await connect_shown(pilot)
         await settle(pilot)
 
     assert snap_compare(refused_token(emulator, tmp_path), terminal_size=size, run_before=shown)
@@ -227,7 +227,7 @@ def test_refused_token_snapshot(snap_compare, emulator: Emulator, tmp_path: Path
 async def test_open_demo_ends_this_app_asking_for_the_demo(tmp_path: Path) -> None:
     app = first_run(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         await click(pilot, "#demo")
         await wait_for(pilot, lambda: not app.is_running)
     assert (app.return_value, app.return_code) == ("demo", 0)  # run_dashboard opens the demo

@@ -13,12 +13,11 @@ from sly_tui.demo import Emulator
 from sly_tui.monitor.events import Phase
 from sly_tui.secrets import Secret
 from sly_tui.ui.app import SlyApp
-from sly_tui.ui.screens.connect import ConnectScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 from sly_tui.ui.widgets.status_bar import StatusBar
 
-from .helpers import click, screen_text, wait_for
+from .helpers import click, connect_shown, screen_text, wait_for
 
 
 def bar_text(app: SlyApp) -> str:
@@ -38,7 +37,7 @@ async def test_first_run_rejects_a_bad_token_then_saves_a_good_one(
         interval=60,
     )
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        await connect_shown(pilot)
         await click(pilot, "#server")
         await pilot.press(*"http://emulator.test")
         await click(pilot, "#token")

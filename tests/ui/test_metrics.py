@@ -289,7 +289,12 @@ async def test_running_trainings_have_a_sparkline_in_the_list(make_app, emulator
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         table = app.screen.table
-        await wait_for(pilot, lambda: task_id in table.trends)
+
+        def read() -> bool:  # its trend and its epochs: two reads, each in its turn
+            training = table.trends.get(task_id)
+            return bool(training and training.trend and training.epochs)
+
+        await wait_for(pilot, read)
         await settle(pilot)
         lines = widget_lines(table)
         assert "train loss" in lines[0]  # the column is named after the metric it draws

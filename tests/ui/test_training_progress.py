@@ -12,7 +12,7 @@ from sly_tui.present import duration
 from sly_tui.ui.screens.task_list import TaskListScreen
 
 from ..monitor.test_metrics import trained
-from .helpers import screen_text, wait_for
+from .helpers import screen_text, settle, wait_for
 from .test_detail import open_detail
 
 
@@ -44,9 +44,9 @@ async def test_the_overview_shows_the_epoch_of_epochs_and_an_eta(app, emulator: 
 async def list_with_training(pilot) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TaskListScreen))
     await wait_for(pilot, lambda: pilot.app.screen.loaded)
-    table = pilot.app.screen.table
-    await wait_for(pilot, lambda: any(t.epochs for t in table.trends.values()))
-    await pilot.pause()
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.topic.all_read and screen.table.trends)
+    await settle(pilot)
 
 
 async def test_the_list_shows_epochs_and_eta_not_the_epochs_steps(app, emulator: Emulator):

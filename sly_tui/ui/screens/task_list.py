@@ -181,7 +181,7 @@ class TaskListScreen(LiveScreen):
             line.append(one_line(self._text), "bold")
         arrow = "▼" if table.sort_reverse else "▲"
         line.append(f"  sort:{table.sort_key}{arrow}")
-        if table.sort_key not in table.shown_keys:
+        if table.size.width and table.sort_key not in table.shown_keys:  # once laid out
             line.append(" (column hidden: ←/→)", "italic")
         if table.marked:
             line.append(f"  {len(table.marked)} marked", text_style(table, "task-table--marked"))
@@ -229,7 +229,8 @@ class TaskListScreen(LiveScreen):
         self.table.focus()
 
     @on(TaskTable.MarksChanged)
-    def _marks_changed(self) -> None:
+    @on(TaskTable.ColumnsChanged)
+    def _marks_or_columns_changed(self) -> None:
         self._show_filters()
 
     def action_cycle_sort(self) -> None:

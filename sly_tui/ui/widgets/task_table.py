@@ -220,6 +220,10 @@ class TaskTable(ScrollView, can_focus=True):
     class MarksChanged(Message):
         """Tasks were marked or unmarked (the screen shows how many are)."""
 
+    class ColumnsChanged(Message):
+        """Other columns may be on screen (a new width, ←/→): the screen says whether the
+        sort column is among them."""
+
     class Highlighted(Message):
         """The cursor moved to another task (or to none)."""
 
@@ -434,6 +438,7 @@ class TaskTable(ScrollView, can_focus=True):
         if (delta < 0 and self.hidden_left) or (delta > 0 and self.hidden_right):
             self.column_offset = max(0, self.column_offset + delta)
             self.refresh()
+            self.post_message(self.ColumnsChanged())
         else:
             self.app.bell()
 
@@ -493,6 +498,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.order) + 1)
+        self.post_message(self.ColumnsChanged())
 
     def _training_columns(self) -> tuple[str | None, bool]:
         """The TREND column's label (None: no column) and whether PROGRESS shows epochs."""
