@@ -122,10 +122,7 @@ class TaskListTopic:
     def all_read(self) -> bool:
         """Every shown running task's progress, and every shown training's trend and
         epochs, has been read at least once: what the list will show until they change."""
-        running, training = self._shown_of(self._running()), self._shown_of(self._training())
-        return all(i in self._progress_read for i in running) and all(
-            i in self._trend_read and i in self._epochs_read for i in training
-        )
+        return all(i in read for read, _, _, task_ids in self._reads() for i in task_ids)
 
     @property
     def active_ids(self) -> set[int]:
@@ -256,19 +253,24 @@ class TaskListTopic:
         shown = self.shown
         return task_ids if shown is None else [i for i in task_ids if i in shown]
 
+    def _reads(self) -> list[tuple[dict[int, float], float, str, list[int]]]:
+        """Each kind of read of the shown tasks: when each task was last read, how often,
+        its name, and the tasks it is for."""
+        running, training = self._shown_of(self._running()), self._shown_of(self._training())
+        return [
+            (self._progress_read, PROGRESS_EVERY, "progress", running),
+            (self._trend_read, TREND_EVERY, "trend", training),
+            (self._epochs_read, TREND_EVERY, "epochs", training),
+        ]
+
     async def _read_one(self, client: SlyClient, emit: Sink) -> None:
         """The progress, trend or epochs read that has waited longest, if one is due: each
         task's progress every PROGRESS_EVERY seconds, a training's trend and epochs every
         TREND_EVERY (never read: due at once, the newest task first)."""
         now = self._clock()
-        running, training = self._shown_of(self._running()), self._shown_of(self._training())
         due = [
             (read.get(task_id, -math.inf) + every, -task_id, kind)
-            for read, every, kind, task_ids in (
-                (self._progress_read, PROGRESS_EVERY, "progress", running),
-                (self._trend_read, TREND_EVERY, "trend", training),
-                (self._epochs_read, TREND_EVERY, "epochs", training),
-            )
+            for read, every, kind, task_ids in self._reads()
             for task_id in task_ids
         ]
         if not due:
