@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -14,6 +15,11 @@ import pytest
 
 from sly_tui.api import RetryPolicy, SlyClient
 from sly_tui.demo import Emulator, ManualClock, serve
+
+# A shell starts background jobs with SIGINT ignored, and children inherit that: the tests
+# that press Ctrl-C on a `sly-tui` process would then wait on a process that cannot hear it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 FROZEN_NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 
