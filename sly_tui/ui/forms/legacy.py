@@ -22,8 +22,9 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from sly_tui.api import SlyClient
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, json_value, required_text
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value, required_text
 from sly_tui.ui.forms.start import AGENTS, MODELS, PROJECTS, WORKSPACES, LaunchModal, json_object
+from sly_tui.ui.targets import Call, Target
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,9 @@ from textual.worker import Worker
 from sly_tui.api import Agent, ApiError, Module, SlyClient, StartedTask
 from sly_tui.enums import AgentStatus, RestartPolicy
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, json_value
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
+from sly_tui.ui.targets import Call, Target
 
 LOG_LEVELS = ("info", "debug", "trace")  # what `tasks.run.app` accepts
 # Characters `clean` would drop from the screen; in JSON shown for editing they become

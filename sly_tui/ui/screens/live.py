@@ -1,8 +1,9 @@
 """A screen fed by one subscription to the polling service, with the task actions.
 
-The subscription lives exactly as long as the screen: it pauses while another screen
-covers this one (no polling for what nobody sees), resumes when the screen is shown again,
-and ends when the screen is dismissed. Events arrive as `MonitorEvent` messages.
+The subscription (`sly_tui.ui.bridge.Subscriber`) lives exactly as long as the screen: it
+pauses while another screen covers this one (no polling for what nobody sees), resumes
+when the screen is shown again, and ends when the screen is dismissed. Events arrive as
+`MonitorEvent` messages.
 
 The task actions (start, stop, outputs …) are bound here from `sly_tui.ui.actions`; each
 screen says what they act on through `target()`. In read-only mode the mutating ones are
@@ -11,60 +12,27 @@ hidden from the footer and refused.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from sly_tui.monitor.service import Subscription, Topic
 from sly_tui.ui import actions
-from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.bridge import Subscriber
+from sly_tui.ui.targets import Target
 from sly_tui.ui.workers import ReportsFailedWorkers
 
-if TYPE_CHECKING:
-    from sly_tui.ui.app import SlyApp
-    from sly_tui.ui.forms.base import Target
 
-
-class LiveScreen(ReportsFailedWorkers, Screen[None]):
+class LiveScreen(ReportsFailedWorkers, Subscriber, Screen[None]):
     """Base of the screens that show polled data."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
-
-    subscription: Subscription | None = None
-
-    @property
-    def sly(self) -> SlyApp:
-        """The app, typed (screens of this package only ever run inside `SlyApp`)."""
-        return self.app  # type: ignore[return-value]
-
-    def subscribe(self, topic: Topic) -> Subscription:
-        assert self.sly.monitor is not None, "screens open only once connected"
-        self.subscription = self.sly.monitor.subscribe(
-            topic, lambda event: self.post_message(MonitorEvent(event))
-        )
-        return self.subscription
-
-    async def on_unmount(self) -> None:
-        monitor = self.sly.monitor
-        if monitor is not None and self.subscription is not None:
-            await monitor.unsubscribe(self.subscription)
-
-    def on_screen_suspend(self, _: Any = None) -> None:
-        if self.subscription is not None:
-            self.subscription.pause()
-
-    def on_screen_resume(self, _: Any = None) -> None:
-        if self.subscription is not None:
-            self.subscription.resume()
 
     # --- task actions ---------------------------------------------------------------------
 
     def target(self) -> Target:
         """What the actions act on here; screens with tasks override this."""
-        from sly_tui.ui.forms.base import Target  # the forms load on first use, not at start
-
         selection = self.sly.selection
         if selection is None:
             return Target()

@@ -31,7 +31,7 @@ from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
 
 if TYPE_CHECKING:
-    from sly_tui.ui.forms.base import Target
+    from sly_tui.ui.targets import Target
 
 # (label, statuses shown); `f` cycles through these.
 STATUS_PRESETS: tuple[tuple[str, frozenset[str] | None], ...] = (
