@@ -1,7 +1,8 @@
-"""What an action acts on (`Target`) and what a form will do (`Call`).
+"""What an action acts on (`Target`), what a form will do (`Call`), and what a form that
+created a task hands back (`Launched`).
 
 Screens and panes build the target, the action table checks it, forms turn it into a
-call: they all share these two, so they live below all of them.
+call: they all share these, so they live below all of them.
 """
 
 from __future__ import annotations
@@ -37,3 +38,11 @@ class Call:
     arguments: dict[str, Any]  # shown in the preview, as sent to the client method
     run: Callable[[SlyClient], Awaitable[Any]]
     done: str = "Done."  # the notification after success
+
+
+@dataclass(frozen=True)
+class Launched:
+    """What a form that created a task dismisses with: the screen that opened the form
+    opens the task (forms never open screens themselves)."""
+
+    task_id: int

@@ -18,9 +18,10 @@ from textual import events
 from textual.binding import BindingType
 from textual.screen import Screen
 
+from sly_tui.api import TaskInfo
 from sly_tui.ui import actions
 from sly_tui.ui.bridge import Subscriber
-from sly_tui.ui.targets import Target
+from sly_tui.ui.targets import Launched, Target
 from sly_tui.ui.workers import ReportsFailedWorkers
 
 
@@ -73,9 +74,26 @@ class LiveScreen(ReportsFailedWorkers, Subscriber, Screen[None]):
         if (why := actions.refusal(action, target)) is not None:
             self.notify(why, severity="warning", markup=False)
             return
-        # Only task actions report back (the list clears its marks); starting an app does not.
-        callback = self.action_done if action.scope != "workspace" else None
-        self.app.push_screen(action.form_class()(target), callback)
+        self.app.push_screen(action.form_class()(target), self._form_closed)
+
+    def _form_closed(self, result: Any) -> None:
+        """An action's form closed. Forms never open screens: a menu hands over the form
+        chosen in it, a form that created a task hands over its id, and this screen opens
+        them; anything else is the form's outcome (`action_done`)."""
+        # Through the app's queue, after what the form posted there (its notification)
+        # and after the form has gone.
+        if isinstance(result, Screen):
+            self.app.call_later(self.app.push_screen, result, self._form_closed)
+        elif isinstance(result, Launched):
+            self.app.call_later(self.open_task, result.task_id)
+        else:
+            self.action_done(result)
 
     def action_done(self, result: Any) -> None:
-        """Called when an action's form closes (None when cancelled)."""
+        """Called when a task action's form closes (None when cancelled)."""
+
+    def open_task(self, task_id: int, task: TaskInfo | None = None) -> None:
+        """Show the task's detail (`task`, if known, fills it before the first poll)."""
+        from sly_tui.ui.screens.task_detail import TaskDetailScreen  # a LiveScreen itself
+
+        self.app.push_screen(TaskDetailScreen(task_id, task))

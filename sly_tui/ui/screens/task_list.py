@@ -269,6 +269,4 @@ class TaskListScreen(LiveScreen):
 
     @on(TaskTable.Selected)
     def _open(self, event: TaskTable.Selected) -> None:
-        from sly_tui.ui.screens.task_detail import TaskDetailScreen
-
-        self.app.push_screen(TaskDetailScreen(event.task_id, self.table.tasks.get(event.task_id)))
+        self.open_task(event.task_id, self.table.tasks.get(event.task_id))
