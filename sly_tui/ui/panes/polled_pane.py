@@ -20,6 +20,7 @@ from sly_tui.api import (
     RateLimited,
     ServerError,
     SlyClient,
+    TaskInfo,
     Unreachable,
 )
 from sly_tui.monitor.events import Fetched, FetchFailed
@@ -68,6 +69,10 @@ class PolledPane(Subscriber, TaskPane):
     # at once (they apply while the focus is inside the pane).
     FOCUS: ClassVar[str | None] = None
 
+    def __init__(self, task_id: int, task: TaskInfo | None) -> None:
+        super().__init__(task_id, task)
+        self.topic = PaneTopic(self)
+
     # --- what subclasses provide ----------------------------------------------------------
 
     async def fetch(self, client: SlyClient) -> Any:
@@ -93,7 +98,7 @@ class PolledPane(Subscriber, TaskPane):
             return
         if self.FOCUS is not None and not self.has_focus_within:
             self.query_one(self.FOCUS).focus()
-        self.subscribe(PaneTopic(self))
+        self.subscribe(self.topic)
 
     def form_target(self) -> Target:
         """What an action form opened from this pane acts on: its task."""
