@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sly_tui.api import SlyClient
 from sly_tui.headless.errors import TRANSIENT
 from sly_tui.headless.output import Output
-from sly_tui.monitor.events import ConnectionState, Phase
+from sly_tui.monitor.events import ConnectionState, Event, Phase
 from sly_tui.monitor.service import Monitor, Next, Sink, Topic
 
 
@@ -31,10 +31,12 @@ class _Fatal:
 
 
 class _Guarded:
-    """A topic whose permanent failures end the polling instead of being retried."""
+    """A topic whose permanent failures end the polling instead of being retried; they go
+    to `fatal` (not through `emit`, which carries only the monitor's events)."""
 
-    def __init__(self, topic: Topic) -> None:
+    def __init__(self, topic: Topic, fatal: Callable[[_Fatal], None]) -> None:
         self.topic = topic
+        self.fatal = fatal
 
     def __repr__(self) -> str:
         return repr(self.topic)
@@ -45,7 +47,7 @@ class _Guarded:
         except TRANSIENT:
             raise  # the service backs off and tries again
         except Exception as exc:
-            emit(_Fatal(exc))
+            self.fatal(_Fatal(exc))
             return Next.DONE
 
     def refresh(self) -> None:
@@ -75,14 +77,14 @@ class Notices:
 @contextlib.asynccontextmanager
 async def polled(
     client: SlyClient, topic: Topic, *, interval: float, out: Output
-) -> AsyncIterator[Callable[[], Awaitable[object]]]:
+) -> AsyncIterator[Callable[[], Awaitable[Event]]]:
     """Poll `topic` every `interval` seconds; yields `next_event()`, which returns the
     topic's next event or raises the failure that ended the polling."""
-    queue: asyncio.Queue[object] = asyncio.Queue()
+    queue: asyncio.Queue[Event | _Fatal] = asyncio.Queue()
     monitor = Monitor(client, interval=interval, on_state=Notices(out, time.monotonic))
-    monitor.subscribe(_Guarded(topic), queue.put_nowait)
+    monitor.subscribe(_Guarded(topic, queue.put_nowait), queue.put_nowait)
 
-    async def next_event() -> object:
+    async def next_event() -> Event:
         event = await queue.get()
         if isinstance(event, _Fatal):
             raise event.error

@@ -1,15 +1,22 @@
 """What the polling service tells its subscribers: plain dataclasses, no Textual.
 
-The dashboard wraps these in a Textual message; the headless commands read them directly.
-Lists arrive as diffs so a widget touches only what changed.
+Every event a topic emits is one of `Event`, so a subscriber can match on a closed set.
+The dashboard wraps each in a Textual message (`sly_tui.ui.bridge`); the headless commands
+read them directly. Lists arrive as diffs so a widget touches only what changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sly_tui.api import ProgressRecord, TaskContext, TaskInfo
+from sly_tui.api import ApiError, ProgressRecord, TaskContext, TaskInfo
+
+if TYPE_CHECKING:  # both modules publish these events, so they import this one
+    from sly_tui.monitor.metrics import Metrics
+    from sly_tui.monitor.trainings import Training
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,18 @@ class TasksChanged:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.full)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendsChanged(TasksChanged):
+    """What the list shows of some running trainings (trend, epochs) changed; `None`
+    means the task has nothing to show any more (it ended). It is a `TasksChanged` without
+    task changes so that it reaches the task table by the same way as the list's diffs."""
+
+    trends: Mapping[int, Training | None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.trends)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +82,51 @@ class LogsAppended:
     total: int
     progress: dict[str | None, ProgressRecord] = field(default_factory=dict)
     complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsUpdated:
+    """A task's metrics changed (or reading them works again); None: the server has none."""
+
+    task_id: int
+    metrics: Metrics | None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsFailed:
+    """Reading a task's metrics failed; the last ones stay valid. Sent once per outage."""
+
+    task_id: int
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A topic that makes one call per poll got its answer."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class FetchFailed:
+    """That call failed; what was shown before stays."""
+
+    error: ApiError
+
+
+Event: TypeAlias = (
+    TasksChanged
+    | TrendsChanged
+    | TaskUpdated
+    | TaskGone
+    | LogsUnavailable
+    | LogsAppended
+    | MetricsUpdated
+    | MetricsFailed
+    | Fetched
+    | FetchFailed
+)
+"""Everything a topic emits through its `Sink`."""
 
 
 class Phase(StrEnum):

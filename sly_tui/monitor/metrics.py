@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sly_tui.api import ApiError, SlyClient, TaskInfo
+from sly_tui.monitor.events import MetricsFailed, MetricsUpdated
 from sly_tui.monitor.service import Next, Sink
 from sly_tui.secrets import create_private
 from sly_tui.text import one_line
@@ -332,22 +333,6 @@ def write_export(directory: Path, task_id: int, metrics: Metrics) -> tuple[Path,
 
 
 # --- polling ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MetricsUpdated:
-    """A task's metrics changed (or reading them works again); None: the server has none."""
-
-    task_id: int
-    metrics: Metrics | None
-
-
-@dataclass(frozen=True, slots=True)
-class MetricsFailed:
-    """Reading a task's metrics failed; the last ones stay valid. Sent once per outage."""
-
-    task_id: int
-    error: str
 
 
 class MetricsTopic:

@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Protocol
 
 from sly_tui.api import ApiError, SlyClient
-from sly_tui.monitor.events import ConnectionState
+from sly_tui.monitor.events import ConnectionState, Event
 from sly_tui.monitor.health import Health
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ MIN_INTERVAL = 0.5
 MAX_INTERVAL = 60.0
 DEFAULT_INTERVAL = 2.0
 
-Sink = Callable[[object], None]
+Sink = Callable[[Event], None]
 
 
 class Next(Enum):
@@ -100,7 +100,7 @@ class Subscription:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def emit(self, event: object) -> None:
+    def emit(self, event: Event) -> None:
         try:
             self.sink(event)
         except Exception:  # a subscriber that fails must not stop the service

@@ -34,12 +34,11 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass, field
 from typing import Any
 
 from sly_tui.api import ApiError, SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, RUNNING_STATUSES, Status
-from sly_tui.monitor.events import TasksChanged
+from sly_tui.monitor.events import TasksChanged, TrendsChanged
 from sly_tui.monitor.metrics import reports_metrics
 from sly_tui.monitor.service import Next, Sink
 from sly_tui.monitor.trainings import Training, TrainingReader
@@ -67,18 +66,6 @@ def diff_tasks(
     ]
     gone = sorted({task_id for task_id in removed if task_id in current} - fresh.keys())
     return added, changed, gone
-
-
-@dataclass(frozen=True, slots=True)
-class TrendsChanged(TasksChanged):
-    """What the list shows of some running trainings (trend, epochs) changed; `None`
-    means the task has nothing to show any more (it ended). It is a `TasksChanged` without
-    task changes so that it reaches the task table by the same way as the list's diffs."""
-
-    trends: Mapping[int, Training | None] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.trends)
 
 
 class TaskListTopic:

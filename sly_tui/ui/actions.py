@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.binding import Binding
 
 if TYPE_CHECKING:
-    from sly_tui.ui.forms.base import Target
+    from sly_tui.ui.targets import Target
 
 Scope = Literal["tasks", "task", "workspace"]
 

@@ -16,7 +16,6 @@ import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -50,6 +49,7 @@ from sly_tui.secrets import create_private
 from sly_tui.state import load_selection, load_theme, save_selection, save_theme
 from sly_tui.text import one_line
 from sly_tui.ui import partial_updates
+from sly_tui.ui.host import Selection
 from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.key_footer import KeyFooter
@@ -72,14 +72,6 @@ DASHBOARD_RETRY = RetryPolicy(retries=2, sleep=0.5, cap=2.0, patience=2.0)
 KEPT_TASKS = 16  # detail topics (and open log spools) kept for quick reopening
 INTERVAL_STEPS = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 Names = tuple[Team | None, Workspace | None]  # the infos of the team and workspace to open
-
-
-@dataclass(frozen=True)
-class Selection:
-    team_id: int
-    team_name: str
-    workspace_id: int
-    workspace_name: str
 
 
 class SlyApp(ReportsFailedWorkers, App[str]):

@@ -1,16 +1,17 @@
-"""Textual messages that carry the polling service's events to screens and the app."""
+"""Textual messages that carry the polling service's events to screens and the app
+(posted by `sly_tui.ui.bridge` and by the app's health callback)."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
-from sly_tui.monitor.events import ConnectionState
+from sly_tui.monitor.events import ConnectionState, Event
 
 
 class MonitorEvent(Message):
     """An event from a subscription (`TasksChanged`, `TaskUpdated`, `LogsAppended` …)."""
 
-    def __init__(self, event: object) -> None:
+    def __init__(self, event: Event) -> None:
         super().__init__()
         self.event = event
 

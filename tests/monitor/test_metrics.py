@@ -18,11 +18,10 @@ from sly_tui.demo import Emulator, ManualClock
 from sly_tui.demo.faults import Faults
 from sly_tui.demo.scripts import Plan
 from sly_tui.enums import Status
+from sly_tui.monitor.events import MetricsFailed, MetricsUpdated, TrendsChanged
 from sly_tui.monitor.metrics import (
     Metrics,
-    MetricsFailed,
     MetricsTopic,
-    MetricsUpdated,
     direction_of,
     parse_metrics,
     to_csv,
@@ -30,7 +29,7 @@ from sly_tui.monitor.metrics import (
     write_export,
 )
 from sly_tui.monitor.service import Next
-from sly_tui.monitor.task_list import TREND_EVERY, TaskListTopic, TrendsChanged
+from sly_tui.monitor.task_list import TREND_EVERY, TaskListTopic
 from sly_tui.monitor.trainings import TREND_POINTS
 
 from ..conftest import FROZEN_NOW

@@ -16,8 +16,8 @@ from sly_tui.demo.scripts import Plan
 from sly_tui.demo.world import Task
 from sly_tui.ui.forms.delete_checkpoints import DeleteCheckpointsModal
 from sly_tui.ui.panes.checkpoints import CheckpointsPane
+from sly_tui.ui.panes.polled_pane import PolledPane
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
-from sly_tui.ui.widgets.polled_pane import PolledPane
 
 from ..demo.test_artifacts import ended_train_tasks, start_training, until_epoch
 from . import test_form_output as kit

@@ -13,7 +13,8 @@ from sly_tui.config import Settings
 from sly_tui.demo import Emulator
 from sly_tui.secrets import Secret
 from sly_tui.state import save_selection
-from sly_tui.ui.app import Selection, SlyApp
+from sly_tui.ui.app import SlyApp
+from sly_tui.ui.host import Selection
 from sly_tui.ui.screens.connect import ConnectScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen

@@ -190,7 +190,7 @@ async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Em
 
 
 async def test_agents_show_status_and_the_preselected_one_is_chosen(make_app, emulator):
-    from sly_tui.ui.forms.base import Target
+    from sly_tui.ui.targets import Target
 
     app = make_app(team_id=101, workspace_id=201)
     async with app.run_test(size=(100, 40)) as pilot:

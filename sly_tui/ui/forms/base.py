@@ -11,9 +11,8 @@ a call (`build`).
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -31,16 +30,13 @@ from sly_tui.api import (
     OutcomeUnknown,
     PermissionDenied,
     ReadOnlyError,
-    SlyClient,
-    TaskInfo,
 )
 from sly_tui.jsontext import JsonProblem, parse_json
 from sly_tui.text import clean, one_line
+from sly_tui.ui.host import Hosted
 from sly_tui.ui.keymap import eager_tab
+from sly_tui.ui.targets import Call, Target
 from sly_tui.ui.workers import ReportsFailedWorkers
-
-if TYPE_CHECKING:
-    from sly_tui.ui.app import SlyApp
 
 PREVIEW_LIMIT = 2000
 
@@ -52,32 +48,6 @@ class Invalid(Exception):
         super().__init__(message)
         self.field_id = field_id
         self.message = message
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a form acts on: the tasks chosen when it opened (ids are kept, not rows), and
-    where the user is (for forms that create tasks)."""
-
-    tasks: tuple[TaskInfo, ...] = ()
-    team_id: int | None = None
-    workspace_id: int | None = None
-    agent_id: int | None = None  # preselected (from the agents screen)
-
-    @property
-    def task(self) -> TaskInfo:
-        """The one task of a single-task form."""
-        return self.tasks[0]
-
-
-@dataclass(frozen=True)
-class Call:
-    """What a form will do: a client call, and how to show it before it is made."""
-
-    rpc: str  # the API method, for the preview ("tasks.stop")
-    arguments: dict[str, Any]  # shown in the preview, as sent to the client method
-    run: Callable[[SlyClient], Awaitable[Any]]
-    done: str = "Done."  # the notification after success
 
 
 def json_value(text: str, field_id: str, *, allow_empty: bool = True) -> Any:
@@ -151,7 +121,7 @@ class Field(Vertical):
             self.show_error(None)
 
 
-class FormModal(ReportsFailedWorkers, ModalScreen[Any]):
+class FormModal(ReportsFailedWorkers, Hosted, ModalScreen[Any]):
     """Base of every action form."""
 
     TITLE: ClassVar[str] = "Action"
@@ -189,10 +159,6 @@ class FormModal(ReportsFailedWorkers, ModalScreen[Any]):
         self.sending = False
         self.sent = 0  # requests actually sent (a double press must not make this 2)
         self._sent_from: Widget | None = None  # the field Enter was pressed in, if any
-
-    @property
-    def sly(self) -> SlyApp:
-        return self.app  # type: ignore[return-value]
 
     # --- what subclasses provide ----------------------------------------------------------
 
@@ -326,7 +292,7 @@ class FormModal(ReportsFailedWorkers, ModalScreen[Any]):
         """Close; while a request is in flight, stop waiting for it (a long deploy wait)."""
         if self.sending:
             self.workers.cancel_group(self, "form-send")
-            self.sly.notify(
+            self.app.notify(
                 "Stopped waiting; the request may already have been carried out.",
                 severity="warning",
             )
@@ -394,7 +360,7 @@ class FormModal(ReportsFailedWorkers, ModalScreen[Any]):
             return
         self.sending = False
         message = one_line(self.done_message(call, result))
-        self.sly.notify(message, severity=self.done_severity(result), markup=False)
+        self.app.notify(message, severity=self.done_severity(result), markup=False)
         self.dismiss(self.succeeded(result))
 
 

@@ -23,7 +23,8 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from sly_tui.api import SlyClient
 from sly_tui.text import clean, one_line
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, json_value
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value
+from sly_tui.ui.targets import Call, Target
 
 ANSWER_LIMIT = 20_000  # characters of an answer shown; a huge value is cut, not rendered
 PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[\d+\])*")

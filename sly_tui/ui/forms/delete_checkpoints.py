@@ -21,7 +21,8 @@ from textual.widgets import Button, Static
 
 from sly_tui.api import Checkpoint
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Call, FormModal, Target
+from sly_tui.ui.forms.base import FormModal
+from sly_tui.ui.targets import Call, Target
 from sly_tui.ui.widgets.sizes import human_size
 
 MAX_LISTED = 12

@@ -1,8 +1,9 @@
 """The legacy runs of the plugin era: train, inference, DTL, deploy model, detached task.
 
-`LegacyMenu` is a short list; choosing an entry replaces the menu with that run's form.
-Each form creates one task through the matching `TaskApi` method and, like the start
-form, names the new task and opens its detail view.
+`LegacyMenu` is a short list; choosing an entry closes the menu with that run's form,
+which the screen that opened the menu opens in its place. Each form creates one task
+through the matching `TaskApi` method and, like the start form, names the new task and
+hands its id back, so that the screen opens its detail view.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from sly_tui.api import SlyClient
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, json_value, required_text
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value, required_text
 from sly_tui.ui.forms.start import AGENTS, MODELS, PROJECTS, WORKSPACES, LaunchModal, json_object
+from sly_tui.ui.targets import Call, Target
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ ENTRIES: tuple[tuple[str, str, str, Callable[[Target], FormModal]], ...] = (
 )
 
 
-class LegacyMenu(ModalScreen[None]):
+class LegacyMenu(ModalScreen[FormModal | None]):
     """Which legacy run? Enter opens its form in place of this menu; Escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -233,7 +235,8 @@ class LegacyMenu(ModalScreen[None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.app.switch_screen(self.forms[event.option_id or ""](self.target))
+        """The chosen form goes to the screen that opened the menu, which opens it."""
+        self.dismiss(self.forms[event.option_id or ""](self.target))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -15,7 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from sly_tui.enums import LogLevel
-from sly_tui.ui.forms.base import Call, Field, FormModal, Target, required_text
+from sly_tui.ui.forms.base import Field, FormModal, required_text
+from sly_tui.ui.targets import Call, Target
 
 # The levels in the order people reach for them; the SDK's spelling (`warn`, not `warning`).
 LEVELS = (

@@ -16,7 +16,8 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, json_value
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value
+from sly_tui.ui.targets import Call, Target
 
 
 def json_object(text: str, field_id: str, what: str) -> dict[str, Any]:

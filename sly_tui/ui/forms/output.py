@@ -22,15 +22,8 @@ from textual.widgets import Checkbox, ContentSwitcher, Input, Select
 
 from sly_tui.api import outputs
 from sly_tui.api.tasks import TaskApi
-from sly_tui.ui.forms.base import (
-    Call,
-    Field,
-    FormModal,
-    Invalid,
-    Target,
-    required_text,
-    whole_number,
-)
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, required_text, whole_number
+from sly_tui.ui.targets import Call, Target
 
 OutputMethod = Callable[..., Awaitable[Any]]  # an unbound `TaskApi.set_output_*`
 

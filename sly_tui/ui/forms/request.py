@@ -17,10 +17,11 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from sly_tui.enums import Status
-from sly_tui.ui.forms.base import Call, Field, FormModal, Target, required_text, whole_number
+from sly_tui.ui.forms.base import Field, FormModal, required_text, whole_number
 from sly_tui.ui.forms.data import Answer
 from sly_tui.ui.forms.meta import json_object
 from sly_tui.ui.status import status_label
+from sly_tui.ui.targets import Call, Target
 
 ANSWERING = (Status.STARTED, Status.DEPLOYED)  # the statuses in which an app answers
 

@@ -3,7 +3,8 @@
 `LaunchModal` is the base of the forms that create a task (this one and the legacy runs):
 its choice fields (agent, workspace, project, model) are filled from the server in workers
 after the form opens, a list that fails to load says why next to its field instead of
-crashing the form, and success names the new task and opens its detail view.
+crashing the form, and success names the new task and dismisses with its id (`Launched`):
+the screen that opened the form opens its detail view.
 
 `StartAppModal` adds a searchable module picker and start parameters pre-filled from the
 module's `modalTemplateState`, without ever overwriting what the user has typed.
@@ -31,8 +32,8 @@ from textual.worker import Worker
 from sly_tui.api import Agent, ApiError, Module, SlyClient, StartedTask
 from sly_tui.enums import AgentStatus, RestartPolicy
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, json_value
-from sly_tui.ui.screens.task_detail import TaskDetailScreen
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value
+from sly_tui.ui.targets import Call, Launched, Target
 
 LOG_LEVELS = ("info", "debug", "trace")  # what `tasks.run.app` accepts
 # Characters `clean` would drop from the screen; in JSON shown for editing they become
@@ -206,11 +207,8 @@ class LaunchModal(FormModal):
     def done_message(self, call: Call, result: Any) -> str:
         return f"{call.done} New task {self.new_task_id(result)}: opening it."
 
-    def succeeded(self, result: Any) -> Any:
-        task_id = self.new_task_id(result)
-        # `dismiss` pops this modal right after; the detail view goes on top of what is left.
-        self.app.call_later(self.app.push_screen, TaskDetailScreen(task_id))
-        return result
+    def succeeded(self, result: Any) -> Launched:
+        return Launched(self.new_task_id(result))
 
 
 class ModulePicker(Vertical):

@@ -18,13 +18,14 @@ from textual.widgets import Button, Static
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.monitor.events import TaskGone, TaskUpdated
-from sly_tui.monitor.service import Subscription
 from sly_tui.monitor.task_statuses import TaskStatusesTopic
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
-from sly_tui.ui.forms.base import Call, FormModal, Target
+from sly_tui.ui.bridge import Subscriber
+from sly_tui.ui.forms.base import FormModal
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.status import status_label
+from sly_tui.ui.targets import Call, Target
 
 MAX_LISTED = 12
 REFUSED = "not stopped: "  # starts the outcome of a task the server would not stop
@@ -49,7 +50,7 @@ async def stop_tasks(client: SlyClient, task_ids: Sequence[int]) -> dict[int, st
     return outcome
 
 
-class StopModal(FormModal):
+class StopModal(Subscriber, FormModal):
     """Are you sure? Lists id, name, status and agent of every task to stop, and keeps the
     listed statuses current while open: a task that ends meanwhile is shown ended and left
     out of the stop (the ids stay those the user was asked about)."""
@@ -63,7 +64,6 @@ class StopModal(FormModal):
         self.task_ids = [task.id for task in self.tasks]
         self.left_out = len(target.tasks) - len(self.tasks)  # marked, but ended already
         self.heading = self._heading()
-        self._watch: Subscription | None = None
 
     def _heading(self) -> str:
         ids = self.task_ids
@@ -93,15 +93,7 @@ class StopModal(FormModal):
 
     def on_mount(self) -> None:
         self.query_one("#form-cancel", Button).focus()  # the safe choice is the default
-        if self.sly.monitor is not None:
-            topic = TaskStatusesTopic(self.tasks[:MAX_LISTED])
-            self._watch = self.sly.monitor.subscribe(
-                topic, lambda event: self.post_message(MonitorEvent(event))
-            )
-
-    async def on_unmount(self) -> None:
-        if self.sly.monitor is not None and self._watch is not None:
-            await self.sly.monitor.unsubscribe(self._watch)
+        self.subscribe(TaskStatusesTopic(self.tasks[:MAX_LISTED]))
 
     def on_monitor_event(self, message: MonitorEvent) -> None:
         """A listed task changed (or is gone): show it, and stop only what is still active."""

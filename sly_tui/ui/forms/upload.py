@@ -22,7 +22,8 @@ from textual.widgets import Input, ProgressBar, Static, TextArea
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Call, Field, FormModal, Invalid, Target, failure_sentence
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, failure_sentence
+from sly_tui.ui.targets import Call, Target
 from sly_tui.ui.widgets.path_picker import PathPicker, local_path
 from sly_tui.ui.widgets.sizes import human_size
 

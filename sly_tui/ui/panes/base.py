@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.containers import Vertical
 
 from sly_tui.api import TaskInfo
+from sly_tui.ui.host import Hosted
 from sly_tui.ui.workers import ReportsFailedWorkers
 
-if TYPE_CHECKING:
-    from sly_tui.ui.app import SlyApp
 
-
-class TaskPane(ReportsFailedWorkers, Vertical):
+class TaskPane(ReportsFailedWorkers, Hosted, Vertical):
     """Base of a detail-screen tab; `TAB` is its label, `applies` says for which tasks."""
 
     TAB = "Pane"
@@ -25,10 +21,6 @@ class TaskPane(ReportsFailedWorkers, Vertical):
         super().__init__()
         self.task_id = task_id
         self.info = task
-
-    @property
-    def sly(self) -> SlyApp:
-        return self.app  # type: ignore[return-value]
 
     @classmethod
     def applies(cls, task: TaskInfo | None) -> bool:

@@ -26,8 +26,8 @@ from sly_tui.ui.forms.delete_checkpoints import (
     plan_cleanup,
     total_size,
 )
+from sly_tui.ui.panes.polled_pane import PolledPane
 from sly_tui.ui.widgets.plain_table import PlainTable
-from sly_tui.ui.widgets.polled_pane import PolledPane
 from sly_tui.ui.widgets.sizes import human_size
 
 BEST = "★"

@@ -30,9 +30,9 @@ from sly_tui.api import ApiError, ProtocolError, SlyClient, TaskInfo
 from sly_tui.text import clean, one_line
 from sly_tui.ui.forms.base import failure_sentence
 from sly_tui.ui.forms.upload import UploadArchiveModal, UploadFilesModal, UploadModal
+from sly_tui.ui.panes.polled_pane import PolledPane
 from sly_tui.ui.widgets.path_picker import PickDirectoryModal, local_path, writable_directory
 from sly_tui.ui.widgets.plain_table import PlainTable
-from sly_tui.ui.widgets.polled_pane import PolledPane
 from sly_tui.ui.widgets.sizes import human_size
 from sly_tui.ui.widgets.transfer_row import Job, TransferRow
 

@@ -28,7 +28,7 @@ from sly_tui.monitor.metrics import (
     reports_metrics,
     write_export,
 )
-from sly_tui.monitor.service import Subscription
+from sly_tui.ui.bridge import Subscriber
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.panes.base import TaskPane
 from sly_tui.ui.widgets.metric_chart import ChartStack, MetricChart, blocks_by_default
@@ -36,7 +36,7 @@ from sly_tui.ui.widgets.metric_chart import ChartStack, MetricChart, blocks_by_d
 EMPTY = "No training metrics for this task yet."
 
 
-class MetricsPane(TaskPane):
+class MetricsPane(Subscriber, TaskPane):
     TAB = "Metrics"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,7 +56,6 @@ class MetricsPane(TaskPane):
         super().__init__(task_id, task)
         self.topic = MetricsTopic(task_id, visible=self._visible)
         self.topic.ended = task is not None and not task.is_active
-        self.subscription: Subscription | None = None
         self.metrics: Metrics | None = None
         self.answered = False  # whether the server has answered once
         self.failure: str | None = None
@@ -82,29 +81,15 @@ class MetricsPane(TaskPane):
 
     def shown(self, active: bool) -> None:
         super().shown(active)
-        subscription = self.subscription
         if not active:
-            if subscription is not None:
-                subscription.pause()
+            self.pause_polling()
             return
         self.query_one(ChartStack).focus()
-        monitor = self.sly.monitor
-        if subscription is None and monitor is not None:
-            self.subscription = monitor.subscribe(
-                self.topic, lambda event: self.post_message(MonitorEvent(event))
-            )
-        elif subscription is not None:
-            subscription.resume()
+        self.subscribe(self.topic)
 
     def _visible(self) -> bool:
         """Whether anyone can see the pane (a form or another screen may cover it)."""
         return self.is_attached and self.screen.is_current
-
-    async def on_unmount(self) -> None:
-        monitor = self.sly.monitor
-        if monitor is not None and self.subscription is not None:
-            await monitor.unsubscribe(self.subscription)
-            self.subscription = None
 
     def on_monitor_event(self, message: MonitorEvent) -> None:
         event = message.event

@@ -28,9 +28,9 @@ from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
 from sly_tui.text import one_line
 from sly_tui.ui import actions
 from sly_tui.ui import format as fmt
-from sly_tui.ui.forms.base import Target
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_label
+from sly_tui.ui.targets import Target
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style

@@ -1,8 +1,9 @@
 """A screen fed by one subscription to the polling service, with the task actions.
 
-The subscription lives exactly as long as the screen: it pauses while another screen
-covers this one (no polling for what nobody sees), resumes when the screen is shown again,
-and ends when the screen is dismissed. Events arrive as `MonitorEvent` messages.
+The subscription (`sly_tui.ui.bridge.Subscriber`) lives exactly as long as the screen: it
+pauses while another screen covers this one (no polling for what nobody sees), resumes
+when the screen is shown again, and ends when the screen is dismissed. Events arrive as
+`MonitorEvent` messages.
 
 The task actions (start, stop, outputs …) are bound here from `sly_tui.ui.actions`; each
 screen says what they act on through `target()`. In read-only mode the mutating ones are
@@ -11,60 +12,28 @@ hidden from the footer and refused.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from sly_tui.monitor.service import Subscription, Topic
+from sly_tui.api import TaskInfo
 from sly_tui.ui import actions
-from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.bridge import Subscriber
+from sly_tui.ui.targets import Launched, Target
 from sly_tui.ui.workers import ReportsFailedWorkers
 
-if TYPE_CHECKING:
-    from sly_tui.ui.app import SlyApp
-    from sly_tui.ui.forms.base import Target
 
-
-class LiveScreen(ReportsFailedWorkers, Screen[None]):
+class LiveScreen(ReportsFailedWorkers, Subscriber, Screen[None]):
     """Base of the screens that show polled data."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
-
-    subscription: Subscription | None = None
-
-    @property
-    def sly(self) -> SlyApp:
-        """The app, typed (screens of this package only ever run inside `SlyApp`)."""
-        return self.app  # type: ignore[return-value]
-
-    def subscribe(self, topic: Topic) -> Subscription:
-        assert self.sly.monitor is not None, "screens open only once connected"
-        self.subscription = self.sly.monitor.subscribe(
-            topic, lambda event: self.post_message(MonitorEvent(event))
-        )
-        return self.subscription
-
-    async def on_unmount(self) -> None:
-        monitor = self.sly.monitor
-        if monitor is not None and self.subscription is not None:
-            await monitor.unsubscribe(self.subscription)
-
-    def on_screen_suspend(self, _: Any = None) -> None:
-        if self.subscription is not None:
-            self.subscription.pause()
-
-    def on_screen_resume(self, _: Any = None) -> None:
-        if self.subscription is not None:
-            self.subscription.resume()
 
     # --- task actions ---------------------------------------------------------------------
 
     def target(self) -> Target:
         """What the actions act on here; screens with tasks override this."""
-        from sly_tui.ui.forms.base import Target  # the forms load on first use, not at start
-
         selection = self.sly.selection
         if selection is None:
             return Target()
@@ -105,9 +74,26 @@ class LiveScreen(ReportsFailedWorkers, Screen[None]):
         if (why := actions.refusal(action, target)) is not None:
             self.notify(why, severity="warning", markup=False)
             return
-        # Only task actions report back (the list clears its marks); starting an app does not.
-        callback = self.action_done if action.scope != "workspace" else None
-        self.app.push_screen(action.form_class()(target), callback)
+        self.app.push_screen(action.form_class()(target), self._form_closed)
+
+    def _form_closed(self, result: Any) -> None:
+        """An action's form closed. Forms never open screens: a menu hands over the form
+        chosen in it, a form that created a task hands over its id, and this screen opens
+        them; anything else is the form's outcome (`action_done`)."""
+        # Through the app's queue, after what the form posted there (its notification)
+        # and after the form has gone.
+        if isinstance(result, Screen):
+            self.app.call_later(self.app.push_screen, result, self._form_closed)
+        elif isinstance(result, Launched):
+            self.app.call_later(self.open_task, result.task_id)
+        else:
+            self.action_done(result)
 
     def action_done(self, result: Any) -> None:
-        """Called when an action's form closes (None when cancelled)."""
+        """Called when a task action's form closes (None when cancelled)."""
+
+    def open_task(self, task_id: int, task: TaskInfo | None = None) -> None:
+        """Show the task's detail (`task`, if known, fills it before the first poll)."""
+        from sly_tui.ui.screens.task_detail import TaskDetailScreen  # a LiveScreen itself
+
+        self.app.push_screen(TaskDetailScreen(task_id, task))

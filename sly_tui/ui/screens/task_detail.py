@@ -37,7 +37,6 @@ from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
 from sly_tui.training import epoch_progress
 from sly_tui.ui import format as fmt
-from sly_tui.ui.forms.base import Target
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.panes.base import TaskPane
 from sly_tui.ui.panes.checkpoints import CheckpointsPane
@@ -45,6 +44,7 @@ from sly_tui.ui.panes.files import FilesPane
 from sly_tui.ui.panes.metrics import MetricsPane
 from sly_tui.ui.screens.live import LiveScreen
 from sly_tui.ui.status import status_group, status_label
+from sly_tui.ui.targets import Target
 from sly_tui.ui.widgets.json_tree import JsonTree, scalar_text
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.log_view import LogView

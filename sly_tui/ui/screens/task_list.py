@@ -31,7 +31,7 @@ from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
 
 if TYPE_CHECKING:
-    from sly_tui.ui.forms.base import Target
+    from sly_tui.ui.targets import Target
 
 # (label, statuses shown); `f` cycles through these.
 STATUS_PRESETS: tuple[tuple[str, frozenset[str] | None], ...] = (
@@ -269,6 +269,4 @@ class TaskListScreen(LiveScreen):
 
     @on(TaskTable.Selected)
     def _open(self, event: TaskTable.Selected) -> None:
-        from sly_tui.ui.screens.task_detail import TaskDetailScreen
-
-        self.app.push_screen(TaskDetailScreen(event.task_id, self.table.tasks.get(event.task_id)))
+        self.open_task(event.task_id, self.table.tasks.get(event.task_id))

@@ -16,6 +16,7 @@ from textual.worker import Worker
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.text import one_line
+from sly_tui.ui.host import Selection
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.workers import ReportsFailedWorkers
@@ -117,8 +118,6 @@ class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
 
     @on(OptionList.OptionSelected, "#workspaces")
     def _workspace_chosen(self, event: OptionList.OptionSelected) -> None:
-        from sly_tui.ui.app import Selection
-
         chosen = self._workspaces.get(event.option.id or "")
         if self._team is None or chosen is None:
             return

@@ -31,8 +31,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sly_tui.api import TaskInfo
-from sly_tui.monitor.events import TasksChanged
-from sly_tui.monitor.task_list import TrendsChanged
+from sly_tui.monitor.events import TasksChanged, TrendsChanged
 from sly_tui.monitor.trainings import Training
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt

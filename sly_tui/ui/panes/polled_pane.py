@@ -4,17 +4,14 @@ The pane's data is a topic of the same `Monitor` that polls the task list and th
 it inherits what that service guarantees: polls never overlap, they back off together
 when the server struggles, `p` pauses them and `r` makes them poll at once. The pane
 subscribes the first time its tab is shown, pauses when the tab is hidden, skips its turn
-while another (not modal) screen covers this one, and unsubscribes when it goes away. A
-pane whose data cannot change any more (`live()` is False) stops after one successful
-poll; a refresh polls it again.
+while another (not modal) screen covers this one, and unsubscribes when it goes away
+(`sly_tui.ui.bridge.Subscriber`). A pane whose data cannot change any more (`live()` is
+False) stops after one successful poll; a refresh polls it again.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
-
-from textual import on
-from textual.message import Message
 
 from sly_tui.api import (
     ApiError,
@@ -23,28 +20,15 @@ from sly_tui.api import (
     RateLimited,
     ServerError,
     SlyClient,
+    TaskInfo,
     Unreachable,
 )
-from sly_tui.monitor.service import Next, Sink, Subscription
-from sly_tui.ui.forms.base import Target
+from sly_tui.monitor.events import Fetched, FetchFailed
+from sly_tui.monitor.service import Next, Sink
+from sly_tui.ui.bridge import Subscriber
+from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.panes.base import TaskPane
-
-
-class Loaded(Message):
-    """A poll of the pane's topic succeeded."""
-
-    def __init__(self, value: Any) -> None:
-        super().__init__()
-        self.value = value
-
-
-class Failed(Message):
-    """A poll of the pane's topic failed; the last data stays on screen."""
-
-    def __init__(self, error: ApiError) -> None:
-        super().__init__()
-        self.error = error
-
+from sly_tui.ui.targets import Target
 
 # Failures that speak about the server rather than about this one request.
 CONNECTION_TROUBLE = (Unreachable, ServerError, RateLimited, ProtocolError, AuthError)
@@ -69,23 +53,25 @@ class PaneTopic:
         try:
             value = await pane.fetch(client)
         except ApiError as exc:
-            emit(Failed(exc))  # shown in the pane
+            emit(FetchFailed(exc))  # shown in the pane
             if isinstance(exc, CONNECTION_TROUBLE):
                 raise  # the server is failing: the status line and the backoff must know
             # A refusal such as "not a train task" says nothing about the connection.
             return Next.WAIT
-        emit(Loaded(value))
+        emit(Fetched(value))
         return Next.WAIT if pane.live() else Next.DONE
 
 
-class PolledPane(TaskPane):
+class PolledPane(Subscriber, TaskPane):
     """Base of the panes whose data comes from one polled call."""
 
     # The widget that takes the focus when the tab is shown, so the pane's keys work
     # at once (they apply while the focus is inside the pane).
     FOCUS: ClassVar[str | None] = None
 
-    subscription: Subscription | None = None
+    def __init__(self, task_id: int, task: TaskInfo | None) -> None:
+        super().__init__(task_id, task)
+        self.topic = PaneTopic(self)
 
     # --- what subclasses provide ----------------------------------------------------------
 
@@ -108,16 +94,11 @@ class PolledPane(TaskPane):
     def shown(self, active: bool) -> None:
         super().shown(active)
         if not active:
-            if self.subscription is not None:
-                self.subscription.pause()
+            self.pause_polling()
             return
         if self.FOCUS is not None and not self.has_focus_within:
             self.query_one(self.FOCUS).focus()
-        monitor = self.sly.monitor
-        if self.subscription is None and monitor is not None:
-            self.subscription = monitor.subscribe(PaneTopic(self), self.post_message)
-        elif self.subscription is not None:
-            self.subscription.resume()
+        self.subscribe(self.topic)
 
     def form_target(self) -> Target:
         """What an action form opened from this pane acts on: its task."""
@@ -128,21 +109,11 @@ class PolledPane(TaskPane):
         if self.subscription is not None:
             self.subscription.refresh()
 
-    def on_unmount(self) -> None:
-        """Stop polling; the monitor forgets the subscription in an app worker, so closing
-        the screen never waits for a poll in flight."""
-        monitor, subscription = self.sly.monitor, self.subscription
-        if monitor is not None and subscription is not None:
-            subscription.pause()
-            self.app.run_worker(monitor.unsubscribe(subscription), exit_on_error=False)
-            self.subscription = None
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        message.stop()
-        self.loaded(message.value)
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        message.stop()
-        self.failed(message.error)
+    def on_monitor_event(self, message: MonitorEvent) -> None:
+        event = message.event
+        if isinstance(event, Fetched):
+            message.stop()
+            self.loaded(event.value)
+        elif isinstance(event, FetchFailed):
+            message.stop()
+            self.failed(event.error)
