@@ -1,4 +1,5 @@
-"""What sly-tui remembers between runs: the last team and workspace per server, the theme.
+"""What sly-tui remembers between runs: the last team and workspace per server, the tasks
+watched on each server (`W`), the theme.
 
 Kept apart from `config.toml` (which the user edits) in the platform state directory.
 A broken or unreadable state file is ignored: forgetting a selection is harmless.
@@ -46,6 +47,27 @@ def save_selection(server: str, team_id: int, workspace_id: int) -> None:
         servers = {}
     servers[normalize_server_address(server)] = {"team": team_id, "workspace": workspace_id}
     _save({**data, "servers": servers})
+
+
+def load_watched(server: str) -> set[int]:
+    """The ids of the tasks watched on `server` when the dashboard last ran."""
+    table = _load().get("watched")
+    ids = table.get(normalize_server_address(server)) if isinstance(table, dict) else None
+    if not isinstance(ids, list):
+        return set()
+    return {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+
+
+def save_watched(server: str, task_ids: set[int]) -> None:
+    data = _load()
+    watched = data.get("watched")
+    watched = dict(watched) if isinstance(watched, dict) else {}
+    key = normalize_server_address(server)
+    if task_ids:
+        watched[key] = sorted(task_ids)
+    else:
+        watched.pop(key, None)
+    _save({**data, "watched": watched})
 
 
 def load_theme() -> str | None:

@@ -37,24 +37,39 @@ from sly_tui.api import (
     PermissionDenied,
     RetryPolicy,
     SlyClient,
+    TaskInfo,
     Team,
     User,
     Workspace,
 )
 from sly_tui.config import Settings, response_limit
-from sly_tui.monitor.events import ConnectionState, Phase
+from sly_tui.monitor.events import ConnectionState, Phase, TaskGone, TasksChanged
 from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
+from sly_tui.monitor.watch import TaskEnded, WatchTopic
+from sly_tui.notify import TITLE, NotifySettings, ending_sentence, terminal_text
+from sly_tui.present import task_name
 from sly_tui.secrets import create_private
-from sly_tui.state import load_selection, load_theme, save_selection, save_theme
+from sly_tui.state import (
+    load_selection,
+    load_theme,
+    load_watched,
+    save_selection,
+    save_theme,
+    save_watched,
+)
 from sly_tui.text import one_line
 from sly_tui.ui import partial_updates
-from sly_tui.ui.messages import ConnectionChanged
+from sly_tui.ui.messages import ConnectionChanged, MonitorEvent, WatchesChanged
 from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 from sly_tui.ui.workers import ReportsFailedWorkers
+
+
+def _tasks_named(tasks: tuple[TaskInfo, ...]) -> str:
+    return f"task {tasks[0].id}" if len(tasks) == 1 else f"{len(tasks)} tasks"
 
 
 def instance_key(server: str, me: User) -> str:
@@ -119,6 +134,10 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.monitor: Monitor | None = None
         self.selection: Selection | None = None
         self.user_login: str | None = None
+        self.user_id: int | None = None
+        self.watch = WatchTopic()  # the tasks whose ending is told (`W`), per connection
+        self._unwatched: set[int] = set()  # tasks of mine the user unwatched: not again
+        self.notify_settings = settings.config.notify if settings.config else NotifySettings()
         self._interval = interval or DEFAULT_INTERVAL
         self._transport = transport
         self._remember = remember
@@ -255,9 +274,11 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             return
         self.client = client
         self.user_login = me.login
+        self.user_id = me.id
         self._instance = instance_key(settings.server or "", me)
         self.place = Place(self.place.server, me.login or me.name or "", "", "")
         self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
+        self._start_watching(settings)
         self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
         await self.open_start_screen(start, names)
 
@@ -395,6 +416,101 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         """The user switched themes (palette or key): keep the choice for the next run."""
         with contextlib.suppress(OSError):
             save_theme(self.theme)
+
+    # --- watched tasks ---------------------------------------------------------------------
+
+    def _start_watching(self, settings: Settings) -> None:
+        """Poll the tasks watched on this server (those remembered from the last run too)
+        for as long as the connection lasts."""
+        remembered = load_watched(settings.server) if self._remember and settings.server else ()
+        self.watch = WatchTopic(remembered)
+        self._unwatched.clear()
+        assert self.monitor is not None
+        self.monitor.subscribe(self.watch, self._watch_news)
+
+    @property
+    def watched(self) -> frozenset[int]:
+        return self.watch.task_ids
+
+    def toggle_watch(self, tasks: tuple[TaskInfo, ...]) -> None:
+        """`W`: watch `tasks` (the marked ones, else the one under the cursor), or stop
+        watching them when all are watched already. An ended task has nothing left to tell."""
+        if not tasks:
+            self.notify("No task here to watch.", severity="warning")
+            return
+        if all(task.id in self.watched for task in tasks):
+            for task in tasks:
+                self.watch.remove(task.id)
+                self._unwatched.add(task.id)
+            self._watches_changed(f"Stopped watching {_tasks_named(tasks)}.")
+            return
+        active = [task for task in tasks if task.is_active]
+        if not active:
+            self.notify(
+                f"{_tasks_named(tasks)} already ended: nothing to watch.", severity="warning"
+            )
+            return
+        for task in active:
+            self.watch.add(task.id)
+        self._watches_changed(f"Watching {_tasks_named(tuple(active))}: told when it ends.")
+
+    def _watches_changed(self, sentence: str | None = None) -> None:
+        """Remember the watched tasks, show them, and say what changed."""
+        if self._remember and self.settings.server:
+            with contextlib.suppress(OSError):
+                save_watched(self.settings.server, set(self.watched))
+        for screen in self.screen_stack:
+            screen.post_message(WatchesChanged(self.watched))
+        if sentence is not None:
+            self.notify(sentence, timeout=4, markup=False)
+
+    def _watch_news(self, event: object) -> None:
+        """What the watch topic found (called on the event loop)."""
+        if isinstance(event, TaskEnded):
+            self._watches_changed()
+            self.tell_ended(event.task)
+        elif isinstance(event, TaskGone):
+            self._watches_changed(f"Watched task {event.task_id} is gone from the server.")
+
+    def on_monitor_event(self, message: MonitorEvent) -> None:
+        """With `[notify] mine`, a task of mine new in a task list (its screen's event,
+        bubbled up) is watched unasked, unless the user unwatched it."""
+        event = message.event
+        if not isinstance(event, TasksChanged) or not self.notify_settings.mine:
+            return
+        mine = [
+            task
+            for task in event.added
+            if task.user_id == self.user_id
+            and task.is_active
+            and task.id not in self.watched
+            and task.id not in self._unwatched
+        ]
+        for task in mine:
+            self.watch.add(task.id)
+        if mine:
+            self._watches_changed()
+
+    def tell_ended(self, task: TaskInfo) -> None:
+        """A watched task ended: a toast, and through the terminal the bell and a desktop
+        notification (OSC 9, OSC 777), each as `[notify]` says. The sequences go through
+        the driver, in order with the screen's own output, so they never land mid-frame."""
+        from sly_tui.enums import Status
+
+        settings = self.notify_settings
+        body = ending_sentence(task.id, task_name(task), str(task.status or ""))
+        if settings.toast:
+            failed = task.status == Status.ERROR
+            self.notify(
+                body,
+                title="Watched task ended",
+                severity="error" if failed else "information",
+                timeout=30,
+                markup=False,
+            )
+        text = terminal_text(settings, TITLE, body, tmux=bool(os.environ.get("TMUX")))
+        if text and self._driver is not None:
+            self._driver.write(text)
 
     # --- health and the status bar --------------------------------------------------------
 

@@ -180,6 +180,7 @@ class TaskDetailScreen(LiveScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back"),
+        Binding("W", "watch", "Watch", show=False, id="detail.watch"),
         Binding("1", "tab('overview')", "Overview", show=False, id="detail.overview"),
         Binding("2", "tab('logs')", "Logs", show=False, id="detail.logs"),
         Binding("3", "tab('meta')", "Meta", show=False, id="detail.meta"),
