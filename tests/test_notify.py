@@ -10,9 +10,7 @@ ALL_ON = NotifySettings()
 def test_bell_then_osc9_then_osc777() -> None:
     text = terminal_text(ALL_ON, "sly-tui", "Task 7 train: finished", tmux=False)
     assert text == (
-        "\a"
-        "\x1b]9;sly-tui: Task 7 train: finished\a"
-        "\x1b]777;notify;sly-tui;Task 7 train: finished\a"
+        "\a\x1b]9;sly-tui: Task 7 train: finished\a\x1b]777;notify;sly-tui;Task 7 train: finished\a"
     )
 
 

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from sly_tui.state import save_watched
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
@@ -65,3 +66,15 @@ def test_task_detail_overview(snap_compare, snap_app, size) -> None:
         await press(pilot, "1")
 
     assert snap_compare(snap_app, terminal_size=size, run_before=overview)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_task_list_with_watched_tasks(snap_compare, make_app, emulator, size) -> None:
+    """Two running tasks watched in an earlier run: the glyph before their names, the count
+    in the filter line."""
+    running = sorted(
+        t.id for t in emulator.world.tasks.values() if t.workspace_id == 201 and t.status.is_active
+    )
+    save_watched("http://emulator.test", set(running[-2:]))
+    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, remember=True)
+    assert snap_compare(app, terminal_size=size, run_before=list_loaded)
