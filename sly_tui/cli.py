@@ -304,6 +304,12 @@ def _headless_commands(commands: argparse._SubParsersAction) -> None:
     wait.add_argument(
         "--timeout", type=_positive_float, metavar="SEC", help="give up after SEC seconds"
     )
+    wait.add_argument(
+        "--notify",
+        action="store_true",
+        help="at the end, ring the terminal bell and raise a desktop notification "
+        "(OSC 9 and 777, as [notify] in config.toml allows)",
+    )
     interval(wait)
 
     stop = command(
