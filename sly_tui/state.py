@@ -1,5 +1,5 @@
-"""What sly-tui remembers between runs: the last team and workspace per server, the tasks
-watched on each server (`W`), the theme.
+"""What sly-tui remembers between runs: the last team and workspace per server and per
+saved profile, the tasks watched on each server (`W`), the theme.
 
 Kept apart from `config.toml` (which the user edits) in the platform state directory.
 A broken or unreadable state file is ignored: forgetting a selection is harmless.
@@ -47,6 +47,26 @@ def save_selection(server: str, team_id: int, workspace_id: int) -> None:
         servers = {}
     servers[normalize_server_address(server)] = {"team": team_id, "workspace": workspace_id}
     _save({**data, "servers": servers})
+
+
+def load_profile_selection(profile: str) -> tuple[int, int] | None:
+    """The team and workspace last opened with the saved profile `profile`."""
+    table = _load().get("profiles")
+    entry = table.get(profile) if isinstance(table, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    team, workspace = entry.get("team"), entry.get("workspace")
+    if isinstance(team, int) and isinstance(workspace, int):
+        return team, workspace
+    return None
+
+
+def save_profile_selection(profile: str, team_id: int, workspace_id: int) -> None:
+    data = _load()
+    profiles = data.get("profiles")
+    profiles = dict(profiles) if isinstance(profiles, dict) else {}
+    profiles[profile] = {"team": team_id, "workspace": workspace_id}
+    _save({**data, "profiles": profiles})
 
 
 def load_watched(server: str) -> set[int]:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -42,7 +42,7 @@ from sly_tui.api import (
     User,
     Workspace,
 )
-from sly_tui.config import Settings, response_limit
+from sly_tui.config import ConfigError, Flags, Settings, resolve, response_limit
 from sly_tui.monitor.events import ConnectionState, Phase, TaskGone, TasksChanged
 from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
@@ -52,9 +52,11 @@ from sly_tui.notify import TITLE, NotifySettings, ending_sentence, terminal_text
 from sly_tui.present import task_name
 from sly_tui.secrets import create_private
 from sly_tui.state import (
+    load_profile_selection,
     load_selection,
     load_theme,
     load_watched,
+    save_profile_selection,
     save_selection,
     save_theme,
     save_watched,
@@ -110,6 +112,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         Binding("minus", "interval(-1)", "Faster", show=False, id="app.faster"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("A", "agents", "Agents", show=False, id="app.agents"),
+        Binding("P", "profiles", "Switch profile", show=False, id="app.profile"),
     ]
 
     def __init__(
@@ -128,7 +131,9 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         partial_updates.install()  # a ticking cell costs its own width on the terminal
         self.settings = settings
         self.read_only = settings.read_only
-        self.place = Place(server=demo_label or settings.server or "")
+        self.place = Place(
+            server=demo_label or settings.server or "", profile=settings.profile or ""
+        )
         self.connection_state = ConnectionState(Phase.CONNECTING)
         self.client: SlyClient | None = None
         self.monitor: Monitor | None = None
@@ -137,7 +142,6 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.user_id: int | None = None
         self.watch = WatchTopic()  # the tasks whose ending is told (`W`), per connection
         self._unwatched: set[int] = set()  # tasks of mine the user unwatched: not again
-        self.notify_settings = settings.config.notify if settings.config else NotifySettings()
         self._interval = interval or DEFAULT_INTERVAL
         self._transport = transport
         self._remember = remember
@@ -276,7 +280,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.user_login = me.login
         self.user_id = me.id
         self._instance = instance_key(settings.server or "", me)
-        self.place = Place(self.place.server, me.login or me.name or "", "", "")
+        self.place = replace(self.place, user=me.login or me.name or "", team="", workspace="")
         self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
         self._start_watching(settings)
         self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
@@ -398,12 +402,16 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         from sly_tui.ui.screens.task_list import TaskListScreen
 
         self.selection = selection
-        self.place = Place(
-            self.place.server, self.place.user, selection.team_name, selection.workspace_name
+        self.place = replace(
+            self.place, team=selection.team_name, workspace=selection.workspace_name
         )
         if self._remember and self.settings.server:
             with contextlib.suppress(OSError):
                 save_selection(self.settings.server, selection.team_id, selection.workspace_id)
+                if self.settings.profile:
+                    save_profile_selection(
+                        self.settings.profile, selection.team_id, selection.workspace_id
+                    )
         self.switch_to(TaskListScreen(selection.workspace_id))
 
     def switch_to(self, screen: object) -> None:
@@ -417,6 +425,67 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         with contextlib.suppress(OSError):
             save_theme(self.theme)
 
+    # --- switching profiles ----------------------------------------------------------------
+
+    def action_profiles(self) -> None:
+        """`P`: pick another saved profile (another server, account or team) to watch."""
+        from sly_tui.ui.screens.profiles import ProfileScreen
+
+        config = self.settings.config
+        if config is None or not config.profiles:
+            self.notify(
+                "No saved profiles: the connect screen saves one, or add [profiles.NAME] to "
+                f"{config.path if config else 'config.toml'}.",
+                severity="warning",
+                markup=False,
+            )
+        elif not isinstance(self.screen, ProfileScreen):
+            self.push_screen(ProfileScreen(config.profiles, self.settings.profile), self._pick)
+
+    def _pick(self, name: str | None) -> None:
+        if name is None or (name == self.settings.profile and self.client is not None):
+            return
+        # A --read-only given on the command line holds for every profile of this run.
+        read_only = self.settings.sources.get("read_only") == "--read-only"
+        try:
+            settings = resolve(Flags(profile=name, read_only=read_only))
+            settings.require_credentials()
+        except ConfigError as exc:
+            self.notify(str(exc), title="Switch profile", severity="error", markup=False)
+            return
+        if self._remember and (remembered := load_profile_selection(name)) is not None:
+            settings = replace(settings, team_id=remembered[0], workspace_id=remembered[1])
+        self.switch_profile(settings)
+
+    @work(exclusive=True, group="switch", exit_on_error=False)
+    async def switch_profile(self, settings: Settings) -> None:
+        """Leave the server shown for the one of `settings`: its screens, polling, client and
+        open logs are closed first, then it connects as at start (to the workspace last
+        used with that profile, else the profile's own, else the picker)."""
+        for worker in self.workers:
+            if worker.group == "connect":
+                worker.cancel()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self._disconnect()
+        self.selection = None
+        self.place = Place(server=settings.server or "", profile=settings.profile or "")
+        self.query_one("#startup", Static).update(Text(f"Connecting to {self.place.server}…"))
+        self._set_state(ConnectionState(Phase.CONNECTING))
+        self.connect(settings)
+
+    async def _disconnect(self) -> None:
+        """Stop polling and close the client and the open log spools."""
+        monitor, self.monitor = self.monitor, None
+        client, self.client = self.client, None
+        if monitor is not None:
+            await monitor.aclose()
+        if client is not None:
+            await client.aclose()
+        for topic in self._detail_topics.values():
+            topic.spool.close()
+        self._detail_topics.clear()
+
     # --- watched tasks ---------------------------------------------------------------------
 
     def _start_watching(self, settings: Settings) -> None:
@@ -427,6 +496,12 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self._unwatched.clear()
         assert self.monitor is not None
         self.monitor.subscribe(self.watch, self._watch_news)
+
+    @property
+    def notify_settings(self) -> NotifySettings:
+        """`[notify]` of the config the current connection was resolved with."""
+        config = self.settings.config
+        return config.notify if config is not None else NotifySettings()
 
     @property
     def watched(self) -> frozenset[int]:
@@ -575,6 +650,10 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         if self.selection is not None:
             yield SystemCommand("Switch workspace", "w", self.pick_workspace)
             yield SystemCommand("Agents", "A: agents of the team", self.action_agents)
+        if self.settings.config is not None and self.settings.config.profiles:
+            yield SystemCommand(
+                "Switch profile", "P: another saved server or account", self.action_profiles
+            )
         if isinstance(screen, LiveScreen):
             for action in actions.available(self.read_only):
                 yield SystemCommand(
@@ -661,11 +740,6 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         )
 
     async def on_unmount(self) -> None:
-        if self.monitor is not None:
-            await self.monitor.aclose()
-        if self.client is not None:
-            await self.client.aclose()
-        for topic in self._detail_topics.values():
-            topic.spool.close()
+        await self._disconnect()
         if self._temp_cache is not None:
             self._temp_cache.cleanup()
