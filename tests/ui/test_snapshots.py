@@ -8,9 +8,12 @@ Update with `pytest tests/ui/test_snapshots.py --snapshot-update` after an inten
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
+from sly_tui.config import ConfigFile, Profile
+from sly_tui.secrets import Secret
 from sly_tui.state import save_watched
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
@@ -78,3 +81,23 @@ def test_task_list_with_watched_tasks(snap_compare, make_app, emulator, size) ->
     save_watched("http://emulator.test", set(running[-2:]))
     app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, remember=True)
     assert snap_compare(app, terminal_size=size, run_before=list_loaded)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_profile_picker(snap_compare, make_app, emulator, size) -> None:
+    """`P` over the list of profile "work": the profiles with their servers, no token; the
+    status line names the profile."""
+    profiles = {
+        "work": Profile("work", server="http://emulator.test", token=Secret(emulator.token)),
+        "staging": Profile("staging", server="https://staging.example.com", read_only=True),
+    }
+    config = ConfigFile(path=Path("config.toml"), profiles=profiles)
+    app = make_app(
+        team_id=101, workspace_id=201, clock=emulator.clock.now, config=config, profile="work"
+    )
+
+    async def picker(pilot) -> None:
+        await list_loaded(pilot)
+        await press(pilot, "P")
+
+    assert snap_compare(app, terminal_size=size, run_before=picker)
