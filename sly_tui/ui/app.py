@@ -527,7 +527,8 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             return
         for task in active:
             self.watch.add(task.id)
-        self._watches_changed(f"Watching {_tasks_named(tuple(active))}: told when it ends.")
+        ends = "it ends" if len(active) == 1 else "they end"
+        self._watches_changed(f"Watching {_tasks_named(tuple(active))}: told when {ends}.")
 
     def _watches_changed(self, sentence: str | None = None) -> None:
         """Remember the watched tasks, show them, and say what changed."""
@@ -655,6 +656,9 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                 "Switch profile", "P: another saved server or account", self.action_profiles
             )
         if isinstance(screen, LiveScreen):
+            yield SystemCommand(
+                "Watch or stop watching", "W: be told when the task ends", screen.action_watch
+            )
             for action in actions.available(self.read_only):
                 yield SystemCommand(
                     action.label,

@@ -15,7 +15,8 @@ from sly_tui.present import task_name
 from sly_tui.state import load_watched, state_file
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
-from sly_tui.ui.widgets.task_table import WATCHED_GLYPH, TaskTable
+from sly_tui.ui.status import WATCHED_GLYPH
+from sly_tui.ui.widgets.task_table import TaskTable
 
 from ..conftest import FAST_RETRY
 from .helpers import press, screen_text, settle, wait_for, widget_lines
@@ -86,7 +87,7 @@ async def test_marked_tasks_are_watched_together_and_ended_ones_refused(make_app
         table.move_cursor_to(second)
         await press(pilot, "space", "W")
         assert app.watched == {first, second}
-        assert "Watching 2 tasks: told when it ends." in told(app)
+        assert "Watching 2 tasks: told when they end." in told(app)
         table.clear_marks()
         table.move_cursor_to(ended)
         await press(pilot, "W")
@@ -104,6 +105,7 @@ async def test_w_in_the_detail_view(make_app, emulator):
         await wait_for(pilot, lambda: app.screen.info is not None)
         await press(pilot, "W")
         assert app.watched == {task_id}
+        assert f"#{task_id} {WATCHED_GLYPH} " in screen_text(pilot)
         await press(pilot, "escape")
         _, table = await open_list(pilot)
         assert f"{WATCHED_GLYPH} " in row_of(table, task_id)

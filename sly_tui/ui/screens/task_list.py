@@ -24,11 +24,11 @@ from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
 from sly_tui.ui.messages import MonitorEvent, WatchesChanged
 from sly_tui.ui.screens.live import LiveScreen
-from sly_tui.ui.status import StatusGroup, status_group
+from sly_tui.ui.status import WATCHED_GLYPH, StatusGroup, status_group
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
-from sly_tui.ui.widgets.task_table import COLUMNS, WATCHED_GLYPH, TaskTable
+from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
 
 if TYPE_CHECKING:
     from sly_tui.ui.forms.base import Target

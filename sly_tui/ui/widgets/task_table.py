@@ -36,7 +36,7 @@ from sly_tui.monitor.task_list import TrendsChanged
 from sly_tui.monitor.trainings import Training
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
-from sly_tui.ui.status import status_group, status_label
+from sly_tui.ui.status import WATCHED_GLYPH, status_group, status_label
 from sly_tui.ui.widgets.styling import text_style
 
 Filter = Callable[[TaskInfo], bool]
@@ -67,8 +67,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 MIN_NAME_WIDTH = 14
 PINNED = ("id", "name")  # never scrolled away by ←/→
-WATCHED_GLYPH = "◎"  # before the name of a watched task
-
 # Shown after PROGRESS while some task has a trend; not sortable, so not in COLUMNS.
 TREND_COLUMN = Column("trend", "TREND", 12, 55)
 # PROGRESS while some training shows its epochs: room for `140/360 ETA 12h05m`.
