@@ -206,8 +206,8 @@ def _serve_command(commands: argparse._SubParsersAction) -> None:
         parents=[_connection_flags(inherit=True)],
         help="the dashboard in a web browser (textual-serve), on loopback",
         description=(
-            "Serve the dashboard over HTTP: every browser tab that opens the address gets "
-            "its own dashboard. Only loopback is served unless --public is given, since "
+            "Serve the dashboard over HTTP: every browser tab that opens the address gets\n"
+            "its own dashboard. Only loopback is served unless --public is given, since\n"
             "whoever reaches the port drives a dashboard that holds the API token."
         ),
         epilog=(
