@@ -441,8 +441,7 @@ def _run_demo_server(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from sly_tui.web import serve
 
-    _settings_from(args)  # a mistake in the config is told here, not in every browser tab
-    return serve(args)
+    return serve(args, lambda: _settings_from(args))
 
 
 def _run_dashboard(args: argparse.Namespace) -> int:

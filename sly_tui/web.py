@@ -20,6 +20,7 @@ import os
 import shlex
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from sly_tui.config import ConfigError
@@ -83,9 +84,12 @@ def token_environment(args: argparse.Namespace) -> dict[str, str]:
     return {"API_TOKEN": args.token, **({"SERVER_ADDRESS": args.server} if args.server else {})}
 
 
-def serve(args: argparse.Namespace) -> int:
-    """Serve until Ctrl+C (or SIGTERM); the address goes to stdout once listening."""
+def serve(args: argparse.Namespace, check_settings: Callable[[], object]) -> int:
+    """Serve until Ctrl+C (or SIGTERM); the address goes to stdout once listening.
+    `check_settings` raises what is wrong with the connection settings, told once here
+    rather than in every browser tab (after the host: a refused host reads no config)."""
     check_host(args.host, args.public)
+    check_settings()
     try:
         from textual_serve.server import Server
     except ImportError:

@@ -52,11 +52,21 @@ CAPTURE = """
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLY_TUI_CONFIG_DIR", str(tmp_path / "config"))
+
+
 def test_a_host_beyond_loopback_is_refused_without_public(capsys) -> None:
     assert main(["serve", "--host", "0.0.0.0", "--demo"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("sly-tui: Serving on '0.0.0.0' would let anyone")
     assert "--public" in err
+
+
+def test_a_config_mistake_is_told_before_serving(capsys) -> None:
+    assert main(["serve", "--profile", "nowhere", "--port", "0"]) == 2
+    assert capsys.readouterr().err.startswith("sly-tui: No profile named 'nowhere'")
 
 
 def test_loopback_names() -> None:
