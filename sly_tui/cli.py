@@ -87,30 +87,63 @@ def _connection_flags(*, inherit: bool = False) -> argparse.ArgumentParser:
     return parent
 
 
-def _world_flags(parser: argparse.ArgumentParser, *, prefix: str = "") -> None:
-    """Options that shape the emulator's simulated world."""
+def _world_flags(
+    parser: argparse.ArgumentParser, *, prefix: str = "", inherit: bool = False
+) -> None:
+    """Options that shape the emulator's simulated world (`inherit`: as in
+    `_connection_flags`, for a subcommand that takes the top-level flags too)."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if inherit else value
+
     group = parser.add_argument_group("emulator")
-    group.add_argument(f"--{prefix}seed", type=int, default=0, help="world seed (default 0)")
+    group.add_argument(
+        f"--{prefix}seed", type=int, default=default(0), help="world seed (default 0)"
+    )
     group.add_argument(
         f"--{prefix}speed",
         type=_positive_float,
-        default=1.0,
+        default=default(1.0),
         help="simulated seconds per real second (default 1)",
     )
     group.add_argument(
         f"--{prefix}big-workspace",
         type=_count,
-        default=0,
+        default=default(0),
         metavar="N",
         help="add a 'load-test' workspace with N finished tasks",
     )
     group.add_argument(
         f"--{prefix}big-log",
         type=_count,
-        default=0,
+        default=default(0),
         metavar="N",
         help="give one task a log of N lines",
     )
+
+
+def _dashboard_flags(parser: argparse.ArgumentParser, *, inherit: bool = False) -> None:
+    """The dashboard's own options, at the top level and for `serve`."""
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if inherit else False,
+        help="run against the built-in emulator (no server needed)",
+    )
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        default=argparse.SUPPRESS if inherit else None,
+        help="colour theme (e.g. supervisely-light, high-contrast, colorblind, ansi-dark)",
+    )
+    parser.add_argument(
+        "--interval",
+        type=_positive_float,
+        default=argparse.SUPPRESS if inherit else None,
+        metavar="SEC",
+        help="seconds between polls (default 2)",
+    )
+    _world_flags(parser, prefix="demo-", inherit=inherit)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,27 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
             "  sly-tui                        dashboard on SERVER_ADDRESS / API_TOKEN\n"
             "  sly-tui --profile work         dashboard on a saved profile\n"
             "  sly-tui demo-server --port 8000 --env-file demo.env\n"
+            "  sly-tui serve --demo           the dashboard in a browser (http://127.0.0.1:8566)\n"
             "  sly-tui tasks --json           scripts: tasks, task, logs, wait, stop, start\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sly-tui {__version__}")
-    parser.add_argument(
-        "--demo", action="store_true", help="run against the built-in emulator (no server needed)"
-    )
-    parser.add_argument(
-        "--theme",
-        metavar="NAME",
-        help="colour theme (e.g. supervisely-light, high-contrast, colorblind, ansi-dark)",
-    )
-    parser.add_argument(
-        "--interval",
-        type=_positive_float,
-        default=None,
-        metavar="SEC",
-        help="seconds between polls (default 2)",
-    )
-    _world_flags(parser, prefix="demo-")
+    _dashboard_flags(parser)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     server = commands.add_parser(
@@ -174,8 +193,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
     _world_flags(server)
+    _serve_command(commands)
     _headless_commands(commands)
     return parser
+
+
+def _serve_command(commands: argparse._SubParsersAction) -> None:
+    from sly_tui.web import DEFAULT_PORT
+
+    serve = commands.add_parser(
+        "serve",
+        parents=[_connection_flags(inherit=True)],
+        help="the dashboard in a web browser (textual-serve), on loopback",
+        description=(
+            "Serve the dashboard over HTTP: every browser tab that opens the address gets\n"
+            "its own dashboard. Only loopback is served unless --public is given, since\n"
+            "whoever reaches the port drives a dashboard that holds the API token."
+        ),
+        epilog=(
+            "examples:\n"
+            "  sly-tui serve --demo\n"
+            "  sly-tui serve --profile work --port 9000\n"
+            "  ssh -L 8566:127.0.0.1:8566 host   then open http://127.0.0.1:8566 here\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
+    )
+    serve.add_argument("--public", action="store_true", help="allow a --host that is not loopback")
+    _dashboard_flags(serve, inherit=True)
 
 
 def _iso_instant(text: str) -> datetime:
@@ -304,6 +352,12 @@ def _headless_commands(commands: argparse._SubParsersAction) -> None:
     wait.add_argument(
         "--timeout", type=_positive_float, metavar="SEC", help="give up after SEC seconds"
     )
+    wait.add_argument(
+        "--notify",
+        action="store_true",
+        help="at the end, ring the terminal bell and raise a desktop notification "
+        "(OSC 9 and 777, as [notify] in config.toml allows)",
+    )
     interval(wait)
 
     stop = command(
@@ -384,6 +438,12 @@ def _run_demo_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    from sly_tui.web import serve
+
+    return serve(args, lambda: _settings_from(args))
+
+
 def _run_dashboard(args: argparse.Namespace) -> int:
     from sly_tui.ui.launch import DemoOptions, run_dashboard
 
@@ -411,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo-server":
             return _run_demo_server(args)
+        if args.command == "serve":
+            return _run_serve(args)
         if args.command in HEADLESS_COMMANDS:
             return _run_headless(args)
         return _run_dashboard(args)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sly_tui.notify import NotifySettings
 from sly_tui.secrets import Secret, is_private, token_problem, write_private_file
 from sly_tui.smallfile import read_small_text
 
@@ -89,6 +90,7 @@ class ConfigFile:
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     ui: Mapping[str, Any] = field(default_factory=dict)
     keymap: Mapping[str, str] = field(default_factory=dict)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     warnings: tuple[str, ...] = ()
 
 
@@ -327,12 +329,18 @@ def load_config(environ: Mapping[str, str] | None = None) -> ConfigFile:
         raise ConfigError(f"{path}: [ui] must be a table.")
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise ConfigError(f"{path}: [keymap] must map binding ids to key strings.")
+    notify_table = data.get("notify", {})
+    if not isinstance(notify_table, dict):
+        raise ConfigError(f"{path}: [notify] must be a table.")
+    notify, notes = NotifySettings.from_table(notify_table, f"{path} [notify]")
+    warnings.extend(notes)
     return ConfigFile(
         path=path,
         default_profile=default,
         profiles=profiles,
         ui=ui,
         keymap=keymap,
+        notify=notify,
         warnings=tuple(warnings),
     )
 

@@ -1,4 +1,5 @@
-"""What sly-tui remembers between runs: the last team and workspace per server, the theme.
+"""What sly-tui remembers between runs: the last team and workspace per server and per
+saved profile, the tasks watched on each server (`W`), the theme.
 
 Kept apart from `config.toml` (which the user edits) in the platform state directory.
 A broken or unreadable state file is ignored: forgetting a selection is harmless.
@@ -29,8 +30,25 @@ def _load() -> dict:
         return {}
 
 
-def load_selection(server: str) -> tuple[int, int] | None:
-    entry = _load().get("servers", {}).get(normalize_server_address(server))
+def _entry(table: str, key: str) -> object:
+    """`[table] key` of the state file, None where it or its table is missing."""
+    entries = _load().get(table)
+    return entries.get(key) if isinstance(entries, dict) else None
+
+
+def _save_entry(table: str, key: str, value: object) -> None:
+    """Set `[table] key` (None: remove it), keeping the rest of the file."""
+    data = _load()
+    entries = data.get(table)
+    entries = dict(entries) if isinstance(entries, dict) else {}
+    if value is None:
+        entries.pop(key, None)
+    else:
+        entries[key] = value
+    _save({**data, table: entries})
+
+
+def _selection(entry: object) -> tuple[int, int] | None:
     if not isinstance(entry, dict):
         return None
     team, workspace = entry.get("team"), entry.get("workspace")
@@ -39,13 +57,34 @@ def load_selection(server: str) -> tuple[int, int] | None:
     return None
 
 
+def load_selection(server: str) -> tuple[int, int] | None:
+    return _selection(_entry("servers", normalize_server_address(server)))
+
+
 def save_selection(server: str, team_id: int, workspace_id: int) -> None:
-    data = _load()
-    servers = data.get("servers")
-    if not isinstance(servers, dict):
-        servers = {}
-    servers[normalize_server_address(server)] = {"team": team_id, "workspace": workspace_id}
-    _save({**data, "servers": servers})
+    selection = {"team": team_id, "workspace": workspace_id}
+    _save_entry("servers", normalize_server_address(server), selection)
+
+
+def load_profile_selection(profile: str) -> tuple[int, int] | None:
+    """The team and workspace last opened with the saved profile `profile`."""
+    return _selection(_entry("profiles", profile))
+
+
+def save_profile_selection(profile: str, team_id: int, workspace_id: int) -> None:
+    _save_entry("profiles", profile, {"team": team_id, "workspace": workspace_id})
+
+
+def load_watched(server: str) -> set[int]:
+    """The ids of the tasks watched on `server` when the dashboard last ran."""
+    ids = _entry("watched", normalize_server_address(server))
+    if not isinstance(ids, list):
+        return set()
+    return {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+
+
+def save_watched(server: str, task_ids: set[int]) -> None:
+    _save_entry("watched", normalize_server_address(server), sorted(task_ids) or None)
 
 
 def load_theme() -> str | None:

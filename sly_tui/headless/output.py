@@ -84,6 +84,20 @@ class Output:
         self.stderr.write(f"sly-tui: {sentence}\n")
         self.stderr.flush()
 
+    def to_terminal(self, text: str) -> bool:
+        """Write control sequences (the bell, a desktop notification) to the terminal:
+        stderr if it is one (stdout may be captured: `status=$(sly-tui wait 7 --notify)`),
+        else stdout if it is one; False when neither is, and nothing was written."""
+        for stream in (self.stderr, self.stdout):
+            try:
+                if stream.isatty():
+                    stream.write(text)
+                    stream.flush()
+                    return True
+            except (AttributeError, ValueError):
+                continue
+        return False
+
     def show(self, renderable: RenderableType) -> None:
         """Print a Rich table or `Text` (imported only by the commands that draw)."""
         if self._console is None:

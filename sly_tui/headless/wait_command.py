@@ -11,17 +11,21 @@ because a script must not mistake "could not tell" for "still running". A server
 reached at all fails at once with 3.
 
 stdout gets the final status (or the last one seen, on a timeout), so
-`status=$(sly-tui wait 7)` works; exit codes: 0 reached, 1 error (or no such task),
-2 timeout, 3 connection or authentication failure, a timeout before any answer included.
+`status=$(sly-tui wait 7)` works; with `--notify` the end (reached or error, not a timeout)
+also rings the terminal's bell and raises a desktop notification, written to whichever of
+stderr and stdout is a terminal (see `sly_tui.notify`). Exit codes: 0 reached, 1 error (or
+no such task), 2 timeout, 3 connection or authentication failure, a timeout before any
+answer included.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import time
 
-from sly_tui.api import NotFound
+from sly_tui.api import ApiError, NotFound, SlyClient
 from sly_tui.api.tasks import WAIT_ENDS
 from sly_tui.enums import Status
 from sly_tui.headless.errors import (
@@ -39,6 +43,8 @@ from sly_tui.monitor.events import Phase
 from sly_tui.monitor.health import BACKOFF_FIRST, Health
 from sly_tui.monitor.service import DEFAULT_INTERVAL
 from sly_tui.monitor.vanishing import Vanishing
+from sly_tui.notify import TITLE, NotifySettings, ending_sentence, terminal_text
+from sly_tui.present import task_name
 from sly_tui.text import one_line
 
 
@@ -67,10 +73,10 @@ async def run(args: argparse.Namespace, session: Session) -> int:
                     health.succeeded()
                     last = one_line(str(status))
                     if status == Status.ERROR:
-                        session.out.line(last)
+                        await _ended(args, session, client, last)
                         return EXIT_FAILED
                     if status == args.status or status in WAIT_ENDS:
-                        session.out.line(last)
+                        await _ended(args, session, client, last)
                         return EXIT_OK
                     await asyncio.sleep(interval)
         except NotFound:
@@ -94,3 +100,24 @@ async def run(args: argparse.Namespace, session: Session) -> int:
                 f"(last seen: {last}).",
                 EXIT_TIMEOUT,
             ) from None
+
+
+async def _ended(
+    args: argparse.Namespace, session: Session, client: SlyClient, status: str
+) -> None:
+    """Print the final status; with `--notify`, tell the terminal too (the task's name is
+    read for it: a failed read leaves the name out, the notification still goes)."""
+    session.out.line(status)
+    if not args.notify:
+        return
+    session.out.flush()
+    try:
+        info = await client.tasks.get_info_by_id(args.task_id)
+    except ApiError:
+        info = None
+    body = ending_sentence(args.task_id, task_name(info) if info else "", status)
+    config = session.settings.config
+    settings = config.notify if config is not None else NotifySettings()
+    text = terminal_text(settings, TITLE, body, tmux=bool(os.environ.get("TMUX")))
+    if text and not session.out.to_terminal(text):
+        session.out.notice("--notify: neither stderr nor stdout is a terminal; nothing was sent.")

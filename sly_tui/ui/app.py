@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -36,25 +37,42 @@ from sly_tui.api import (
     PermissionDenied,
     RetryPolicy,
     SlyClient,
+    TaskInfo,
     Team,
     User,
     Workspace,
 )
-from sly_tui.config import Settings, response_limit
-from sly_tui.monitor.events import ConnectionState, Phase
+from sly_tui.config import ConfigError, Flags, Settings, resolve, response_limit
+from sly_tui.monitor.events import ConnectionState, Phase, TaskGone, TasksChanged
 from sly_tui.monitor.health import backoff_delay, describe
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
+from sly_tui.monitor.watch import TaskEnded, WatchTopic
+from sly_tui.notify import TITLE, NotifySettings, ending_sentence, terminal_text
+from sly_tui.present import task_name
 from sly_tui.secrets import create_private
-from sly_tui.state import load_selection, load_theme, save_selection, save_theme
+from sly_tui.state import (
+    load_profile_selection,
+    load_selection,
+    load_theme,
+    load_watched,
+    save_profile_selection,
+    save_selection,
+    save_theme,
+    save_watched,
+)
 from sly_tui.text import one_line
 from sly_tui.ui import partial_updates
 from sly_tui.ui.host import Selection
-from sly_tui.ui.messages import ConnectionChanged
+from sly_tui.ui.messages import ConnectionChanged, MonitorEvent, WatchesChanged
 from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 from sly_tui.ui.workers import ReportsFailedWorkers
+
+
+def _tasks_named(tasks: tuple[TaskInfo, ...]) -> str:
+    return f"task {tasks[0].id}" if len(tasks) == 1 else f"{len(tasks)} tasks"
 
 
 def instance_key(server: str, me: User) -> str:
@@ -87,6 +105,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         Binding("minus", "interval(-1)", "Faster", show=False, id="app.faster"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("A", "agents", "Agents", show=False, id="app.agents"),
+        Binding("P", "profiles", "Switch profile", show=False, id="app.profile"),
     ]
 
     def __init__(
@@ -105,12 +124,17 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         partial_updates.install()  # a ticking cell costs its own width on the terminal
         self.settings = settings
         self.read_only = settings.read_only
-        self.place = Place(server=demo_label or settings.server or "")
+        self.place = Place(
+            server=demo_label or settings.server or "", profile=settings.profile or ""
+        )
         self.connection_state = ConnectionState(Phase.CONNECTING)
         self.client: SlyClient | None = None
         self.monitor: Monitor | None = None
         self.selection: Selection | None = None
         self.user_login: str | None = None
+        self.user_id: int | None = None
+        self.watch = WatchTopic()  # the tasks whose ending is told (`W`), per connection
+        self._unwatched: set[int] = set()  # tasks of mine the user unwatched: not again
         self._interval = interval or DEFAULT_INTERVAL
         self._transport = transport
         self._remember = remember
@@ -247,9 +271,11 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             return
         self.client = client
         self.user_login = me.login
+        self.user_id = me.id
         self._instance = instance_key(settings.server or "", me)
-        self.place = Place(self.place.server, me.login or me.name or "", "", "")
+        self.place = replace(self.place, user=me.login or me.name or "", team="", workspace="")
         self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
+        self._start_watching(settings)
         self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
         await self.open_start_screen(start, names)
 
@@ -369,12 +395,16 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         from sly_tui.ui.screens.task_list import TaskListScreen
 
         self.selection = selection
-        self.place = Place(
-            self.place.server, self.place.user, selection.team_name, selection.workspace_name
+        self.place = replace(
+            self.place, team=selection.team_name, workspace=selection.workspace_name
         )
         if self._remember and self.settings.server:
             with contextlib.suppress(OSError):
                 save_selection(self.settings.server, selection.team_id, selection.workspace_id)
+                if self.settings.profile:
+                    save_profile_selection(
+                        self.settings.profile, selection.team_id, selection.workspace_id
+                    )
         self.switch_to(TaskListScreen(selection.workspace_id))
 
     def switch_to(self, screen: object) -> None:
@@ -387,6 +417,169 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         """The user switched themes (palette or key): keep the choice for the next run."""
         with contextlib.suppress(OSError):
             save_theme(self.theme)
+
+    # --- switching profiles ----------------------------------------------------------------
+
+    def action_profiles(self) -> None:
+        """`P`: pick another saved profile (another server, account or team) to watch."""
+        from sly_tui.ui.screens.profiles import ProfileScreen
+
+        config = self.settings.config
+        if config is None or not config.profiles:
+            self.notify(
+                "No saved profiles: the connect screen saves one, or add [profiles.NAME] to "
+                f"{config.path if config else 'config.toml'}.",
+                severity="warning",
+                markup=False,
+            )
+        elif not isinstance(self.screen, ProfileScreen):
+            self.push_screen(ProfileScreen(config.profiles, self.settings.profile), self._pick)
+
+    def _pick(self, name: str | None) -> None:
+        if name is None or (name == self.settings.profile and self.client is not None):
+            return
+        # A --read-only given on the command line holds for every profile of this run.
+        read_only = self.settings.sources.get("read_only") == "--read-only"
+        try:
+            settings = resolve(Flags(profile=name, read_only=read_only))
+            settings.require_credentials()
+        except ConfigError as exc:
+            self.notify(str(exc), title="Switch profile", severity="error", markup=False)
+            return
+        if self._remember and (remembered := load_profile_selection(name)) is not None:
+            settings = replace(settings, team_id=remembered[0], workspace_id=remembered[1])
+        self.switch_profile(settings)
+
+    @work(exclusive=True, group="switch", exit_on_error=False)
+    async def switch_profile(self, settings: Settings) -> None:
+        """Leave the server shown for the one of `settings`: its screens, polling, client and
+        open logs are closed first, then it connects as at start (to the workspace last
+        used with that profile, else the profile's own, else the picker)."""
+        for worker in self.workers:
+            if worker.group == "connect":
+                worker.cancel()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self._disconnect()
+        self.selection = None
+        self.place = Place(server=settings.server or "", profile=settings.profile or "")
+        self.query_one("#startup", Static).update(Text(f"Connecting to {self.place.server}…"))
+        self._set_state(ConnectionState(Phase.CONNECTING))
+        self.connect(settings)
+
+    async def _disconnect(self) -> None:
+        """Stop polling and close the client and the open log spools."""
+        monitor, self.monitor = self.monitor, None
+        client, self.client = self.client, None
+        if monitor is not None:
+            await monitor.aclose()
+        if client is not None:
+            await client.aclose()
+        for topic in self._detail_topics.values():
+            topic.spool.close()
+        self._detail_topics.clear()
+
+    # --- watched tasks ---------------------------------------------------------------------
+
+    def _start_watching(self, settings: Settings) -> None:
+        """Poll the tasks watched on this server (those remembered from the last run too)
+        for as long as the connection lasts."""
+        remembered = load_watched(settings.server) if self._remember and settings.server else ()
+        self.watch = WatchTopic(remembered)
+        self._unwatched.clear()
+        assert self.monitor is not None
+        self.monitor.subscribe(self.watch, self._watch_news)
+
+    @property
+    def notify_settings(self) -> NotifySettings:
+        """`[notify]` of the config the current connection was resolved with."""
+        config = self.settings.config
+        return config.notify if config is not None else NotifySettings()
+
+    @property
+    def watched(self) -> frozenset[int]:
+        return self.watch.task_ids
+
+    def toggle_watch(self, tasks: tuple[TaskInfo, ...]) -> None:
+        """`W`: watch `tasks` (the marked ones, else the one under the cursor), or stop
+        watching them when all are watched already. An ended task has nothing left to tell."""
+        if not tasks:
+            self.notify("No task here to watch.", severity="warning")
+            return
+        if all(task.id in self.watched for task in tasks):
+            for task in tasks:
+                self.watch.remove(task.id)
+                self._unwatched.add(task.id)
+            self._watches_changed(f"Stopped watching {_tasks_named(tasks)}.")
+            return
+        active = [task for task in tasks if task.is_active]
+        if not active:
+            self.notify(
+                f"{_tasks_named(tasks)} already ended: nothing to watch.", severity="warning"
+            )
+            return
+        for task in active:
+            self.watch.add(task.id)
+        ends = "it ends" if len(active) == 1 else "they end"
+        self._watches_changed(f"Watching {_tasks_named(tuple(active))}: told when {ends}.")
+
+    def _watches_changed(self, sentence: str | None = None) -> None:
+        """Remember the watched tasks, show them, and say what changed."""
+        if self._remember and self.settings.server:
+            with contextlib.suppress(OSError):
+                save_watched(self.settings.server, set(self.watched))
+        for screen in self.screen_stack:
+            screen.post_message(WatchesChanged(self.watched))
+        if sentence is not None:
+            self.notify(sentence, timeout=4, markup=False)
+
+    def _watch_news(self, event: object) -> None:
+        """What the watch topic found (called on the event loop)."""
+        if isinstance(event, TaskEnded):
+            self._watches_changed()
+            self.tell_ended(event.task)
+        elif isinstance(event, TaskGone):
+            self._watches_changed(f"Watched task {event.task_id} is gone from the server.")
+
+    def on_monitor_event(self, message: MonitorEvent) -> None:
+        """With `[notify] mine`, a task of mine new in a task list (its screen's event,
+        bubbled up) is watched unasked, unless the user unwatched it."""
+        event = message.event
+        if not isinstance(event, TasksChanged) or not self.notify_settings.mine:
+            return
+        mine = [
+            task
+            for task in event.added
+            if task.user_id == self.user_id
+            and task.is_active
+            and task.id not in self.watched
+            and task.id not in self._unwatched
+        ]
+        for task in mine:
+            self.watch.add(task.id)
+        if mine:
+            self._watches_changed()
+
+    def tell_ended(self, task: TaskInfo) -> None:
+        """A watched task ended: a toast, and through the terminal the bell and a desktop
+        notification (OSC 9, OSC 777), each as `[notify]` says. The sequences go through
+        the driver, in order with the screen's own output, so they never land mid-frame."""
+        from sly_tui.enums import Status
+
+        settings = self.notify_settings
+        body = ending_sentence(task.id, task_name(task), str(task.status or ""))
+        if settings.toast:
+            failed = task.status == Status.ERROR
+            self.notify(
+                body,
+                title="Watched task ended",
+                severity="error" if failed else "information",
+                timeout=30,
+                markup=False,
+            )
+        text = terminal_text(settings, TITLE, body, tmux=bool(os.environ.get("TMUX")))
+        if text and self._driver is not None:
+            self._driver.write(text)
 
     # --- health and the status bar --------------------------------------------------------
 
@@ -451,7 +644,14 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         if self.selection is not None:
             yield SystemCommand("Switch workspace", "w", self.pick_workspace)
             yield SystemCommand("Agents", "A: agents of the team", self.action_agents)
+        if self.settings.config is not None and self.settings.config.profiles:
+            yield SystemCommand(
+                "Switch profile", "P: another saved server or account", self.action_profiles
+            )
         if isinstance(screen, LiveScreen):
+            yield SystemCommand(
+                "Watch or stop watching", "W: be told when the task ends", screen.action_watch
+            )
             for action in actions.available(self.read_only):
                 yield SystemCommand(
                     action.label,
@@ -537,11 +737,6 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         )
 
     async def on_unmount(self) -> None:
-        if self.monitor is not None:
-            await self.monitor.aclose()
-        if self.client is not None:
-            await self.client.aclose()
-        for topic in self._detail_topics.values():
-            topic.spool.close()
+        await self._disconnect()
         if self._temp_cache is not None:
             self._temp_cache.cleanup()

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from sly_tui.api import SlyClient
+    from sly_tui.api.models import TaskInfo
     from sly_tui.monitor.service import Monitor
     from sly_tui.monitor.task_detail import TaskDetailTopic
 
@@ -44,6 +45,13 @@ class Host(Protocol):
         ...
 
     def pick_workspace(self) -> None: ...
+
+    @property
+    def watched(self) -> frozenset[int]:
+        """The ids of the tasks watched on this server (`W`)."""
+        ...
+
+    def toggle_watch(self, tasks: tuple[TaskInfo, ...]) -> None: ...
 
     def action_refresh(self) -> None: ...
 

@@ -22,3 +22,11 @@ class ConnectionChanged(Message):
     def __init__(self, state: ConnectionState) -> None:
         super().__init__()
         self.state = state
+
+
+class WatchesChanged(Message):
+    """The set of watched tasks changed (`W`, an ending): lists show which are watched."""
+
+    def __init__(self, watched: frozenset[int]) -> None:
+        super().__init__()
+        self.watched = watched

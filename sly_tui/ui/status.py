@@ -80,3 +80,6 @@ def status_label(status: Status | str | None) -> str:
     """`▶ started`: symbol and the server's own word (unknown words shown as sent)."""
     group = status_group(status)
     return f"{group.symbol} {one_line(str(status)) if status else 'unknown'}"
+
+
+WATCHED_GLYPH = "◎"  # before the name of a watched task (`W`), in the list and task view

@@ -8,9 +8,13 @@ Update with `pytest tests/ui/test_snapshots.py --snapshot-update` after an inten
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
+from sly_tui.config import ConfigFile, Profile
+from sly_tui.secrets import Secret
+from sly_tui.state import save_watched
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
@@ -65,3 +69,35 @@ def test_task_detail_overview(snap_compare, snap_app, size) -> None:
         await press(pilot, "1")
 
     assert snap_compare(snap_app, terminal_size=size, run_before=overview)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_task_list_with_watched_tasks(snap_compare, make_app, emulator, size) -> None:
+    """Two running tasks watched in an earlier run: the glyph before their names, the count
+    in the filter line."""
+    running = sorted(
+        t.id for t in emulator.world.tasks.values() if t.workspace_id == 201 and t.status.is_active
+    )
+    save_watched("http://emulator.test", set(running[-2:]))
+    app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, remember=True)
+    assert snap_compare(app, terminal_size=size, run_before=list_loaded)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_profile_picker(snap_compare, make_app, emulator, size) -> None:
+    """`P` over the list of profile "work": the profiles with their servers, no token; the
+    status line names the profile."""
+    profiles = {
+        "work": Profile("work", server="http://emulator.test", token=Secret(emulator.token)),
+        "staging": Profile("staging", server="https://staging.example.com", read_only=True),
+    }
+    config = ConfigFile(path=Path("config.toml"), profiles=profiles)
+    app = make_app(
+        team_id=101, workspace_id=201, clock=emulator.clock.now, config=config, profile="work"
+    )
+
+    async def picker(pilot) -> None:
+        await list_loaded(pilot)
+        await press(pilot, "P")
+
+    assert snap_compare(app, terminal_size=size, run_before=picker)

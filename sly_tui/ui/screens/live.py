@@ -65,6 +65,10 @@ class LiveScreen(ReportsFailedWorkers, Subscriber, Screen[None]):
             markup=False,
         )
 
+    def action_watch(self) -> None:
+        """`W` on the screens that bind it: watch what the actions would act on."""
+        self.sly.toggle_watch(self.target().tasks)
+
     def action_act(self, action_id: str) -> None:
         action = actions.BY_ID[action_id]
         if action.mutates and self.sly.read_only:

@@ -37,13 +37,13 @@ from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.text import one_line
 from sly_tui.training import epoch_progress
 from sly_tui.ui import format as fmt
-from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.messages import MonitorEvent, WatchesChanged
 from sly_tui.ui.panes.base import TaskPane
 from sly_tui.ui.panes.checkpoints import CheckpointsPane
 from sly_tui.ui.panes.files import FilesPane
 from sly_tui.ui.panes.metrics import MetricsPane
 from sly_tui.ui.screens.live import LiveScreen
-from sly_tui.ui.status import status_group, status_label
+from sly_tui.ui.status import WATCHED_GLYPH, status_group, status_label
 from sly_tui.ui.targets import Target
 from sly_tui.ui.widgets.json_tree import JsonTree, scalar_text
 from sly_tui.ui.widgets.key_footer import KeyFooter
@@ -180,6 +180,7 @@ class TaskDetailScreen(LiveScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back"),
+        Binding("W", "watch", "Watch", show=False, id="detail.watch"),
         Binding("1", "tab('overview')", "Overview", show=False, id="detail.overview"),
         Binding("2", "tab('logs')", "Logs", show=False, id="detail.logs"),
         Binding("3", "tab('meta')", "Meta", show=False, id="detail.meta"),
@@ -336,15 +337,7 @@ class TaskDetailScreen(LiveScreen):
         if task is None:
             return
         self._show_panes(task)
-        title = Text(no_wrap=True, overflow="ellipsis")
-        group = status_group(task.status)
-        title.append(status_label(task.status), f"bold {_theme_colour(self, group.name)}")
-        title.append(f"  #{task.id} ")
-        title.append(fmt.task_name(task), "bold")
-        app_label = fmt.app_label(task)
-        if app_label:
-            title.append(f"  · {app_label}")
-        self.query_one("#title", Static).update(title)
+        self._show_title(task)
         self._show_failure(task)
         self._show_facts(task)
 
@@ -355,6 +348,24 @@ class TaskDetailScreen(LiveScreen):
         self.query_one("#outputs", Static).update(outputs or Text("No output set.", "italic"))
         self.query_one(JsonTree).show(task.meta)
         self._show_progress()
+
+    def _show_title(self, task: TaskInfo) -> None:
+        """`▶ started  #1163 ◎ train-yolo  · App v1.2`: ◎ while the task is watched."""
+        title = Text(no_wrap=True, overflow="ellipsis")
+        group = status_group(task.status)
+        title.append(status_label(task.status), f"bold {_theme_colour(self, group.name)}")
+        title.append(f"  #{task.id} ")
+        if task.id in self.sly.watched:
+            title.append(f"{WATCHED_GLYPH} ")
+        title.append(fmt.task_name(task), "bold")
+        app_label = fmt.app_label(task)
+        if app_label:
+            title.append(f"  · {app_label}")
+        self.query_one("#title", Static).update(title)
+
+    def on_watches_changed(self, message: WatchesChanged) -> None:
+        if self.info is not None and not self.query_one("#title").has_class("gone"):
+            self._show_title(self.info)
 
     def _show_facts(self, task: TaskInfo) -> None:
         facts = Table.grid(padding=(0, 2))

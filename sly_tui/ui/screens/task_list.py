@@ -22,9 +22,9 @@ from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
 from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
-from sly_tui.ui.messages import MonitorEvent
+from sly_tui.ui.messages import MonitorEvent, WatchesChanged
 from sly_tui.ui.screens.live import LiveScreen
-from sly_tui.ui.status import StatusGroup, status_group
+from sly_tui.ui.status import WATCHED_GLYPH, StatusGroup, status_group
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
@@ -55,6 +55,7 @@ class TaskListScreen(LiveScreen):
         Binding("s", "cycle_sort", "Sort", id="list.sort"),
         Binding("S", "reverse_sort", "Reverse", show=False, id="list.reverse"),
         Binding("w", "workspaces", "Workspace", id="list.workspace"),
+        Binding("W", "watch", "Watch", show=False, id="list.watch"),
     ]
 
     DEFAULT_CSS = """
@@ -96,6 +97,7 @@ class TaskListScreen(LiveScreen):
         return self.query_one(TaskTable)
 
     def on_mount(self) -> None:
+        self.table.set_watched(self.sly.watched)
         self._tick()
         self._ticker = self.set_interval(1.0, self._tick)
         self.table.focus()
@@ -127,6 +129,10 @@ class TaskListScreen(LiveScreen):
                     self.loaded = True
                     self._first_page()
                 self._show_filters()
+
+    def on_watches_changed(self, message: WatchesChanged) -> None:
+        self.table.set_watched(message.watched)
+        self._show_filters()
 
     def _count(self, event: TasksChanged) -> None:
         """Move the counts per status by what `event` changes, in the order the table
@@ -185,6 +191,8 @@ class TaskListScreen(LiveScreen):
             line.append(" (column hidden: ←/→)", "italic")
         if table.marked:
             line.append(f"  {len(table.marked)} marked", text_style(table, "task-table--marked"))
+        if table.watched:
+            line.append(f"  {WATCHED_GLYPH}{len(table.watched)} watched")
         filters = self.query_one("#filters", Static)
         if line != filters.content:  # a poll that changed no count repaints nothing
             filters.update(line, layout=False)  # one line, always: no re-layout

@@ -1,6 +1,7 @@
 """The top line of every screen: where we are and how fresh the data is.
 
-`sly-tui · demo@127.0.0.1:8431 · alice · Team / Workspace   ● live 2s   READ-ONLY`
+`sly-tui [prod] · Team / Workspace · alice@sly.example.com   ● live 2s   READ-ONLY`
+(the profile in brackets when one is in use).
 It re-renders once a second from the app's state so "stale for 12s" and "retrying in 4s"
 count by themselves between events, and only repaints when its text changed.
 """
@@ -27,6 +28,7 @@ class Place:
     user: str = ""
     team: str = ""
     workspace: str = ""
+    profile: str = ""  # the saved profile in use, if any
 
 
 def health_text(state: ConnectionState, interval: float, now: float) -> tuple[str, str]:
@@ -99,6 +101,8 @@ class StatusBar(Widget):
         interval = getattr(getattr(app, "monitor", None), "interval", 2.0)
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(" sly-tui", "bold")
+        if place.profile:
+            left.append(f" [{one_line(place.profile)}]", "bold")
         where = " / ".join(p for p in (place.team, place.workspace) if p)
         if where:
             left.append(" · ")

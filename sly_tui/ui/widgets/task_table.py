@@ -35,7 +35,7 @@ from sly_tui.monitor.events import TasksChanged, TrendsChanged
 from sly_tui.monitor.trainings import Training
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
-from sly_tui.ui.status import status_group, status_label
+from sly_tui.ui.status import WATCHED_GLYPH, status_group, status_label
 from sly_tui.ui.widgets.styling import text_style
 
 Filter = Callable[[TaskInfo], bool]
@@ -256,6 +256,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.sort_key = "id"
         self.sort_reverse = True
         self.marked: set[int] = set()  # tasks picked for a multi-task action (stop)
+        self.watched: frozenset[int] = frozenset()  # tasks whose ending will be told (`W`)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -423,6 +424,13 @@ class TaskTable(ScrollView, can_focus=True):
         self.post_message(self.MarksChanged())
         self.action_cursor(1)
 
+    def set_watched(self, watched: frozenset[int]) -> None:
+        """Show `watched` as the watched tasks (a glyph before the name)."""
+        changed, self.watched = watched ^ self.watched, watched
+        for task_id in changed:
+            if (row := self._row_of.get(task_id)) is not None:
+                self._refresh_row(row)
+
     def clear_marks(self) -> None:
         rows = [self._row_of[task_id] for task_id in self.marked if task_id in self._row_of]
         self.marked.clear()
@@ -573,12 +581,13 @@ class TaskTable(ScrollView, can_focus=True):
         selected = row == self._cursor_row
         ticking = self._now if task.is_active else None
         marked = task.id in self.marked
+        watched = task.id in self.watched
         trend = self.trends.get(task.id)
         version = self._versions.get(task.id, 0)
-        key = (task.id, version, width, selected, ticking, self.has_focus, marked, trend)
+        key = (task.id, version, width, selected, ticking, self.has_focus, marked, watched, trend)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._row(task, layout, width, base, selected, marked)
+            strip = self._row(task, layout, width, base, selected, marked, watched)
             self._strips[key] = strip
         return strip
 
@@ -607,6 +616,7 @@ class TaskTable(ScrollView, can_focus=True):
         base: Style,
         cursor: bool,
         marked: bool,
+        watched: bool,
     ) -> Strip:
         muted = text_style(self, "task-table--muted")
         group = status_group(task.status)
@@ -621,6 +631,8 @@ class TaskTable(ScrollView, can_focus=True):
                 plain = epochs.cell(epochs.eta(task.started_at, self._now))
             else:
                 plain = cell_text(task, column.key, self._now)
+            if watched and column.key == "name":
+                plain = f"{WATCHED_GLYPH} {plain}"
             text = _fit(plain, col_width, column.right)
             if marked and column.key == "id":
                 text = "●" + text[1:]
