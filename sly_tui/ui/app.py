@@ -82,6 +82,14 @@ class Selection:
     workspace_name: str
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Every workspace of a team (`team_id` None: of every team), picked with `w`."""
+
+    team_id: int | None
+    team_name: str
+
+
 class SlyApp(ReportsFailedWorkers, App[str]):
     """The dashboard."""
 
@@ -369,9 +377,20 @@ class SlyApp(ReportsFailedWorkers, App[str]):
 
         self.push_screen(WorkspaceScreen(), self._picked)
 
-    def _picked(self, selection: Selection | None) -> None:
-        if selection is not None:
+    def _picked(self, selection: Selection | Scope | None) -> None:
+        if isinstance(selection, Scope):
+            self.open_scope(selection)
+        elif selection is not None:
             self.open_workspace(selection)
+
+    def open_scope(self, scope: Scope) -> None:
+        """The active tasks of a team's workspaces, or of every team's. The workspace
+        picked before stays the one `A` and the next `w` start from."""
+        from sly_tui.ui.screens.scope_list import ScopeListScreen
+
+        where = "all workspaces" if scope.team_id is not None else ""
+        self.place = Place(self.place.server, self.place.user, scope.team_name, where)
+        self.switch_to(ScopeListScreen(scope.team_id))
 
     def open_workspace(self, selection: Selection) -> None:
         from sly_tui.ui.screens.task_list import TaskListScreen
