@@ -103,6 +103,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         Binding("minus", "interval(-1)", "Faster", show=False, id="app.faster"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("A", "agents", "Agents", show=False, id="app.agents"),
+        Binding("F", "failures", "Failures", show=False, id="app.failures"),
     ]
 
     def __init__(
@@ -465,6 +466,21 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         elif not isinstance(self.screen, AgentsScreen):
             self.push_screen(AgentsScreen())
 
+    def action_failures(self) -> None:
+        """The failure feed of the team on screen: the scope's, else the workspace's."""
+        from sly_tui.ui.screens.failures import FailuresScreen
+        from sly_tui.ui.screens.scope_list import ScopeListScreen
+
+        screen = self.screen
+        if isinstance(screen, FailuresScreen):
+            return
+        if isinstance(screen, ScopeListScreen):
+            self.push_screen(FailuresScreen(screen.team_id, self.place.team))
+        elif self.client is None or self.selection is None:
+            self.notify("Open a workspace first.", severity="warning")
+        else:
+            self.push_screen(FailuresScreen(self.selection.team_id, self.selection.team_name))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
         """The palette reaches every action by name (mutating ones not in read-only)."""
         from sly_tui.ui import actions
@@ -478,6 +494,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         if self.selection is not None:
             yield SystemCommand("Switch workspace", "w", self.pick_workspace)
             yield SystemCommand("Agents", "A: agents of the team", self.action_agents)
+            yield SystemCommand("Failures", "F: recent failures of the team", self.action_failures)
         if isinstance(screen, LiveScreen):
             for action in actions.available(self.read_only):
                 yield SystemCommand(

@@ -31,7 +31,6 @@ from sly_tui.api import Agent, ApiError, TaskInfo
 from sly_tui.enums import AgentStatus
 from sly_tui.monitor.scope import ACTIVE_FILTER, active_tasks, read_places
 from sly_tui.text import one_line
-from sly_tui.ui import actions
 from sly_tui.ui import format as fmt
 from sly_tui.ui.forms.base import Target
 from sly_tui.ui.screens.live import LiveScreen
@@ -42,7 +41,6 @@ from sly_tui.ui.widgets.styling import text_style
 
 LISTED_TASKS = 8  # per agent in the detail below the table
 GPU_INFO_CHARS = 68  # of `gpuInfo` as reported, in the detail (one line at 80 columns)
-TASK_SCOPES = ("task", "tasks")  # actions that act on tasks: none is selected here
 
 
 def gpu_info(agent: Agent) -> str | None:
@@ -76,6 +74,7 @@ class AgentsScreen(LiveScreen):
         Binding("k", "move(-1)", "Up", show=False, id="agents.up"),
     ]
 
+    ACTS_ON_TASKS = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {"agents--running", "agents--waiting"}
 
     DEFAULT_CSS = """
@@ -130,14 +129,6 @@ class AgentsScreen(LiveScreen):
             self.table.action_cursor_down()
         else:
             self.table.action_cursor_up()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Task actions (stop, outputs …) have no task to act on here: not offered."""
-        if action == "act" and parameters:
-            known = actions.BY_ID.get(str(parameters[0]))
-            if known is not None and known.scope in TASK_SCOPES:
-                return False
-        return super().check_action(action, parameters)
 
     def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
         self.query_one("#agents-message", Static).update(Text(f"Could not load: {sentence}"))

@@ -22,6 +22,8 @@ from sly_tui.ui import actions
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.workers import ReportsFailedWorkers
 
+TASK_SCOPES = ("task", "tasks")  # the scopes of the actions that act on listed tasks
+
 if TYPE_CHECKING:
     from sly_tui.ui.app import SlyApp
     from sly_tui.ui.forms.base import Target
@@ -33,6 +35,9 @@ class LiveScreen(ReportsFailedWorkers, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
 
     subscription: Subscription | None = None
+    # False on screens that list no task to act on (agents, the failure feed): the task
+    # actions (stop, outputs …) are then neither shown nor taken.
+    ACTS_ON_TASKS: ClassVar[bool] = True
 
     @property
     def sly(self) -> SlyApp:
@@ -74,6 +79,8 @@ class LiveScreen(ReportsFailedWorkers, Screen[None]):
         if action == "act" and parameters:
             known = actions.BY_ID.get(str(parameters[0]))
             if known is not None and known.mutates and self.sly.read_only:
+                return False
+            if known is not None and known.scope in TASK_SCOPES and not self.ACTS_ON_TASKS:
                 return False
         return True
 
