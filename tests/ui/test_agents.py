@@ -145,11 +145,11 @@ async def test_j_and_k_move_and_task_actions_are_not_offered(make_app):
     app = make_app(team_id=101, workspace_id=201)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_agents(pilot)
-        assert screen.selected_agent_id == 301
+        assert screen.selected_id == 301
         await pilot.press("j")
-        assert screen.selected_agent_id == 302
+        assert screen.selected_id == 302
         await pilot.press("k")
-        assert screen.selected_agent_id == 301
+        assert screen.selected_id == 301
         footer = screen_text(pilot).splitlines()[-1]
         assert "Stop" not in footer and "Start app" in footer and "Team-wide" in footer
         await pilot.press("x", "o", "m")

@@ -4,7 +4,6 @@ opens a task."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,15 +16,9 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
 from .helpers import press, screen_text, settle, wait_for
-from .test_scope_list import open_scope
+from .test_scope_list import open_scope, utc  # noqa: F401 - the time zone of the pictures
 
 SIZES = [(80, 24), (120, 36)]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
 
 
 @pytest.fixture

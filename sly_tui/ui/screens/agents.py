@@ -18,14 +18,13 @@ import asyncio
 import json
 from collections import defaultdict
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
-from textual.worker import Worker
 
 from sly_tui.api import Agent, ApiError, TaskInfo
 from sly_tui.enums import AgentStatus
@@ -33,7 +32,7 @@ from sly_tui.monitor.scope import ACTIVE_FILTER, active_tasks, read_places
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
 from sly_tui.ui.forms.base import Target
-from sly_tui.ui.screens.live import LiveScreen
+from sly_tui.ui.screens.table_screen import TableScreen
 from sly_tui.ui.status import status_label
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
@@ -63,7 +62,7 @@ def capabilities(agent: Agent) -> str:
     return one_line(", ".join(enabled)) if enabled else "none"
 
 
-class AgentsScreen(LiveScreen):
+class AgentsScreen(TableScreen):
     """One row per agent of the team; the highlighted agent's tasks below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,6 +74,7 @@ class AgentsScreen(LiveScreen):
     ]
 
     ACTS_ON_TASKS = False
+    NAME = "agents"
     COMPONENT_CLASSES: ClassVar[set[str]] = {"agents--running", "agents--waiting"}
 
     DEFAULT_CSS = """
@@ -102,10 +102,6 @@ class AgentsScreen(LiveScreen):
         yield Static(Text("Loading agents…"), id="agents-message")
         yield KeyFooter()
 
-    @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#agents", DataTable)
-
     def on_mount(self) -> None:
         self.table.add_columns("NAME", "ID", "STATUS", "TASKS", "CAPABILITIES")
         self.set_interval(1.0, self._show_detail)  # the durations tick
@@ -114,28 +110,14 @@ class AgentsScreen(LiveScreen):
 
     # --- data -----------------------------------------------------------------------------
 
-    def action_reload(self) -> None:
-        self.query_one("#agents-message", Static).update(Text("Refreshing…"))
-        self.load()
-
     def action_team_wide(self) -> None:
         """Toggle between this workspace's tasks and those of every workspace of the team."""
         self.team_wide = not self.team_wide
         self.action_reload()
 
-    def action_move(self, rows: int) -> None:
-        """`j`/`k`, as in the task list and the log."""
-        if rows > 0:
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
-
-    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
-        self.query_one("#agents-message", Static).update(Text(f"Could not load: {sentence}"))
-
     @work(exclusive=True, group="agents", exit_on_error=False)
     async def load(self) -> None:
-        message = self.query_one("#agents-message", Static)
+        message = self.message
         client, selection = self.sly.client, self.sly.selection
         if client is None or selection is None:
             message.update(Text("Open a workspace first."))
@@ -192,7 +174,7 @@ class AgentsScreen(LiveScreen):
     def _show(self) -> None:
         """Rebuild the rows (a handful), keeping the cursor on the same agent."""
         table = self.table
-        selected = self.selected_agent_id
+        selected = self.selected_id
         table.clear()
         for agent in self._by_load():
             tasks = self.tasks_by_agent.get(agent.id, [])
@@ -218,7 +200,7 @@ class AgentsScreen(LiveScreen):
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
         detail = self.query_one("#agent-detail", Static)
-        agent = self.agents.get(self.selected_agent_id or -1)
+        agent = self.agents.get(self.selected_id or -1)
         if agent is None:
             detail.update("")
             return
@@ -247,17 +229,6 @@ class AgentsScreen(LiveScreen):
 
     # --- actions --------------------------------------------------------------------------
 
-    @property
-    def selected_agent_id(self) -> int | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
-
     def target(self) -> Target:
         """No tasks; the highlighted agent, which the start form preselects."""
-        return replace(super().target(), agent_id=self.selected_agent_id)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        return replace(super().target(), agent_id=self.selected_id)

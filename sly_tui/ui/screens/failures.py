@@ -8,30 +8,30 @@ costs); `h` widens or narrows the window. Enter opens the task.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
-from textual.worker import Worker
 
 from sly_tui.monitor.failure_feed import Failure, recent_failures
 from sly_tui.monitor.scope import Place, read_places
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
-from sly_tui.ui.screens.live import LiveScreen
+from sly_tui.ui.screens.table_screen import TableScreen
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 
 WINDOWS_H = (24, 72, 168, 6)  # hours; `h` cycles through them, the first is the default
 
 
-class FailuresScreen(LiveScreen):
+class FailuresScreen(TableScreen):
     """Recent failures of `team_id`'s workspaces (None: of every team's)."""
 
     ACTS_ON_TASKS = False  # ended tasks; Enter opens one, whose screen has the actions
+    NAME = "failures"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="failures.back"),
         Binding("r", "reload", "Refresh", id="failures.refresh"),
@@ -65,31 +65,14 @@ class FailuresScreen(LiveScreen):
         yield Static(Text("Loading failures…"), id="failures-message")
         yield KeyFooter()
 
-    @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#failures", DataTable)
-
     def on_mount(self) -> None:
         self.table.add_columns("ENDED", "ID", "WORKSPACE", "NAME", "FIRST ERROR LINE")
         self.table.focus()
         self.load()
 
-    def action_reload(self) -> None:
-        self.query_one("#failures-message", Static).update(Text("Refreshing…"))
-        self.load()
-
     def action_cycle_window(self) -> None:
         self.hours = WINDOWS_H[(WINDOWS_H.index(self.hours) + 1) % len(WINDOWS_H)]
         self.action_reload()
-
-    def action_move(self, rows: int) -> None:
-        if rows > 0:
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
-
-    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
-        self.query_one("#failures-message", Static).update(Text(f"Could not load: {sentence}"))
 
     @work(exclusive=True, group="failures", exit_on_error=False)
     async def load(self) -> None:
@@ -103,7 +86,7 @@ class FailuresScreen(LiveScreen):
         self.failures = {failure.task.id: failure for failure in failures}
         self._show()
         self.loaded = True
-        message = self.query_one("#failures-message", Static)
+        message = self.message
         message.update(Text(f"No task ended in error in the last {self.hours} h."))
         message.display = not failures
 
@@ -126,18 +109,10 @@ class FailuresScreen(LiveScreen):
             )
         self._show_line()
 
-    @property
-    def selected_task_id(self) -> int | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
-
     @on(DataTable.RowHighlighted)
     def _show_line(self) -> None:
         """The highlighted failure's whole line (the column cuts it)."""
-        failure = self.failures.get(self.selected_task_id or -1)
+        failure = self.failures.get(self.selected_id or -1)
         self.query_one("#failures-line", Static).update(Text(failure.line) if failure else "")
 
     @on(DataTable.RowSelected)
@@ -147,9 +122,6 @@ class FailuresScreen(LiveScreen):
     def action_open(self) -> None:
         from sly_tui.ui.screens.task_detail import TaskDetailScreen
 
-        failure = self.failures.get(self.selected_task_id or -1)
+        failure = self.failures.get(self.selected_id or -1)
         if failure is not None:
             self.app.push_screen(TaskDetailScreen(failure.task.id, failure.task))
-
-    def action_back(self) -> None:
-        self.dismiss(None)
