@@ -25,9 +25,9 @@ class ScopeListScreen(TaskListScreen):
     EMPTY = "No active tasks in these workspaces."
 
     def __init__(self, team_id: int | None) -> None:
-        super().__init__(SCOPE_KEY)
+        self.scope = ScopeTopic(team_id)
+        super().__init__(SCOPE_KEY, self.scope)
         self.team_id = team_id
-        self.topic = self.scope = ScopeTopic(team_id)
 
     def new_table(self) -> TaskTable:
         places = (

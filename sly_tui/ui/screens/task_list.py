@@ -67,11 +67,12 @@ class TaskListScreen(LiveScreen):
 
     EMPTY = "This workspace has no tasks yet."  # what the loaded list says when it has none
 
-    def __init__(self, workspace_id: int) -> None:
+    def __init__(self, workspace_id: int, topic: Topic | None = None) -> None:
         super().__init__()
         self.workspace_id = workspace_id  # the `TasksChanged.workspace_id` of this list
-        # told which rows are on screen, so it reads progress and trends for those only
-        self.topic: Topic = TaskListTopic(workspace_id)
+        # a TaskListTopic is told which rows are on screen, so it reads progress and trends
+        # for those only
+        self.topic: Topic = topic or TaskListTopic(workspace_id)
         self.loaded = False
         self._preset = 0
         self._type: str | None = None
