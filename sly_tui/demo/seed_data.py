@@ -2,8 +2,9 @@
 
 Fixed ids (teams 101-103, workspaces 201-204 and 206-209, agents 301-307, modules 401-…,
 apps 501-…, projects 601-…, models 701-…, team files 801-…, users 1-7, tasks from 1001)
-keep tests and docs readable; the third team is added after everything else, so the first
-two (and every task id they hold) are what they were before it came. Optional big teams
+keep tests and docs readable. The third team is added after everything else and its tasks
+take ids from 901, below the rest, so the first two teams, and the ids (and so the plans)
+of the tasks created later, are what they were before it came. Optional big teams
 (`big_team`) take teams from 1001, workspaces from 10001, agents from 3001. The seed
 decides everything random (task histories, outcomes, durations) except the API tokens,
 which are new for every run. A few hostile strings (markup, ANSI escapes) are planted
@@ -50,6 +51,7 @@ LOAD_TEST_WORKSPACE_ID = 205
 ROBOTICS_TEAM_ID = 103
 ROBOTICS_WORKSPACES = {206: "Grasping", 207: "Navigation", 208: "Sim2Real", 209: "Inspection"}
 ROBOTICS_USER_ID = 7
+ROBOTICS_FIRST_TASK_ID = 901  # up to FIRST_TASK_ID - 1
 FAILURES_HOURS = (0.5, 1.5, 2.5, 4, 7)  # hours ago each seeded recent failure ended, about
 FIRST_BIG_TEAM_ID = 1001
 FIRST_TASK_ID = 1001
@@ -614,7 +616,16 @@ def _load_lines(status: Status) -> Callable[[int], tuple[str, str, dict[str, Any
 
 def _robotics(world: World, sim: Simulator, now: datetime) -> None:
     """A third team: four workspaces, three agents (two of them busy in several of its
-    workspaces at once) and a few tasks that crashed in the last hours."""
+    workspaces at once) and a few tasks that crashed in the last hours. Its tasks' ids come
+    from their own range (see the module's docstring); within each of its workspaces they
+    still grow with time, as the task lists expect of ids."""
+    resume, world.next_task_id = world.next_task_id, ROBOTICS_FIRST_TASK_ID
+    _robotics_world(world, sim, now)
+    assert world.next_task_id <= FIRST_TASK_ID, "the third team's ids ran into the others'"
+    world.next_task_id = resume
+
+
+def _robotics_world(world: World, sim: Simulator, now: datetime) -> None:
     epoch = now - timedelta(days=200)
     world.teams[ROBOTICS_TEAM_ID] = Team(ROBOTICS_TEAM_ID, "Robotics", "A third team", epoch)
     for uid, role in ((ADMIN_USER_ID, "admin"), (VIEWER_USER_ID, "viewer")):

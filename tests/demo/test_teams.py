@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sly_tui.demo import Emulator, ManualClock
-from sly_tui.demo.seed_data import FIRST_BIG_TEAM_ID, ROBOTICS_TEAM_ID
+from sly_tui.demo.seed_data import FIRST_BIG_TEAM_ID, FIRST_TASK_ID, ROBOTICS_TEAM_ID
 from sly_tui.enums import ACTIVE_STATUSES, Status
 
 from .conftest import Rpc
@@ -53,12 +53,14 @@ async def test_recent_failures_have_error_lines(rpc: Rpc, emulator: Emulator) ->
         assert any(entry["level"] == "error" for entry in log)
 
 
-def test_the_first_teams_come_first(emulator: Emulator) -> None:
-    """The third team is seeded after everything else, so the ids of the first two teams'
-    tasks (which tests and snapshots name) are what they were before it came."""
+def test_the_first_teams_and_later_ids_are_untouched(emulator: Emulator) -> None:
+    """The third team's tasks take ids below the others', so the tasks created later get
+    the ids (and so the plans) they had before it came."""
     tasks = emulator.world.tasks.values()
-    third = min(t.id for t in tasks if t.team_id == ROBOTICS_TEAM_ID)
-    assert all(t.id < third for t in tasks if t.team_id != ROBOTICS_TEAM_ID)
+    third = [t.id for t in tasks if t.team_id == ROBOTICS_TEAM_ID]
+    others = [t.id for t in tasks if t.team_id != ROBOTICS_TEAM_ID]
+    assert max(third) < FIRST_TASK_ID == min(others)
+    assert emulator.world.next_task_id == max(others) + 1
 
 
 async def test_big_team(clock: ManualClock) -> None:

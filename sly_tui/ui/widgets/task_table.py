@@ -254,6 +254,7 @@ class TaskTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.columns = columns
         self.places: Mapping[int, Place] = places if places is not None else {}
+        self._place_keys = [column.key for column in columns if column.key in PLACE_KEYS]
         self.tasks: dict[int, TaskInfo] = {}
         self.order: list[int] = []
         self._row_of: dict[int, int] = {}
@@ -349,7 +350,7 @@ class TaskTable(ScrollView, can_focus=True):
             text = self._search[task.id] = " ".join(
                 (
                     search_text(task),
-                    *(self.cell(task, key, self._now).casefold() for key in PLACE_KEYS),
+                    *(self.cell(task, key, self._now).casefold() for key in self._place_keys),
                 )
             )
         return needle in text
