@@ -120,6 +120,13 @@ def _world_flags(
         metavar="N",
         help="give one task a log of N lines",
     )
+    group.add_argument(
+        f"--{prefix}big-team",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="add a team of N workspaces, one live task each",
+    )
 
 
 def _dashboard_flags(parser: argparse.ArgumentParser, *, inherit: bool = False) -> None:
@@ -434,6 +441,7 @@ def _run_demo_server(args: argparse.Namespace) -> int:
         env_file=args.env_file,
         big_workspace_tasks=args.big_workspace,
         big_log_lines=args.big_log,
+        big_team=args.big_team,
     )
     return 0
 
@@ -454,6 +462,7 @@ def _run_dashboard(args: argparse.Namespace) -> int:
             speed=args.demo_speed,
             big_workspace_tasks=args.demo_big_workspace,
             big_log_lines=args.demo_big_log,
+            big_team=args.demo_big_team,
         )
     settings = _settings_from(args)
     return run_dashboard(settings, demo=demo, interval=args.interval, theme=args.theme)

@@ -27,6 +27,7 @@ def test_version_via_python_dash_m() -> None:
         (["--interval", "-1"], "expected a positive number"),
         (["demo-server", "--port", "70000"], "a port from 0 to 65535"),
         (["--demo-big-log", "-5"], "zero or more"),
+        (["demo-server", "--big-team", "-1"], "zero or more"),
     ],
 )
 def test_bad_flags_exit_2_with_a_sentence(argv, message, capsys) -> None:
@@ -55,3 +56,9 @@ def test_debug_is_kept_across_the_subcommand() -> None:
     args = build_parser().parse_args(["--debug", "demo-server"])
     assert args.debug is True
     assert build_parser().parse_args(["demo-server"]).debug is False
+
+
+def test_big_team_reaches_both_worlds() -> None:
+    """`--big-team N` shapes `demo-server`'s world, `--demo-big-team N` the demo's."""
+    assert build_parser().parse_args(["demo-server", "--big-team", "50"]).big_team == 50
+    assert build_parser().parse_args(["--demo", "--demo-big-team", "7"]).demo_big_team == 7

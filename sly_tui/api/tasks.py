@@ -124,17 +124,19 @@ class TaskApi(Namespace):
         *,
         newest_first: bool = False,
         strict: bool = True,
+        newest_by: str = "id",
     ) -> AsyncIterator[Page[TaskInfo]]:
         """The same list page by page, so a screen can show the first rows at once.
 
         `per_page` is sent with the first request too (the SDK only copies the server's page
         size into later requests); without it the server picks. `newest_first` sorts by id
-        descending, so the first page holds the tasks people look at first. `strict=False`
+        (or `newest_by`: `startedAt`, `finishedAt`, the documented time keys) descending, so
+        the first page holds the tasks people look at first. `strict=False`
         leaves the page-count check to the caller (see `iter_pages`).
         """
         body = self._list_body(workspace_id, filters)
         if newest_first:
-            body.update(sort="id", sort_order="desc")
+            body.update(sort=newest_by, sort_order="desc")
         return iter_pages(
             self._t, "tasks.list", body, TaskInfo.from_json, per_page=per_page, strict=strict
         )

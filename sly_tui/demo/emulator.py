@@ -36,11 +36,13 @@ class Emulator:
         token: str | None = None,
         big_workspace_tasks: int = 0,
         big_log_lines: int = 0,
+        big_team: int = 0,
+        big_teams: int = 1,
         faults: Faults | None = None,
     ) -> None:
         if token is not None and not token:
             raise ValueError("token must not be empty")
-        if big_workspace_tasks < 0 or big_log_lines < 0:
+        if min(big_workspace_tasks, big_log_lines, big_team, big_teams) < 0:
             raise ValueError("sizes must not be negative")
         self.seed = seed
         self.clock: Clock = clock if clock is not None else SystemClock(speed)
@@ -50,6 +52,8 @@ class Emulator:
             token=token,
             big_workspace_tasks=big_workspace_tasks,
             big_log_lines=big_log_lines,
+            big_team=big_team,
+            big_teams=big_teams,
         )
         tokens = {uid: tok for tok, uid in self.world.tokens.items()}
         self.token = tokens[ADMIN_USER_ID]

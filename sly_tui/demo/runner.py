@@ -98,6 +98,7 @@ def run_server(
     env_file: str | None = None,
     big_workspace_tasks: int = 0,
     big_log_lines: int = 0,
+    big_team: int = 0,
     faults: Faults | None = None,
 ) -> None:
     """Run the emulator until Ctrl-C or SIGTERM, printing its address, and its tokens
@@ -108,6 +109,7 @@ def run_server(
         token=token,
         big_workspace_tasks=big_workspace_tasks,
         big_log_lines=big_log_lines,
+        big_team=big_team,
         faults=faults,
     )
 

@@ -1,10 +1,14 @@
 """The seeded world: who and what exists when the emulator starts.
 
-Fixed ids (teams 101-102, workspaces 201-204, agents 301-304, modules 401-…, apps 501-…,
-projects 601-…, models 701-…, team files 801-…, users 1-6, tasks from 1001) keep tests and
-docs readable; the seed decides everything random (task histories, outcomes, durations)
-except the API tokens, which are new for every run. A few hostile strings (markup, ANSI
-escapes) are planted on purpose: a dashboard must show them literally.
+Fixed ids (teams 101-103, workspaces 201-204 and 206-209, agents 301-307, modules 401-…,
+apps 501-…, projects 601-…, models 701-…, team files 801-…, users 1-7, tasks from 1001)
+keep tests and docs readable. The third team is added after everything else and its tasks
+take ids from 901, below the rest, so the first two teams, and the ids (and so the plans)
+of the tasks created later, are what they were before it came. Optional big teams
+(`big_team`) take teams from 1001, workspaces from 10001, agents from 3001. The seed
+decides everything random (task histories, outcomes, durations) except the API tokens,
+which are new for every run. A few hostile strings (markup, ANSI escapes) are planted
+on purpose: a dashboard must show them literally.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import random
 import secrets
 import string
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,6 +48,12 @@ VIEWER_USER_ID = 2
 MAIN_TEAM_ID = 101
 MAIN_WORKSPACE_ID = 201
 LOAD_TEST_WORKSPACE_ID = 205
+ROBOTICS_TEAM_ID = 103
+ROBOTICS_WORKSPACES = {206: "Grasping", 207: "Navigation", 208: "Sim2Real", 209: "Inspection"}
+ROBOTICS_USER_ID = 7
+ROBOTICS_FIRST_TASK_ID = 901  # up to FIRST_TASK_ID - 1
+FAILURES_HOURS = (0.5, 1.5, 2.5, 4, 7)  # hours ago each seeded recent failure ended, about
+FIRST_BIG_TEAM_ID = 1001
 FIRST_TASK_ID = 1001
 HISTORY_DAYS = 14
 
@@ -155,7 +166,11 @@ def build_world(
     token: str | None = None,
     big_workspace_tasks: int = 0,
     big_log_lines: int = 0,
+    big_team: int = 0,
+    big_teams: int = 1,
 ) -> tuple[World, Simulator]:
+    """The world at `now`; `big_team` adds `big_teams` teams of that many workspaces,
+    each with one live task per workspace (for measuring team-wide polling)."""
     world = World(seed=seed, next_task_id=FIRST_TASK_ID)
     rng = random.Random(f"world:{seed}")
     epoch = now - timedelta(days=400)
@@ -171,6 +186,9 @@ def build_world(
         _big_log(world, now, big_log_lines)
     if big_workspace_tasks:
         _load_test(world, sim, now, big_workspace_tasks)
+    _robotics(world, sim, now)
+    for index in range(big_teams if big_team else 0):
+        _big_team(world, sim, now, index, big_team)
     sim.catch_up(now, limit=None)
     return world, sim
 
@@ -575,8 +593,9 @@ def _load_test(world: World, sim: Simulator, now: datetime, count: int) -> None:
             name=f"load-live-{index}",
         )
         plan = sim.plan_of(task)
-        lifetime = plan.queue_s + plan.consume_s + plan.run_s
-        task.created_at = now - timedelta(seconds=lifetime * index // 25)  # all still active
+        task.created_at = now - timedelta(
+            seconds=plan_length(plan) * index // 25
+        )  # all still active
         sim.start(task)
 
 
@@ -593,3 +612,121 @@ def _load_lines(status: Status) -> Callable[[int], tuple[str, str, dict[str, Any
         end,
     ]
     return lines.__getitem__
+
+
+def _robotics(world: World, sim: Simulator, now: datetime) -> None:
+    """A third team: four workspaces, three agents (two of them busy in several of its
+    workspaces at once) and a few tasks that crashed in the last hours. Its tasks' ids come
+    from their own range (see the module's docstring); within each of its workspaces they
+    still grow with time, as the task lists expect of ids."""
+    resume, world.next_task_id = world.next_task_id, ROBOTICS_FIRST_TASK_ID
+    _robotics_world(world, sim, now)
+    assert world.next_task_id <= FIRST_TASK_ID, "the third team's ids ran into the others'"
+    world.next_task_id = resume
+
+
+def _robotics_world(world: World, sim: Simulator, now: datetime) -> None:
+    epoch = now - timedelta(days=200)
+    world.teams[ROBOTICS_TEAM_ID] = Team(ROBOTICS_TEAM_ID, "Robotics", "A third team", epoch)
+    for uid, role in ((ADMIN_USER_ID, "admin"), (VIEWER_USER_ID, "viewer")):
+        world.users[uid].roles[ROBOTICS_TEAM_ID] = role
+    world.users[ROBOTICS_USER_ID] = User(
+        ROBOTICS_USER_ID,
+        "emil",
+        "Emil Varga",
+        "emil@demo.supervisely.test",
+        {ROBOTICS_TEAM_ID: "developer"},
+        epoch,
+        epoch + timedelta(days=190),
+    )
+    for wid, name in ROBOTICS_WORKSPACES.items():
+        world.workspaces[wid] = Workspace(wid, ROBOTICS_TEAM_ID, name, f"{name} workspace", epoch)
+    gpu = {"name": "NVIDIA RTX A6000", "memory": {"total": 51539607552}}
+    for aid, name, status, gpus in (
+        (305, "robo-gpu-1", AgentStatus.RUNNING, [gpu, gpu, gpu, gpu]),
+        (306, "robo-gpu-2", AgentStatus.RUNNING, [gpu]),
+        (307, "robo-cpu", AgentStatus.WAITING, []),
+    ):
+        token = digest_token(f"agent:{world.seed}:{aid}")
+        world.agents[aid] = Agent(
+            aid, ROBOTICS_TEAM_ID, ROBOTICS_USER_ID, name, token, status, gpus, epoch
+        )
+    by_slug = {module.slug.rsplit("/", 1)[-1]: module for module in world.modules.values()}
+    # (module, workspace, agent, seconds ago): robo-gpu-1 runs in three workspaces at once
+    for slug, wid, agent_id, back_s in (
+        ("serve-yolov8", 206, 305, 5400),
+        ("train-yolov8", 207, 305, 40),
+        ("apply-nn-to-images", 208, 305, 25),
+        ("serve-segment-anything", 209, 306, 3000),
+        ("export-to-yolo", 206, 306, 20),
+    ):
+        task = new_app_task(
+            world,
+            module=by_slug[slug],
+            workspace_id=wid,
+            user_id=ROBOTICS_USER_ID,
+            created_at=now - timedelta(seconds=back_s),
+            name=f"{slug}-robotics",
+            agent_id=agent_id,
+        )
+        sim.start(task)
+    crashing = ("train-mmdetection", "import-images", "apply-nn-to-images", "export-to-yolo")
+    for index, hours in enumerate(FAILURES_HOURS):
+        module = by_slug[crashing[index % len(crashing)]]
+        task = new_app_task(
+            world,
+            module=module,
+            workspace_id=206 + index % len(ROBOTICS_WORKSPACES),
+            user_id=ROBOTICS_USER_ID,
+            created_at=now,
+            name=f"{module.slug.rsplit('/', 1)[-1]}-crashed-{index}",
+            agent_id=305 + index % 2,
+        )
+        plan = replace(sim.plan_of(task), fails=True)
+        task.created_at = now - timedelta(hours=hours, seconds=plan_length(plan))
+        sim.start(task, plan=plan)
+
+
+def _big_team(world: World, sim: Simulator, now: datetime, index: int, workspaces: int) -> None:
+    """Big team number `index`: `workspaces` workspaces, one agent, and in each workspace
+    one serving app that stays up (an active task each, as on a busy instance)."""
+    team_id = FIRST_BIG_TEAM_ID + index
+    world.teams[team_id] = Team(team_id, f"Big team {index + 1}", "Many workspaces", now)
+    world.users[ADMIN_USER_ID].roles[team_id] = "admin"
+    agent_id = 3001 + index
+    world.agents[agent_id] = Agent(
+        agent_id,
+        team_id,
+        ADMIN_USER_ID,
+        f"big-agent-{index + 1}",
+        digest_token(f"agent:{world.seed}:{agent_id}"),
+        AgentStatus.RUNNING,
+        [],
+        now,
+    )
+    serve = next(m for m in world.modules.values() if m.category == "serve")
+    for n in range(workspaces):
+        wid = 10001 + index * workspaces + n
+        world.workspaces[wid] = Workspace(wid, team_id, f"ws-{n + 1:04d}", "", now)
+        task = new_app_task(
+            world,
+            module=serve,
+            workspace_id=wid,
+            user_id=ADMIN_USER_ID,
+            created_at=now - timedelta(minutes=10),
+            name=f"serve-{n + 1:04d}",
+            agent_id=agent_id,
+        )
+        sim.start(task)
+
+
+def plan_length(plan: scripts.Plan) -> int:
+    """Seconds from queued to the end of a plan."""
+    return plan.queue_s + plan.consume_s + plan.run_s
+
+
+def digest_token(label: str) -> str:
+    """An agent token (32 characters) drawn from `label`: agent tokens authenticate
+    nothing here, so deriving them from the seed gives nothing away."""
+    rng = random.Random(label)
+    return "".join(rng.choice(_TOKEN_ALPHABET) for _ in range(32))

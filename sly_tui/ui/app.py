@@ -63,7 +63,7 @@ from sly_tui.state import (
 )
 from sly_tui.text import one_line
 from sly_tui.ui import partial_updates
-from sly_tui.ui.host import Selection
+from sly_tui.ui.host import Scope, Selection
 from sly_tui.ui.messages import ConnectionChanged, MonitorEvent, WatchesChanged
 from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.key_footer import KeyFooter
@@ -106,6 +106,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("A", "agents", "Agents", show=False, id="app.agents"),
         Binding("P", "profiles", "Switch profile", show=False, id="app.profile"),
+        Binding("F", "failures", "Failures", show=False, id="app.failures"),
     ]
 
     def __init__(
@@ -387,9 +388,20 @@ class SlyApp(ReportsFailedWorkers, App[str]):
 
         self.push_screen(WorkspaceScreen(), self._picked)
 
-    def _picked(self, selection: Selection | None) -> None:
-        if selection is not None:
+    def _picked(self, selection: Selection | Scope | None) -> None:
+        if isinstance(selection, Scope):
+            self.open_scope(selection)
+        elif selection is not None:
             self.open_workspace(selection)
+
+    def open_scope(self, scope: Scope) -> None:
+        """The active tasks of a team's workspaces, or of every team's. The workspace
+        picked before stays the one `A` and the next `w` start from."""
+        from sly_tui.ui.screens.scope_list import ScopeListScreen
+
+        where = "all workspaces" if scope.team_id is not None else ""
+        self.place = Place(self.place.server, self.place.user, scope.team_name, where)
+        self.switch_to(ScopeListScreen(scope.team_id))
 
     def open_workspace(self, selection: Selection) -> None:
         from sly_tui.ui.screens.task_list import TaskListScreen
@@ -631,6 +643,21 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         elif not isinstance(self.screen, AgentsScreen):
             self.push_screen(AgentsScreen())
 
+    def action_failures(self) -> None:
+        """The failure feed of the team on screen: the scope's, else the workspace's."""
+        from sly_tui.ui.screens.failures import FailuresScreen
+        from sly_tui.ui.screens.scope_list import ScopeListScreen
+
+        screen = self.screen
+        if isinstance(screen, FailuresScreen):
+            return
+        if isinstance(screen, ScopeListScreen):
+            self.push_screen(FailuresScreen(screen.team_id, self.place.team))
+        elif self.client is None or self.selection is None:
+            self.notify("Open a workspace first.", severity="warning")
+        else:
+            self.push_screen(FailuresScreen(self.selection.team_id, self.selection.team_name))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
         """The palette reaches every action by name (mutating ones not in read-only)."""
         from sly_tui.ui import actions
@@ -644,6 +671,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         if self.selection is not None:
             yield SystemCommand("Switch workspace", "w", self.pick_workspace)
             yield SystemCommand("Agents", "A: agents of the team", self.action_agents)
+            yield SystemCommand("Failures", "F: recent failures of the team", self.action_failures)
         if self.settings.config is not None and self.settings.config.profiles:
             yield SystemCommand(
                 "Switch profile", "P: another saved server or account", self.action_profiles

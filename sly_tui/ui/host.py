@@ -31,6 +31,14 @@ class Selection:
     workspace_name: str
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Every workspace of a team (`team_id` None: of every team), picked with `w`."""
+
+    team_id: int | None
+    team_name: str
+
+
 class Host(Protocol):
     """The app as its screens see it: the connection, where the user is, the clock."""
 

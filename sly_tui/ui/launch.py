@@ -23,6 +23,7 @@ class DemoOptions:
     speed: float = 1.0
     big_workspace_tasks: int = 0
     big_log_lines: int = 0
+    big_team: int = 0
 
 
 def _cache_dir() -> Path:
@@ -67,6 +68,7 @@ async def _run_demo(
         token=given.reveal() if given else None,
         big_workspace_tasks=demo.big_workspace_tasks,
         big_log_lines=demo.big_log_lines,
+        big_team=demo.big_team,
     )
     # The demo opens its main workspace unless --team/--workspace say otherwise; a
     # --workspace alone brings its own team.

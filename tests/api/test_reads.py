@@ -169,7 +169,7 @@ async def test_import_files_and_data_fields(api: SlyClient, emulator: Emulator) 
     assert [f["path"] for f in files] == [
         f.path for f in emulator.world.tasks[task_id].import_files
     ]
-    app_id = first_task(emulator, type="app")
+    app_id = first_task(emulator, type="app", team_id=101)  # a history task: it has its data
     data = emulator.world.tasks[app_id].data
     fields = await api.tasks.get_fields(app_id, ["state", "data.progress", "data.nothing"])
     assert fields == {

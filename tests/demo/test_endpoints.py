@@ -78,7 +78,7 @@ async def test_user_team_workspace(rpc: Rpc) -> None:
     assert me["teams"][0] == {"id": 101, "roleId": 1, "role": "admin", "name": "Demo Team"}
     assert (await rpc("users.info", {"id": 3}))["login"] == "alice"
     teams = await rpc("teams.list")
-    assert [t["id"] for t in teams["entities"]] == [101, 102]
+    assert [t["id"] for t in teams["entities"]] == [101, 102, 103]
     assert (await rpc("teams.info", {"id": 102}))["role"] == "admin"
     spaces = await rpc("workspaces.list", {"teamId": 101})
     assert [w["id"] for w in spaces["entities"]] == [201, 202]

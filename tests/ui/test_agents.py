@@ -1,5 +1,6 @@
-"""The agents screen: every agent of the team with status, capabilities and this
-workspace's tasks; refresh; starting an app on the highlighted agent; failures."""
+"""The agents screen: every agent of the team, busiest first, with status, capabilities
+and its tasks in the team's workspaces (or this one's) and how long each has run;
+refresh; starting an app on the highlighted agent; failures."""
 
 from __future__ import annotations
 
@@ -45,9 +46,7 @@ async def test_lists_the_team_agents_with_status_capabilities_and_tasks(
         agent_id: sorted(
             t.id
             for t in emulator.world.tasks.values()
-            if t.agent_id == agent_id
-            and t.workspace_id == workspace_id
-            and t.status in ACTIVE_STATUSES
+            if t.agent_id == agent_id and t.status in ACTIVE_STATUSES
         )
         for agent_id in expected
     }
@@ -129,9 +128,6 @@ async def test_team_wide_view_lists_each_agents_tasks_in_every_workspace(
     assert elsewhere, "the demo runs tasks of gpu-node-1 in another workspace"
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_agents(pilot)
-        assert str(elsewhere[0]) not in row(screen, 301)[3]
-        await pilot.press("t")
-        await wait_for(pilot, lambda: str(elsewhere[0]) in row(screen, 301)[3])
         assert [int(i) for i in row(screen, 301)[3].split(", ")] == everywhere
         text = screen_text(pilot)
         assert "tasks of all workspaces" in text and "in the team's workspaces" in text
@@ -139,19 +135,21 @@ async def test_team_wide_view_lists_each_agents_tasks_in_every_workspace(
         for task_id in everywhere:
             workspace = names[emulator.world.tasks[task_id].workspace_id]
             assert any(str(task_id) in line and workspace in line for line in detail.split("\n"))
-        await pilot.press("t")  # back to this workspace
+        await pilot.press("t")  # this workspace only
         await wait_for(pilot, lambda: str(elsewhere[0]) not in row(screen, 301)[3])
+        await pilot.press("t")  # the team's again
+        await wait_for(pilot, lambda: str(elsewhere[0]) in row(screen, 301)[3])
 
 
 async def test_j_and_k_move_and_task_actions_are_not_offered(make_app):
     app = make_app(team_id=101, workspace_id=201)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_agents(pilot)
-        assert screen.selected_agent_id == 301
+        assert screen.selected_id == 301
         await pilot.press("j")
-        assert screen.selected_agent_id == 302
+        assert screen.selected_id == 302
         await pilot.press("k")
-        assert screen.selected_agent_id == 301
+        assert screen.selected_id == 301
         footer = screen_text(pilot).splitlines()[-1]
         assert "Stop" not in footer and "Start app" in footer and "Team-wide" in footer
         await pilot.press("x", "o", "m")
@@ -165,7 +163,6 @@ def test_team_wide_agents_snapshot(snap_compare, make_app, emulator: Emulator, s
 
     async def team_wide(pilot) -> None:
         screen = await open_agents(pilot)
-        await pilot.press("t")
         await wait_for(pilot, lambda: "all workspaces" in screen_text(pilot) and screen.loaded)
         await wait_for(pilot, lambda: "team's workspaces" in screen_text(pilot))
         await pilot.pause()
@@ -214,3 +211,29 @@ async def test_an_unexpected_failure_of_a_form_list_is_shown_at_the_field(
         expected = "Could not load the list: Unexpected RuntimeError: parser tripped on a field"
         assert field_error(form, "agent") == expected
         assert "parser tripped" in notified(app)
+
+
+async def test_busiest_agent_first_with_durations_and_gpu_info(make_app, emulator: Emulator):
+    """Robotics: robo-gpu-1 runs tasks in three workspaces, robo-gpu-2 in two, robo-cpu
+    none; the detail says how long each task has run and shows `gpuInfo` as reported."""
+    app = make_app(team_id=103, workspace_id=206, clock=emulator.clock.now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_agents(pilot)
+        table = screen.table
+        order = [table.coordinate_to_cell_key((r, 0)).row_key.value for r in range(3)]
+        assert order == ["305", "306", "307"]
+        detail = str(screen.query_one("#agent-detail").content)
+        assert "1h29m" in detail  # the serving app, started 90 min ago (queued for seconds)
+        assert "gpuInfo {" in detail and "RTX A6000" in detail
+        assert "Sim2Real" in detail and "Navigation" in detail
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_busiest_agents_snapshot(snap_compare, make_app, emulator: Emulator, size) -> None:
+    app = make_app(team_id=103, workspace_id=206, clock=emulator.clock.now)
+
+    async def loaded(pilot) -> None:
+        await open_agents(pilot)
+        await wait_for(pilot, lambda: "team's workspaces" in screen_text(pilot))
+
+    assert snap_compare(app, terminal_size=size, run_before=loaded)

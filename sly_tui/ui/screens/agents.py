@@ -1,46 +1,54 @@
-"""The team's agents: who is up, what each can run, and which active tasks run on it,
-in this workspace or (`t`) in every workspace of the team. `a` starts an app on the
-highlighted agent.
+"""The team's agents: who is up, what each can run, and which active tasks run on it
+and for how long, in every workspace of the team or (`t`) in this workspace only; the
+busiest agents first. `a` starts an app on the highlighted agent.
 
 Agents change rarely, so the screen reads them once (and again on `r`) instead of
 subscribing to the polling service. The tasks shown per agent are the active tasks, read
-in the same go with one filtered `tasks.list` per workspace: the task list's own copy may
-be filtered or not loaded yet. Team-wide, that is one request per workspace of the team
-(a few at a time), which is why it is a toggle and not the default.
+in the same go with one filtered `tasks.list` per workspace (a few at a time): the task
+list's own copy may be filtered or not loaded yet.
+
+Of the GPUs, the screen shows what `agents.list` reports under `gpuInfo`, as it is: the
+API reference and the SDK's `AgentInfo` name that key (an optional dict) but document
+nothing inside it, so nothing inside it is interpreted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import defaultdict
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
-from textual.worker import Worker
 
-from sly_tui.api import Agent, ApiError, SlyClient, TaskInfo
-from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
+from sly_tui.api import Agent, ApiError, TaskInfo
+from sly_tui.enums import AgentStatus
+from sly_tui.monitor.scope import ACTIVE_FILTER, active_tasks, read_places
 from sly_tui.text import one_line
-from sly_tui.ui import actions
 from sly_tui.ui import format as fmt
-from sly_tui.ui.screens.live import LiveScreen
+from sly_tui.ui.screens.table_screen import TableScreen
 from sly_tui.ui.status import status_label
 from sly_tui.ui.targets import Target
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
 
-ACTIVE_FILTER = [
-    {"field": "status", "operator": "in", "value": sorted(str(s) for s in ACTIVE_STATUSES)}
-]
 LISTED_TASKS = 8  # per agent in the detail below the table
-WORKSPACE_CONCURRENCY = 4  # task lists read at once in the team-wide view
-TASK_SCOPES = ("task", "tasks")  # actions that act on tasks: none is selected here
+GPU_INFO_CHARS = 68  # of `gpuInfo` as reported, in the detail (one line at 80 columns)
+
+
+def gpu_info(agent: Agent) -> str | None:
+    """`gpuInfo` as the server sent it (compact JSON, one line), None when absent or empty."""
+    info = agent.raw.get("gpuInfo")
+    if not info:
+        return None
+    text = one_line(json.dumps(info, separators=(",", ":"), ensure_ascii=False))
+    return text if len(text) <= GPU_INFO_CHARS else text[: GPU_INFO_CHARS - 1] + "…"
 
 
 def capabilities(agent: Agent) -> str:
@@ -54,17 +62,19 @@ def capabilities(agent: Agent) -> str:
     return one_line(", ".join(enabled)) if enabled else "none"
 
 
-class AgentsScreen(LiveScreen):
+class AgentsScreen(TableScreen):
     """One row per agent of the team; the highlighted agent's tasks below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="agents.back"),
         Binding("r", "reload", "Refresh", id="agents.refresh"),
-        Binding("t", "team_wide", "Team-wide", id="agents.team_wide"),
+        Binding("t", "team_wide", "Team-wide/here", id="agents.team_wide"),
         Binding("j", "move(1)", "Down", show=False, id="agents.down"),
         Binding("k", "move(-1)", "Up", show=False, id="agents.up"),
     ]
 
+    ACTS_ON_TASKS = False
+    NAME = "agents"
     COMPONENT_CLASSES: ClassVar[set[str]] = {"agents--running", "agents--waiting"}
 
     DEFAULT_CSS = """
@@ -81,7 +91,7 @@ class AgentsScreen(LiveScreen):
         self.agents: dict[int, Agent] = {}
         self.tasks_by_agent: dict[int, list[TaskInfo]] = {}
         self.workspace_names: dict[int, str] = {}
-        self.team_wide = False  # tasks of every workspace of the team, not only this one
+        self.team_wide = True  # tasks of every workspace of the team, not only this one
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -92,47 +102,22 @@ class AgentsScreen(LiveScreen):
         yield Static(Text("Loading agents…"), id="agents-message")
         yield KeyFooter()
 
-    @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#agents", DataTable)
-
     def on_mount(self) -> None:
         self.table.add_columns("NAME", "ID", "STATUS", "TASKS", "CAPABILITIES")
+        self.set_interval(1.0, self._show_detail)  # the durations tick
         self.table.focus()
         self.load()
 
     # --- data -----------------------------------------------------------------------------
-
-    def action_reload(self) -> None:
-        self.query_one("#agents-message", Static).update(Text("Refreshing…"))
-        self.load()
 
     def action_team_wide(self) -> None:
         """Toggle between this workspace's tasks and those of every workspace of the team."""
         self.team_wide = not self.team_wide
         self.action_reload()
 
-    def action_move(self, rows: int) -> None:
-        """`j`/`k`, as in the task list and the log."""
-        if rows > 0:
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Task actions (stop, outputs …) have no task to act on here: not offered."""
-        if action == "act" and parameters:
-            known = actions.BY_ID.get(str(parameters[0]))
-            if known is not None and known.scope in TASK_SCOPES:
-                return False
-        return super().check_action(action, parameters)
-
-    def show_worker_failure(self, worker: Worker[Any], sentence: str) -> None:
-        self.query_one("#agents-message", Static).update(Text(f"Could not load: {sentence}"))
-
     @work(exclusive=True, group="agents", exit_on_error=False)
     async def load(self) -> None:
-        message = self.query_one("#agents-message", Static)
+        message = self.message
         client, selection = self.sly.client, self.sly.selection
         if client is None or selection is None:
             message.update(Text("Open a workspace first."))
@@ -141,7 +126,7 @@ class AgentsScreen(LiveScreen):
         title = f"Agents of {selection.team_name} · tasks of {where}"
         self.query_one("#agents-title", Static).update(Text(one_line(title), "bold"))
         if self.team_wide:
-            active = self._team_tasks(client, selection.team_id)
+            active = self._team_tasks(selection.team_id)
         else:
             active = client.tasks.get_list(selection.workspace_id, ACTIVE_FILTER)
         agents, tasks = await asyncio.gather(
@@ -170,26 +155,28 @@ class AgentsScreen(LiveScreen):
         message.update(Text(one_line(" ".join(problems))))
         message.display = bool(problems)
 
-    async def _team_tasks(self, client: SlyClient, team_id: int) -> list[TaskInfo]:
-        """The active tasks of every workspace of the team, a few workspaces at a time;
-        their names are kept for the detail."""
-        workspaces = await client.workspaces.get_list(team_id)
-        self.workspace_names = {ws.id: one_line(ws.name or str(ws.id)) for ws in workspaces}
-        gate = asyncio.Semaphore(WORKSPACE_CONCURRENCY)
+    async def _team_tasks(self, team_id: int) -> list[TaskInfo]:
+        """The active tasks of every workspace of the team; their names are kept for the
+        detail."""
+        client = self.sly.client
+        assert client is not None
+        places = await read_places(client, team_id)
+        self.workspace_names = {wid: one_line(p.workspace_name) for wid, p in places.items()}
+        return await active_tasks(client, places)
 
-        async def active(workspace_id: int) -> list[TaskInfo]:
-            async with gate:
-                return await client.tasks.get_list(workspace_id, ACTIVE_FILTER)
-
-        found = await asyncio.gather(*(active(ws.id) for ws in workspaces))
-        return [task for tasks in found for task in tasks]
+    def _by_load(self) -> list[Agent]:
+        """The agents, busiest first (most active tasks), then by name."""
+        return sorted(
+            self.agents.values(),
+            key=lambda a: (-len(self.tasks_by_agent.get(a.id, ())), (a.name or "").casefold()),
+        )
 
     def _show(self) -> None:
         """Rebuild the rows (a handful), keeping the cursor on the same agent."""
         table = self.table
-        selected = self.selected_agent_id
+        selected = self.selected_id
         table.clear()
-        for agent in self.agents.values():
+        for agent in self._by_load():
             tasks = self.tasks_by_agent.get(agent.id, [])
             table.add_row(
                 Text(one_line(agent.name or "—")),
@@ -213,20 +200,26 @@ class AgentsScreen(LiveScreen):
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
         detail = self.query_one("#agent-detail", Static)
-        agent = self.agents.get(self.selected_agent_id or -1)
+        agent = self.agents.get(self.selected_id or -1)
         if agent is None:
             detail.update("")
             return
         text = Text(one_line(agent.name or "—"), "bold")
         text.append(one_line(f" · id {agent.id} · {agent.version or 'version unknown'}"))
         text.append(f"\ncan run: {capabilities(agent)}")
+        if (gpus := gpu_info(agent)) is not None:
+            text.append("\ngpuInfo ", "dim")
+            text.append(gpus)
         tasks = self.tasks_by_agent.get(agent.id, [])
         where = "in the team's workspaces" if self.team_wide else "in this workspace"
         text.append(f"\n{len(tasks)} active task(s) {where}" + (":" if tasks else "."))
-        for task in tasks[:LISTED_TASKS]:
+        now = self.sly.now()
+        for task in sorted(tasks, key=lambda t: t.started_at or now)[:LISTED_TASKS]:
             text.append(f"\n  {task.id}  ")
             text.append(fmt.task_name(task))
             text.append(f"  {status_label(task.status)}", "dim")
+            if ran := fmt.task_duration(task, now):
+                text.append(f"  {fmt.duration(ran)}")
             if self.team_wide:
                 workspace = self.workspace_names.get(task.workspace_id or -1, "?")
                 text.append(f"  · {workspace}", "dim")
@@ -236,17 +229,6 @@ class AgentsScreen(LiveScreen):
 
     # --- actions --------------------------------------------------------------------------
 
-    @property
-    def selected_agent_id(self) -> int | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
-
     def target(self) -> Target:
         """No tasks; the highlighted agent, which the start form preselects."""
-        return replace(super().target(), agent_id=self.selected_agent_id)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        return replace(super().target(), agent_id=self.selected_id)

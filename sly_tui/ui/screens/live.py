@@ -24,11 +24,17 @@ from sly_tui.ui.bridge import Subscriber
 from sly_tui.ui.targets import Launched, Target
 from sly_tui.ui.workers import ReportsFailedWorkers
 
+TASK_SCOPES = ("task", "tasks")  # the scopes of the actions that act on listed tasks
+
 
 class LiveScreen(ReportsFailedWorkers, Subscriber, Screen[None]):
     """Base of the screens that show polled data."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
+
+    # False on screens that list no task to act on (agents, the failure feed): the task
+    # actions (stop, outputs …) are then neither shown nor taken.
+    ACTS_ON_TASKS: ClassVar[bool] = True
 
     # --- task actions ---------------------------------------------------------------------
 
@@ -43,6 +49,8 @@ class LiveScreen(ReportsFailedWorkers, Subscriber, Screen[None]):
         if action == "act" and parameters:
             known = actions.BY_ID.get(str(parameters[0]))
             if known is not None and known.mutates and self.sly.read_only:
+                return False
+            if known is not None and known.scope in TASK_SCOPES and not self.ACTS_ON_TASKS:
                 return False
         return True
 

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from sly_tui.api import TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged
+from sly_tui.monitor.service import Topic
 from sly_tui.monitor.task_list import TaskListTopic
 from sly_tui.text import one_line
 from sly_tui.ui.messages import MonitorEvent, WatchesChanged
@@ -28,7 +29,7 @@ from sly_tui.ui.status import WATCHED_GLYPH, StatusGroup, status_group
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.widgets.styling import text_style
-from sly_tui.ui.widgets.task_table import COLUMNS, TaskTable
+from sly_tui.ui.widgets.task_table import TaskTable
 
 if TYPE_CHECKING:
     from sly_tui.ui.targets import Target
@@ -41,7 +42,6 @@ STATUS_PRESETS: tuple[tuple[str, frozenset[str] | None], ...] = (
     ("finished", frozenset({Status.FINISHED})),
     ("stopped", frozenset({Status.STOPPED, Status.TERMINATING})),
 )
-SORT_KEYS = tuple(column.key for column in COLUMNS)
 
 
 class TaskListScreen(LiveScreen):
@@ -66,11 +66,14 @@ class TaskListScreen(LiveScreen):
     TaskListScreen #tasks.-loading { display: none; }
     """
 
-    def __init__(self, workspace_id: int) -> None:
+    EMPTY = "This workspace has no tasks yet."  # what the loaded list says when it has none
+
+    def __init__(self, workspace_id: int, topic: Topic | None = None) -> None:
         super().__init__()
-        self.workspace_id = workspace_id
-        # told which rows are on screen, so it reads progress and trends for those only
-        self.topic = TaskListTopic(workspace_id)
+        self.workspace_id = workspace_id  # the `TasksChanged.workspace_id` of this list
+        # a TaskListTopic is told which rows are on screen, so it reads progress and trends
+        # for those only
+        self.topic: Topic = topic or TaskListTopic(workspace_id)
         self.loaded = False
         self._preset = 0
         self._type: str | None = None
@@ -87,10 +90,13 @@ class TaskListScreen(LiveScreen):
         yield Static(id="filters")
         # Until the first page arrives (seconds, on a big workspace over a slow link), the
         # table is hidden and the line below says so: an empty table would say "no tasks".
-        yield TaskTable(id="tasks", classes="-loading")
+        yield self.new_table()
         yield Static("Loading tasks…", id="empty")
         yield Input(placeholder="filter: id, name, app, status, agent, user…", id="search")
         yield KeyFooter()
+
+    def new_table(self) -> TaskTable:
+        return TaskTable(id="tasks", classes="-loading")
 
     @property
     def table(self) -> TaskTable:
@@ -114,8 +120,10 @@ class TaskListScreen(LiveScreen):
     def _tick(self) -> None:
         table = self.table
         table.tick(self.sly.now())
-        if table.size.height:  # laid out: until then the topic treats every task as shown
-            self.topic.show(table.order[row] for row in table.rows_on_screen())
+        topic = self.topic
+        if table.size.height and isinstance(topic, TaskListTopic):
+            # laid out: until then the topic treats every task as shown
+            topic.show(table.order[row] for row in table.rows_on_screen())
 
     # --- data -----------------------------------------------------------------------------
 
@@ -199,7 +207,7 @@ class TaskListScreen(LiveScreen):
         empty = self.query_one("#empty", Static)
         empty.display = not table.order
         if self.loaded and not table.order:
-            empty.update("No tasks match." if table.tasks else "This workspace has no tasks yet.")
+            empty.update("No tasks match." if table.tasks else self.EMPTY)
 
     def action_cycle_status(self) -> None:
         self._preset = (self._preset + 1) % len(STATUS_PRESETS)
@@ -246,8 +254,9 @@ class TaskListScreen(LiveScreen):
         order would follow values nobody can see)."""
         table = self.table
         shown = table.shown_keys
-        index = SORT_KEYS.index(table.sort_key) if table.sort_key in SORT_KEYS else -1
-        following = SORT_KEYS[index + 1 :] + SORT_KEYS[: index + 1]
+        keys = tuple(column.key for column in table.columns)
+        index = keys.index(table.sort_key) if table.sort_key in keys else -1
+        following = keys[index + 1 :] + keys[: index + 1]
         table.sort_by(next((key for key in following if key in shown), table.sort_key))
         self._show_filters()
 

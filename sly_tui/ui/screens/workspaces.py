@@ -1,4 +1,5 @@
-"""Pick a team, then a workspace. Dismisses with a `Selection` (or None on Escape)."""
+"""Pick a team, then a workspace. Dismisses with a `Selection`, a `Scope` for the last
+entries of either list ("all workspaces" of the team, "all teams"), or None on Escape."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from textual.worker import Worker
 
 from sly_tui.api import ApiError, SlyClient
 from sly_tui.text import one_line
-from sly_tui.ui.host import Selection
+from sly_tui.ui.host import Scope, Selection
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import StatusBar
 from sly_tui.ui.workers import ReportsFailedWorkers
+
+ALL_TEAMS = "all-teams"
+ALL_WORKSPACES = "all-workspaces"
 
 
 class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
@@ -82,6 +86,8 @@ class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
             key = f"team-{team.id}"
             self._teams[key] = (team.id, team.name or "")
             options.add_option(Option(Text(one_line(f"{team.name} (id {team.id})")), id=key))
+        if len(teams) > 1:
+            options.add_option(Option(Text("★ All teams: active tasks", "bold"), id=ALL_TEAMS))
         if teams:
             options.highlighted = 0
             options.focus()
@@ -95,8 +101,11 @@ class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
             self.load_workspaces(self._team[0])
 
     @on(OptionList.OptionSelected, "#teams")
-    def _team_chosen(self) -> None:
-        self.query_one("#workspaces", OptionList).focus()
+    def _team_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == ALL_TEAMS:
+            self.dismiss(Scope(None, "All teams"))
+        else:
+            self.query_one("#workspaces", OptionList).focus()
 
     @work(exclusive=True, group="workspaces", exit_on_error=False)
     async def load_workspaces(self, team_id: int) -> None:
@@ -113,11 +122,17 @@ class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
             self._workspaces[key] = (workspace.id, workspace.name or "")
             label = one_line(f"{workspace.name} (id {workspace.id})")
             options.add_option(Option(Text(label), id=key))
+        if len(workspaces) > 1:
+            every = Text("★ All workspaces: active tasks", "bold")
+            options.add_option(Option(every, id=ALL_WORKSPACES))
         if workspaces:
             options.highlighted = 0
 
     @on(OptionList.OptionSelected, "#workspaces")
     def _workspace_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == ALL_WORKSPACES and self._team is not None:
+            self.dismiss(Scope(*self._team))
+            return
         chosen = self._workspaces.get(event.option.id or "")
         if self._team is None or chosen is None:
             return

@@ -32,6 +32,7 @@ from textual.strip import Strip
 
 from sly_tui.api import TaskInfo
 from sly_tui.monitor.events import TasksChanged, TrendsChanged
+from sly_tui.monitor.scope import Place
 from sly_tui.monitor.trainings import Training
 from sly_tui.text import one_line
 from sly_tui.ui import format as fmt
@@ -70,6 +71,10 @@ PINNED = ("id", "name")  # never scrolled away by ←/→
 TREND_COLUMN = Column("trend", "TREND", 12, 55)
 # PROGRESS while some training shows its epochs: room for `140/360 ETA 12h05m`.
 EPOCHS_COLUMN = Column("progress", "PROGRESS", 17, 60, right=True)
+# Where a task runs, in lists that span workspaces (`places` says the names).
+WORKSPACE_COLUMN = Column("workspace", "WORKSPACE", 14, 80)
+TEAM_COLUMN = Column("team", "TEAM", 12, 75)
+PLACE_KEYS = (WORKSPACE_COLUMN.key, TEAM_COLUMN.key)
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -142,8 +147,15 @@ def search_text(task: TaskInfo) -> str:
     return " ".join(parts).casefold()
 
 
+def with_places(*places: Column) -> tuple[Column, ...]:
+    """COLUMNS with `places` (WORKSPACE, TEAM) after the name."""
+    name = next(i for i, c in enumerate(COLUMNS) if c.key == "name")
+    return (*COLUMNS[: name + 1], *places, *COLUMNS[name + 1 :])
+
+
 class TaskTable(ScrollView, can_focus=True):
-    """Tasks of one workspace, one row each; Enter posts `TaskTable.Selected`."""
+    """Tasks, one row each; Enter posts `TaskTable.Selected`. `columns` may add WORKSPACE
+    and TEAM (lists that span workspaces), whose names `places` holds."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
@@ -230,8 +242,18 @@ class TaskTable(ScrollView, can_focus=True):
             super().__init__()
             self.task_id = task_id
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        columns: tuple[Column, ...] = COLUMNS,
+        places: Mapping[int, Place] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.columns = columns
+        self.places: Mapping[int, Place] = places if places is not None else {}
+        self._place_keys = [column.key for column in columns if column.key in PLACE_KEYS]
         self.tasks: dict[int, TaskInfo] = {}
         self.order: list[int] = []
         self._row_of: dict[int, int] = {}
@@ -315,8 +337,7 @@ class TaskTable(ScrollView, can_focus=True):
         """Whether a change can move the task in the order or in or out of the filter."""
         if self._filter is not None and self._filter(old) != self._filter(new):
             return True
-        now = self._now
-        return sort_value(old, self.sort_key, now) != sort_value(new, self.sort_key, now)
+        return self._sort_of(old) != self._sort_of(new)
 
     def set_filter(self, predicate: Filter | None) -> None:
         self._filter = predicate
@@ -326,7 +347,12 @@ class TaskTable(ScrollView, can_focus=True):
         """Case-insensitive substring match over the task's visible facts (cached)."""
         text = self._search.get(task.id)
         if text is None:
-            text = self._search[task.id] = search_text(task)
+            text = self._search[task.id] = " ".join(
+                (
+                    search_text(task),
+                    *(self.cell(task, key, self._now).casefold() for key in self._place_keys),
+                )
+            )
         return needle in text
 
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
@@ -344,8 +370,23 @@ class TaskTable(ScrollView, can_focus=True):
             return sort_value(task, "duration", self._now)
         cached = self._sort_cache.get(task_id)
         if cached is None or cached[0] is not task:
-            cached = self._sort_cache[task_id] = (task, sort_value(task, self.sort_key, self._now))
+            cached = self._sort_cache[task_id] = (task, self._sort_of(task))
         return cached[1]
+
+    def _sort_of(self, task: TaskInfo) -> Any:
+        key = self.sort_key
+        if key in PLACE_KEYS:
+            return self.cell(task, key, self._now).casefold()
+        return sort_value(task, key, self._now)
+
+    def cell(self, task: TaskInfo, key: str, now: datetime) -> str:
+        """`cell_text`, and the names of where the task runs (WORKSPACE, TEAM)."""
+        if key not in PLACE_KEYS:
+            return cell_text(task, key, now)
+        place = self.places.get(task.workspace_id or -1)
+        if place is None:
+            return str(task.workspace_id or "")
+        return one_line(place.workspace_name if key == "workspace" else place.team_name)
 
     def _reorder(self) -> None:
         ids = [
@@ -521,8 +562,8 @@ class TaskTable(ScrollView, can_focus=True):
         key = (width, trend, epochs, self.column_offset)
         if key == self._layout_key:
             return self._layout
-        progress = next(i for i, c in enumerate(COLUMNS) if c.key == "progress")
-        columns = COLUMNS
+        columns = self.columns
+        progress = next(i for i, c in enumerate(columns) if c.key == "progress")
         if epochs:
             columns = (*columns[:progress], EPOCHS_COLUMN, *columns[progress + 1 :])
         if trend is not None:
@@ -562,7 +603,7 @@ class TaskTable(ScrollView, can_focus=True):
         `new` now: Textual writes a repainted region whole, changed or not."""
         x = 0
         for column, width in self._layout:
-            if column is not TREND_COLUMN and cell_text(old, column.key, before) != cell_text(
+            if column is not TREND_COLUMN and self.cell(old, column.key, before) != self.cell(
                 new, column.key, self._now
             ):
                 self._refresh_row(row, x, width)
@@ -630,7 +671,7 @@ class TaskTable(ScrollView, can_focus=True):
                 epochs = training.epochs
                 plain = epochs.cell(epochs.eta(task.started_at, self._now))
             else:
-                plain = cell_text(task, column.key, self._now)
+                plain = self.cell(task, column.key, self._now)
             if watched and column.key == "name":
                 plain = f"{WATCHED_GLYPH} {plain}"
             text = _fit(plain, col_width, column.right)
