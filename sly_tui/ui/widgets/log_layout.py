@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from itertools import pairwise
 
 from rich.cells import cell_len, chop_cells
 
@@ -91,7 +92,7 @@ def wrap_spans(text: str, width: int) -> tuple[Span, ...]:
     start = 0
     for line in text.split("\n"):
         cuts = [start, *(start + cut for cut in _breaks(line, width)), start + len(line)]
-        spans.extend(zip(cuts, cuts[1:], strict=False))
+        spans.extend(pairwise(cuts))
         start += len(line) + 1
     return tuple(spans)
 

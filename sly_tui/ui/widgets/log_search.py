@@ -79,7 +79,8 @@ class LogSearch:
         self.scanned = scanned
 
     def position(self, selected: int | None) -> str:
-        """"3/120": which match the selected line is, of how many so far ("…": more may come)."""
+        """The "3/120" of the status line: which match the selected line is, of how many
+        so far ("…": more may come)."""
         total = f"{len(self.hits):,}" + ("…" if self.scanning else "")
         if selected is None:
             return f"?/{total}"
