@@ -446,10 +446,10 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
 
     # --- layout ---------------------------------------------------------------------------
 
-    def _entry_rows(self, row: int, selected: bool = False) -> tuple[Strip, ...]:
+    def _entry_rows(self, row: int, selected: bool, text_width: int) -> tuple[Strip, ...]:
         """The rendered screen rows of view row `row` (one unless wrapping)."""
         index = self._rows[row]
-        width = self._text_width if self._wrap else 0
+        width = text_width if self._wrap else 0
         key = (index, width, selected)
         rendered = self._rendered.get(key)
         if rendered is None:
@@ -461,19 +461,22 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
             self._rendered[key] = rendered
         return rendered
 
-    def _lines(self) -> LogLayout:
+    def _lines(self, text_width: int | None = None) -> LogLayout:
         """The layout model, told the current geometry (nothing happens unless it changed)."""
         self._layout.configure(
             rows=self._row_count,
             wrap=self._wrap,
-            width=self._text_width,
+            width=self._text_width if text_width is None else text_width,
             indent=self._prefix_width(),
         )
         return self._layout
 
-    def _frame(self) -> tuple[Place, ...]:
-        """(row, screen row within it) for each body row that shows something."""
-        return self._lines().frame(self._top(), self._skip(), self._body_height)
+    def _frame(self, region: Region | None = None) -> tuple[Place, ...]:
+        """(row, screen row within it) for each body row that shows something; `region`
+        is the scrollable region when the caller has it (it takes time to work out)."""
+        region = region or self.scrollable_content_region
+        lines = self._lines(max(1, region.width))
+        return lines.frame(self._top(), self._skip(), max(1, region.height - 1))
 
     def _visible_rows(self) -> tuple[int, int]:
         frame = self._frame()
@@ -587,15 +590,16 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         )
 
     def render_line(self, y: int) -> Strip:
-        width = self._text_width
-        if y == self._height - 1 and self._height > 1:
+        region = self.scrollable_content_region  # once: a frame asks for every row
+        width = max(1, region.width)
+        if y == region.height - 1 and region.height > 1:
             return self._status_strip(width)
-        frame = self._frame()
+        frame = self._frame(region)
         if y >= len(frame):
             return Strip.blank(width, self.rich_style)
         row, part = frame[y]
         selected = self._rows[row] == self._selected
-        strip = self._entry_rows(row, selected)[part]
+        strip = self._entry_rows(row, selected, width)[part]
         if not self._wrap:
             scroll_x = round(self.scroll_x)
             strip = strip.crop_extend(scroll_x, scroll_x + width, self._base(selected))
