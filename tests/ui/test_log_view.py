@@ -18,7 +18,8 @@ from textual.widgets import Input
 
 from sly_tui.api import LogEntry
 from sly_tui.monitor.log_spool import LogSpool
-from sly_tui.ui.widgets.log_view import LogView, SearchPrompt, relative_time
+from sly_tui.ui.widgets.log_prompt import SearchPrompt
+from sly_tui.ui.widgets.log_view import LogView, relative_time
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 
 from .helpers import click, wait_for
