@@ -2,7 +2,9 @@
 
 `LogView` is a Line API `ScrollView` over a `LogSpool`. Nothing proportional to the log is
 built per frame or per append: a frame renders the rows on screen, an append updates a
-length and, when following, the scroll position.
+length and, when following, the scroll position. Its parts, as toolong splits its own:
+`log_layout` (wrapping and the frame, no Textual), `log_search` (the search, no Textual),
+`log_prompt` (the search prompt), and this widget, which ties them to keys and paint.
 
 * **Rows.** View row *r* shows spool line `rows[r]`, where `rows` is the spool's index of
   lines at or above the level filter (`LogSpool.at_least`), kept up to date by the spool on
@@ -16,7 +18,8 @@ length and, when following, the scroll position.
 * **Wrap, virtually.** With wrap, rows have different heights, and measuring a million of
   them to size the scrollbar would read the whole log. So the vertical scroll position
   counts *entries*, not screen rows: `scroll_y` is the entry at the top, and the view lays
-  entries out downwards from it, measuring (and caching) only what is on screen. The end
+  entries out downwards from it, measuring (and caching) only what is on screen, once
+  per frame (`LogLayout`), however many rows the frame paints. The end
   stays reachable because the virtual height is the top entry of the bottom-anchored
   layout plus one screen, worked out from the last screenful of entries alone. An entry
   taller than the screen is read by moving down inside it, one screen row at a time.
