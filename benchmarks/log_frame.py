@@ -112,7 +112,8 @@ async def main() -> None:
             ]
         )
         async with app.run_test(size=(2 * WIDTH, BODY + 1)) as pilot:
-            old, new = app.query_one("#old"), app.query_one("#new")
+            old = app.query_one("#old", old_view_class)
+            new = app.query_one("#new", LogView)
             for view in (old, new):
                 view.action_toggle_wrap()
             await pilot.pause()

@@ -26,8 +26,8 @@ class SearchPrompt(ModalScreen[SearchRequest | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="log.search.cancel"),
-        Binding("ctrl+r", "toggle('regex')", "Regex", id="log.search.regex"),
-        Binding("ctrl+t", "toggle('case')", "Match case", id="log.search.case"),
+        Binding("ctrl+r", "toggle_flag('regex')", "Regex", id="log.search.regex"),
+        Binding("ctrl+t", "toggle_flag('case')", "Match case", id="log.search.case"),
     ]
     DEFAULT_CSS = """
     SearchPrompt {
@@ -71,7 +71,7 @@ class SearchPrompt(ModalScreen[SearchRequest | None]):
         case = "on" if self._request.case else "off"
         return f"^r regex:{regex}  ^t case:{case}"
 
-    def action_toggle(self, flag: str) -> None:
+    def action_toggle_flag(self, flag: str) -> None:
         request = self._request
         if flag == "regex":
             self._request = replace(request, regex=not request.regex)

@@ -54,6 +54,7 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.notifications import SeverityLevel
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -902,7 +903,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
 
     def _saved(self, message: str, name: str) -> None:
         """The save is over: a toast with the whole path, and the notice says so too."""
-        severity = "information" if name else "error"
+        severity: SeverityLevel = "information" if name else "error"
         self.notify(message, title="Log saved" if name else "", severity=severity, markup=False)
         self._say(f"saved to {name}" if name else "not saved")
 
