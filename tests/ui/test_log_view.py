@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -18,7 +19,8 @@ from textual.widgets import Input
 
 from sly_tui.api import LogEntry
 from sly_tui.monitor.log_spool import LogSpool
-from sly_tui.ui.widgets.log_view import LogView, SearchPrompt, relative_time
+from sly_tui.ui.widgets.log_prompt import SearchPrompt
+from sly_tui.ui.widgets.log_view import LogView, relative_time
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 
 from .helpers import click, wait_for
@@ -286,6 +288,22 @@ async def test_wrap_toggle(spool: LogSpool) -> None:
         assert body(view)[0].endswith("line 0")
         await pilot.press("w")
         assert not view.wrap and len(body(view)) == 22
+
+
+async def test_wrapped_rows_fit_wide_characters_and_tabs(spool: LogSpool) -> None:
+    text = "key:\tvalue " + "日本語のログ " * 12
+    spool.append([entry(0, text, "info")])
+    async with running(spool) as (_, view, pilot):
+        await pilot.press("w")
+        width = view.scrollable_content_region.width
+        shown = [row for row in body(view) if row]
+        assert len(shown) > 1 and all(cell_len(row) <= width for row in shown)
+        prefix = len("12:00:00.000 INFO ")
+        assert shown[0][:prefix] == "12:00:00.000 INFO "
+        assert all(row[:prefix].isspace() for row in shown[1:])
+        wrapped = "".join(row[prefix:] for row in shown)
+        assert wrapped.replace(" ", "") == text.replace("\t", "").replace(" ", "")
+        assert "key:    value" in wrapped  # the tab reaches the next stop of four cells
 
 
 async def test_wrap_reads_an_entry_taller_than_the_screen(spool: LogSpool) -> None:

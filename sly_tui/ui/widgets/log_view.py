@@ -2,7 +2,9 @@
 
 `LogView` is a Line API `ScrollView` over a `LogSpool`. Nothing proportional to the log is
 built per frame or per append: a frame renders the rows on screen, an append updates a
-length and, when following, the scroll position.
+length and, when following, the scroll position. Its parts, as toolong splits its own:
+`log_layout` (wrapping and the frame, no Textual), `log_search` (the search, no Textual),
+`log_prompt` (the search prompt), and this widget, which ties them to keys and paint.
 
 * **Rows.** View row *r* shows spool line `rows[r]`, where `rows` is the spool's index of
   lines at or above the level filter (`LogSpool.at_least`), kept up to date by the spool on
@@ -16,7 +18,8 @@ length and, when following, the scroll position.
 * **Wrap, virtually.** With wrap, rows have different heights, and measuring a million of
   them to size the scrollbar would read the whole log. So the vertical scroll position
   counts *entries*, not screen rows: `scroll_y` is the entry at the top, and the view lays
-  entries out downwards from it, measuring (and caching) only what is on screen. The end
+  entries out downwards from it, measuring (and caching) only what is on screen, once
+  per frame (`LogLayout`), however many rows the frame paints. The end
   stays reachable because the virtual height is the top entry of the bottom-anchored
   layout plus one screen, worked out from the last screenful of entries alone. An entry
   taller than the screen is read by moving down inside it, one screen row at a time.
@@ -38,30 +41,30 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.cells import set_cell_size
 from rich.style import Style
 from rich.text import Text
-from textual import events, on, work
+from textual import events, work
 from textual.actions import SkipAction
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.containers import Horizontal
 from textual.geometry import Region, Size
-from textual.screen import ModalScreen
+from textual.notifications import SeverityLevel
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from sly_tui.monitor.log_spool import LEVELS, LogLine, LogSpool, Query, level_code
 from sly_tui.secrets import create_private
 from sly_tui.text import one_line
+from sly_tui.ui.widgets.log_layout import LogLayout, Place, expand_tabs
+from sly_tui.ui.widgets.log_prompt import SearchPrompt
+from sly_tui.ui.widgets.log_search import LogSearch, SearchRequest
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 from sly_tui.ui.widgets.styling import text_style
 from sly_tui.ui.workers import ReportsFailedWorkers
@@ -116,103 +119,6 @@ def relative_time(delta: timedelta) -> str:
     if minutes:
         return f"{sign}{minutes}m{s:02d}.{ms // 100}s"
     return f"{sign}{s}.{ms:03d}s"
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRequest:
-    """What the search prompt asks for; an empty `text` clears the search."""
-
-    text: str
-    regex: bool = False
-    case: bool = False
-
-
-@dataclass(eq=False)
-class _Search:
-    """A search in progress: `hits` holds the matching lines below `scanned`, in order."""
-
-    query: Query
-    levels: tuple[str, ...]
-    hits: array[int] = field(default_factory=lambda: array("I"))
-    scanned: int = 0
-    scanning: bool = False
-    # A jump (direction, inclusive) that waits for the scan to reach further.
-    pending: tuple[int, bool] | None = None
-
-
-class SearchPrompt(ModalScreen[SearchRequest | None]):
-    """A one-line search prompt at the bottom of the screen; the log stays visible."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="log.search.cancel"),
-        Binding("ctrl+r", "toggle('regex')", "Regex", id="log.search.regex"),
-        Binding("ctrl+t", "toggle('case')", "Match case", id="log.search.case"),
-    ]
-    DEFAULT_CSS = """
-    SearchPrompt {
-        align: left bottom;
-        background: transparent;
-    }
-    SearchPrompt > Horizontal {
-        height: 1;
-        background: $panel;
-    }
-    SearchPrompt Label {
-        width: auto;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    SearchPrompt #search-error {
-        color: $text-error;
-    }
-    SearchPrompt Input, SearchPrompt Input:focus {
-        width: 1fr;
-        height: 1;
-        border: none;
-        padding: 0;
-        background: $panel;
-    }
-    """
-
-    def __init__(self, request: SearchRequest) -> None:
-        super().__init__()
-        self._request = request
-
-    def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Label("/")
-            yield Input(self._request.text, placeholder="search the log", id="search-text")
-            yield Label("", id="search-error")
-            yield Label(self._flags(), id="search-flags")
-
-    def _flags(self) -> str:
-        regex = "on" if self._request.regex else "off"
-        case = "on" if self._request.case else "off"
-        return f"^r regex:{regex}  ^t case:{case}"
-
-    def action_toggle(self, flag: str) -> None:
-        request = self._request
-        if flag == "regex":
-            self._request = replace(request, regex=not request.regex)
-        else:
-            self._request = replace(request, case=not request.case)
-        self.query_one("#search-flags", Label).update(self._flags())
-
-    @on(Input.Changed)
-    def _edited(self) -> None:
-        self.query_one("#search-error", Label).update("")
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        request = replace(self._request, text=one_line(event.value))
-        if request.regex:
-            try:
-                re.compile(request.text)
-            except re.error as error:
-                error_text = Text(f"invalid regex: {error}")  # Text: never read as markup
-                self.query_one("#search-error", Label).update(error_text)
-                return
-        self.dismiss(request)
 
 
 class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
@@ -310,14 +216,15 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         self._new_rows = 0
         self._wrap = False
         self._timestamps = Timestamps.ABSOLUTE
-        self._search: _Search | None = None
+        self._search: LogSearch | None = None
         self._notice = ""
         self._absent = ""  # why there is no log at all, shown for good
         self._widest = 0
         # Wrap mode: where the bottom-anchored layout starts, and a (top, skip) position
         # set by the view itself, for scrolling inside an entry taller than the screen.
         self._bottom = (0, 0)
-        self._pin: tuple[int, int] | None = None
+        self._pin: Place | None = None
+        self._layout = LogLayout(self._entry_text)
         self._rendered: LRUCache[tuple[int, int, bool], tuple[Strip, ...]] = LRUCache(1024)
 
     # --- public API -------------------------------------------------------------------
@@ -340,6 +247,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
     @level_filter.setter
     def level_filter(self, level: str) -> None:
         self._level = level_code(level)
+        self._layout.invalidate()  # the rows now stand for other lines
         self._take_rows()
         if self._selected is not None and self._row_count:
             # The selected line may be filtered out: select the nearest one still shown.
@@ -479,7 +387,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         if self._wrap:
-            self._bottom = self._anchor_bottom(self._row_count - 1)
+            self._bottom = self._lines().anchor_bottom(self._row_count - 1, self._body_height)
             self.virtual_size = Size(0, self._bottom[0] + self._height)
         else:
             width = self._prefix_width() + self._widest
@@ -542,10 +450,10 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
 
     # --- layout ---------------------------------------------------------------------------
 
-    def _entry_rows(self, row: int, selected: bool = False) -> tuple[Strip, ...]:
+    def _entry_rows(self, row: int, selected: bool, text_width: int) -> tuple[Strip, ...]:
         """The rendered screen rows of view row `row` (one unless wrapping)."""
         index = self._rows[row]
-        width = self._text_width if self._wrap else 0
+        width = text_width if self._wrap else 0
         key = (index, width, selected)
         rendered = self._rendered.get(key)
         if rendered is None:
@@ -553,72 +461,48 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
                 line = self.spool.line(index)
             except ValueError:  # the app closed the spool while shutting down
                 return (Strip.blank(max(width, 1), self.rich_style),)
-            rendered = self._render_entry(line, width, self._base(selected))
+            rendered = self._render_entry(row, line, width, self._base(selected))
             self._rendered[key] = rendered
         return rendered
 
-    def _anchor_bottom(self, row: int) -> tuple[int, int]:
-        """(top, skip) that puts the last screen row of `row` on the last body row."""
-        room = self._body_height
-        while row >= 0:
-            height = len(self._entry_rows(row))
-            if height >= room:
-                return row, height - room
-            room -= height
-            row -= 1
-        return 0, 0
+    def _lines(self, text_width: int | None = None) -> LogLayout:
+        """The layout model, told the current geometry (nothing happens unless it changed)."""
+        self._layout.configure(
+            rows=self._row_count,
+            wrap=self._wrap,
+            width=self._text_width if text_width is None else text_width,
+            indent=self._prefix_width(),
+        )
+        return self._layout
 
-    def _layout(self) -> list[tuple[int, int]]:
-        """(row, screen row within it) for each body row that shows something."""
-        body = self._body_height
-        top = self._top()
-        if not self._wrap:
-            return [(row, 0) for row in range(top, min(top + body, self._row_count))]
-        placed: list[tuple[int, int]] = []
-        row, part = top, self._skip()
-        while len(placed) < body and row < self._row_count:
-            height = len(self._entry_rows(row))
-            placed.extend((row, k) for k in range(part, min(height, part + body - len(placed))))
-            row, part = row + 1, 0
-        return placed
+    def _frame(self, region: Region | None = None) -> tuple[Place, ...]:
+        """(row, screen row within it) for each body row that shows something; `region`
+        is the scrollable region when the caller has it (it takes time to work out)."""
+        region = region or self.scrollable_content_region
+        lines = self._lines(max(1, region.width))
+        return lines.frame(self._top(), self._skip(), max(1, region.height - 1))
 
     def _visible_rows(self) -> tuple[int, int]:
-        layout = self._layout()
-        return (layout[0][0], layout[-1][0]) if layout else (0, -1)
-
-    def _fully_visible(self, row: int) -> bool:
-        layout = self._layout()
-        if not layout:
-            return False
-        first = layout[0]
-        last = layout[-1]
-        starts = row > first[0] or (row == first[0] and first[1] == 0)
-        ends = row < last[0] or (row == last[0] and last[1] == len(self._entry_rows(row)) - 1)
-        return starts and ends
+        frame = self._frame()
+        return (frame[0][0], frame[-1][0]) if frame else (0, -1)
 
     def _ensure_visible(self, row: int) -> None:
         """Scroll the least so that `row` is on screen (its start, if it cannot all fit)."""
-        if self._fully_visible(row):
+        lines = self._lines()
+        if lines.shows_whole(row, self._frame()):
             return
         top = self._top()
         if not self._wrap:
             self._set_position(row if row < top else row - self._body_height + 1)
-        elif row <= top or len(self._entry_rows(row)) >= self._body_height:
+        elif row <= top or lines.height(row) >= self._body_height:
             self._set_position(row, 0)
         else:
-            self._set_position(*self._anchor_bottom(row))
+            self._set_position(*lines.anchor_bottom(row, self._body_height))
 
     def _scroll_screen_rows(self, delta: int) -> None:
         """Move the wrapped layout by `delta` screen rows, within the log's bounds."""
-        top, skip = self._top(), self._skip() + delta
-        while skip < 0 and top > 0:
-            top -= 1
-            skip += len(self._entry_rows(top))
-        while top < self._row_count and skip >= len(self._entry_rows(top)):
-            skip -= len(self._entry_rows(top))
-            top += 1
-        position = max((0, 0), min((top, skip), self._bottom))
-        self._set_position(*position)
+        position = self._lines().scroll(self._top(), self._skip(), delta)
+        self._set_position(*max((0, 0), min(position, self._bottom)))
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -640,7 +524,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
             width = _TIME_WIDTH[self._timestamps]
             stamp = self._time_text(line.timestamp)
             prefix.append(stamp.rjust(width)[:width] + " ", self._style("timestamp"))
-        tag = _TAGS.get(line.level) or line.level.upper()[:_TAG_WIDTH].ljust(_TAG_WIDTH)
+        tag = _TAGS.get(line.level) or set_cell_size(line.level.upper(), _TAG_WIDTH)
         prefix.append(tag, self._style(LEVELS[level_code(line.level)]))
         prefix.append(" ")
         return prefix
@@ -658,22 +542,41 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
             self._started = self.spool.line(0).timestamp
         return self._started
 
-    def _body(self, line: LogLine, base: Style, limit: int, hint: str) -> Text:
+    def _shown(self, line: LogLine) -> tuple[str, str]:
+        """The text of `line` shown after its prefix, tabs expanded, and the marker that
+        says how much of a long entry is left out ("" when none is)."""
+        limit, hint = (
+            (_WRAP_CUT, "s saves the whole log, c copies this line")
+            if self._wrap
+            else (_CUT, "w wraps, c copies")
+        )
         text = line.text
-        body = Text(text[:limit], style=base)
+        marker = f" … {len(text) - limit:,} more characters ({hint})" if len(text) > limit else ""
+        return expand_tabs(text[:limit]), marker
+
+    def _entry_text(self, row: int) -> str:
+        """What the layout wraps: the shown text of view row `row`."""
+        try:
+            line = self.spool.line(self._rows[row])
+        except ValueError:  # the app closed the spool while shutting down
+            return ""
+        return "".join(self._shown(line))
+
+    def _body(self, line: LogLine, base: Style) -> Text:
+        text, marker = self._shown(line)
+        body = Text(text, style=base)
         if self._search is not None:
             body.highlight_regex(self._search.query.pattern, self._style("match"))
-        if len(text) > limit:
-            body.append(f" … {len(text) - limit:,} more characters ({hint})", self._style("marker"))
-        body.expand_tabs(4)
+        if marker:
+            body.append(marker, self._style("marker"))
         return body
 
-    def _render_entry(self, line: LogLine, width: int, base: Style) -> tuple[Strip, ...]:
-        """One strip (no wrap: `width` 0, uncut) or the wrapped rows of an entry."""
+    def _render_entry(self, row: int, line: LogLine, width: int, base: Style) -> tuple[Strip, ...]:
+        """One strip (no wrap: `width` 0, uncut) or the wrapped rows of view row `row`."""
         console = self.app.console
         prefix = self._prefix(line, base)
+        body = self._body(line, base)
         if not width:
-            body = self._body(line, base, _CUT, "w wraps, c copies")
             breaks = Text(_NEWLINE, style=self._style("marker"))
             text = prefix + breaks.join(body.split("\n", allow_blank=True))
             cells = text.cell_len
@@ -681,26 +584,26 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
                 self._widest = cells - prefix.cell_len
                 self.call_later(self._update_virtual_size)
             return (Strip(text.render(console), cells),)
-        indent = prefix.cell_len
-        room = max(width - indent, 8)
-        body = self._body(line, base, _WRAP_CUT, "s saves the whole log, c copies this line")
-        rows = body.wrap(console, room, overflow="fold") or [Text("")]
-        pad = Text(" " * indent, style=base)
+        # Cut the body at the layout's spans: the pieces between them are newlines.
+        cuts = [cut for span in self._lines().spans(row) for cut in span]
+        rows = body.divide(cuts)[1::2]
+        pad = Text(" " * prefix.cell_len, style=base)
         return tuple(
             Strip(((prefix if k == 0 else pad) + part).render(console)).crop_extend(0, width, base)
             for k, part in enumerate(rows)
         )
 
     def render_line(self, y: int) -> Strip:
-        width = self._text_width
-        if y == self._height - 1 and self._height > 1:
+        region = self.scrollable_content_region  # once: a frame asks for every row
+        width = max(1, region.width)
+        if y == region.height - 1 and region.height > 1:
             return self._status_strip(width)
-        layout = self._layout()
-        if y >= len(layout):
+        frame = self._frame(region)
+        if y >= len(frame):
             return Strip.blank(width, self.rich_style)
-        row, part = layout[y]
+        row, part = frame[y]
         selected = self._rows[row] == self._selected
-        strip = self._entry_rows(row, selected)[part]
+        strip = self._entry_rows(row, selected, width)[part]
         if not self._wrap:
             scroll_x = round(self.scroll_x)
             strip = strip.crop_extend(scroll_x, scroll_x + width, self._base(selected))
@@ -717,7 +620,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         # Most telling first: an 80-column status line cuts off the end.
         search = self._search
         if search is not None:
-            status.append(f" /{search.query.text[:24]} {self._match_position(search)} ")
+            status.append(f" /{search.query.text[:24]} {search.position(self._selected)} ")
         if self._notice or self._absent:
             status.append(f" {self._notice or self._absent} ", self._style("notice"))
         shown = f"{self._row_count:,}" + (f"/{self._known:,}" if self._level else "")
@@ -731,47 +634,28 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         strip = Strip(status.render(self.app.console), status.cell_len)
         return strip.crop_extend(0, width, self.get_component_rich_style("log-view--status"))
 
-    def _match_position(self, search: _Search) -> str:
-        total = f"{len(search.hits):,}" + ("…" if search.scanning else "")
-        if self._selected is None:
-            return f"?/{total}"
-        at = bisect_left(search.hits, self._selected)
-        found = at < len(search.hits) and search.hits[at] == self._selected
-        return f"{at + 1 if found else '?'}/{total}"
-
     # --- search -------------------------------------------------------------------------
 
     def _start_search(self, query: Query) -> None:
-        search = self._search = _Search(query, LEVELS[self._level :], scanning=True)
+        search = self._search = LogSearch(query, LEVELS[self._level :], scanning=True)
         self._rendered.clear()
         self.refresh()
         # Paint the highlights first: a scan started now would compete with that paint.
         self.call_after_refresh(self._scan, search)
 
-    def _scan(self, search: _Search) -> None:
+    def _scan(self, search: LogSearch) -> None:
         if search is self._search:
             search.scanning = True
             self._scan_worker(search)
 
     @work(thread=True, exclusive=True, group="log-search", exit_on_error=False)
-    def _scan_worker(self, search: _Search) -> None:
+    def _scan_worker(self, search: LogSearch) -> None:
         """Scan the spool from where `search` stopped, a window at a time, posting hits."""
         worker = get_current_worker()
-        query = search.query
         position = search.scanned
         while position < (end := self._known) and not worker.is_cancelled:
             stop = min(position + _SCAN_WINDOW, end)
-            hits = array(
-                "I",
-                self.spool.matches(
-                    query.text,
-                    position,
-                    stop,
-                    regex=query.regex,
-                    case=query.case,
-                    levels=search.levels,
-                ),
-            )
+            hits = search.scan(self.spool, position, stop)
             if worker.is_cancelled:
                 return
             self.app.call_from_thread(self._add_hits, search, stop, hits)
@@ -779,14 +663,13 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._scan_finished, search)
 
-    def _add_hits(self, search: _Search, scanned: int, hits: array[int]) -> None:
+    def _add_hits(self, search: LogSearch, scanned: int, hits: array[int]) -> None:
         if search is not self._search:
             return
-        search.hits.extend(hits)
-        search.scanned = scanned
+        search.add(hits, scanned)
         self._resume_jump(search)
 
-    def _scan_finished(self, search: _Search) -> None:
+    def _scan_finished(self, search: LogSearch) -> None:
         if search is not self._search:
             return
         if search.scanned < self._known:
@@ -795,7 +678,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         search.scanning = False
         self._resume_jump(search)
 
-    def _resume_jump(self, search: _Search) -> None:
+    def _resume_jump(self, search: LogSearch) -> None:
         if search.pending is not None:
             direction, inclusive = search.pending
             self._search_jump(direction, inclusive=inclusive)
@@ -819,28 +702,14 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         search = self._search
         if search is None:
             return
-        search.pending = None
-        hits = search.hits
-        here = -1 if self._selected is None else self._selected
-        if direction > 0:
-            at = bisect_left(hits, here) if inclusive else bisect_right(hits, here)
-            known = at < len(hits) or not search.scanning
-            target = hits[at] if at < len(hits) else hits[0] if hits else None
-        else:
-            at = (bisect_right(hits, here) if inclusive else bisect_left(hits, here)) - 1
-            # Going up, the nearest hit is only known once the scan has passed `here`, and
-            # wrapping to the last hit needs the whole log scanned.
-            known = (search.scanned > here and at >= 0) or not search.scanning
-            target = hits[at] if at >= 0 else hits[-1] if hits else None
-        if not known:
-            search.pending = (direction, inclusive)
+        jump = search.jump(self._selected, direction, inclusive=inclusive)
+        if jump is None:
             self._say("searching…")
-        elif target is None:
+        elif jump.target is None:
             self._say("no matches")
         else:
-            self._jump_to(target)
-            wrapped = (target < here) if direction > 0 else (target > here)
-            if wrapped:
+            self._jump_to(jump.target)
+            if jump.wrapped:
                 self._say("search wrapped around")
 
     def _jump_to(self, index: int) -> None:
@@ -886,11 +755,12 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
 
     def _move_inside(self, row: int, delta: int) -> bool:
         """Scroll inside an entry taller than the screen instead of leaving it."""
-        layout = self._layout()
-        if not layout or len(self._entry_rows(row)) <= self._body_height:
+        frame = self._frame()
+        height = self._lines().height(row)
+        if not frame or height <= self._body_height:
             return False
-        first, last = layout[0], layout[-1]
-        if delta > 0 and last[0] == row and last[1] < len(self._entry_rows(row)) - 1:
+        first, last = frame[0], frame[-1]
+        if delta > 0 and last[0] == row and last[1] < height - 1:
             self._pause()
             self._scroll_screen_rows(1)
             return True
@@ -925,12 +795,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         self.level_filter = FILTER_CYCLE[(at + 1) % len(FILTER_CYCLE)]
 
     def action_search(self) -> None:
-        search = self._search
-        current = (
-            SearchRequest("")
-            if search is None
-            else SearchRequest(search.query.text, search.query.regex, search.query.case)
-        )
+        current = SearchRequest("") if self._search is None else self._search.request
 
         def run(request: SearchRequest | None) -> None:
             if request is not None:
@@ -1038,7 +903,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
 
     def _saved(self, message: str, name: str) -> None:
         """The save is over: a toast with the whole path, and the notice says so too."""
-        severity = "information" if name else "error"
+        severity: SeverityLevel = "information" if name else "error"
         self.notify(message, title="Log saved" if name else "", severity=severity, markup=False)
         self._say(f"saved to {name}" if name else "not saved")
 
@@ -1046,7 +911,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        layout = self._layout()
-        if offset.y < len(layout):
+        frame = self._frame()
+        if offset.y < len(frame):
             self._pause()
-            self._select_row(layout[offset.y][0])
+            self._select_row(frame[offset.y][0])
