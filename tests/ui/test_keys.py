@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from textual import events
 
 from sly_tui.config import load_config
+from sly_tui.ui.binding_ids import DEFAULTS
 from sly_tui.ui.forms.stop import StopModal
-from sly_tui.ui.keymap import check_keymap, known_bindings
+from sly_tui.ui.keymap import check_keymap, declared_bindings, known_bindings
 from sly_tui.ui.screens.help import HelpScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
@@ -28,6 +31,27 @@ def test_every_binding_has_an_id_and_no_swallowed_default_key():
     for binding in known.values():
         for key in binding.keys.split(","):
             assert key not in ("ctrl+s", "ctrl+q", "ctrl+a", "ctrl+enter"), binding.id
+
+
+def test_the_binding_table_matches_what_the_classes_declare():
+    """`binding_ids.py` is generated; a binding added, renamed or rebound makes it stale."""
+    declared = {b.id: (b.keys, b.owner) for b in declared_bindings().values()}
+    assert declared == DEFAULTS, (
+        "sly_tui/ui/binding_ids.py no longer matches the BINDINGS of sly_tui.ui: "
+        "regenerate it with `python -m sly_tui.ui.keymap`"
+    )
+
+
+def test_checking_a_keymap_imports_no_screen():
+    """The table is all a check needs: a `[keymap]` entry costs no import of the UI."""
+    code = (
+        "import sys; from sly_tui.ui.keymap import check_keymap; "
+        "check_keymap({'task.stop': 'z'}); "
+        "print(sorted(m for m in sys.modules if m.startswith(('sly_tui.ui.', 'textual.w'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['sly_tui.ui.binding_ids', 'sly_tui.ui.keymap']"
 
 
 def test_mistakes_are_named():
