@@ -14,16 +14,22 @@ different server than the one chosen cannot lend its token (or team/workspace id
 token for one instance is never sent to another.
 
 Every problem becomes a `ConfigError` whose message names the source (file and line where
-there is one); callers print it as one sentence, never a traceback.
+there is one); callers print it as one sentence, never a traceback. A name `config.toml`
+does not know (a typo, most often) is not an error but a warning naming the table and the
+closest known name: the dashboard shows it as a notification, headless commands print it.
+
+The file is the user's: saving a profile edits it in place (with tomlkit), so their
+comments, order and formatting survive.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +88,20 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    """`[ui]` of config.toml."""
+
+    theme: str | None = None  # when `--theme` names none and none is remembered
+
+
+@dataclass(frozen=True)
 class ConfigFile:
     """The parsed `config.toml` (plus tokens from `credentials.toml`)."""
 
     path: Path
     default_profile: str | None = None
     profiles: Mapping[str, Profile] = field(default_factory=dict)
-    ui: Mapping[str, Any] = field(default_factory=dict)
+    ui: UiSettings = field(default_factory=UiSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)
     notify: NotifySettings = field(default_factory=NotifySettings)
     warnings: tuple[str, ...] = ()
@@ -237,7 +250,52 @@ def _profile_layer(profile: Profile, where: str) -> _Layer:
 
 # --- the config file ----------------------------------------------------------------------
 
-_PROFILE_KEYS = {"server", "token", "api_server_address", "team", "workspace", "read_only"}
+# The names config.toml knows: its top-level keys, its tables and each table's keys. The
+# tables of `profiles` (one per profile) hold the profile keys; `keymap` maps binding ids,
+# which only the dashboard knows (`sly_tui.ui.keymap` checks them). Values are checked
+# as they are read.
+TOP_KEYS = frozenset({"default_profile"})
+PROFILE_KEYS = frozenset(
+    {"server", "token", "api_server_address", "team", "workspace", "read_only"}
+)
+TABLE_KEYS: Mapping[str, frozenset[str]] = {
+    "profiles.NAME": PROFILE_KEYS,
+    "ui": frozenset(f.name for f in fields(UiSettings)),
+    "notify": frozenset(f.name for f in fields(NotifySettings)),
+}
+TABLES = frozenset({"profiles", "ui", "notify", "keymap"})
+
+# What to suggest for a top-level name: a known one, or a table's key put outside its table.
+_TOP_HINTS = {
+    **{key: f"[{table}] {key}" for table, keys in TABLE_KEYS.items() for key in keys},
+    **{key: repr(key) for key in TOP_KEYS},
+    **{table: f"[{table}]" for table in TABLES},
+}
+
+
+def unknown_names(
+    table: Mapping[str, Any],
+    known: Collection[str],
+    where: str,
+    hints: Mapping[str, str] | None = None,
+) -> list[str]:
+    """A warning per name of `table` not in `known`, naming its kind (key or table) and
+    the closest known name; `hints` (name → how to suggest it, covering `known`) widens
+    the suggestions, as the top level does with the keys that belong in a table."""
+    hints = hints or {name: repr(name) for name in known}
+    warnings = []
+    for name, value in table.items():
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, hints, n=1)
+        hint = (
+            f"; did you mean {hints[close[0]]}?"
+            if close
+            else f" (known: {', '.join(sorted(hints[name] for name in known))})."
+        )
+        spelled = f"table [{name}]" if isinstance(value, dict) else f"key {name!r}"
+        warnings.append(f"{where}: unknown {spelled} ignored{hint}")
+    return warnings
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -269,10 +327,7 @@ def _parse_profile(
         raise ConfigError(f"{where}: a profile name may use letters, digits, '.', '_', '-'.")
     if not isinstance(data, dict):
         raise ConfigError(f"{where} must be a table.")
-    warnings = [
-        f"{where}: unknown key {key!r} ignored (known: {', '.join(sorted(_PROFILE_KEYS))})."
-        for key in sorted(set(data) - _PROFILE_KEYS)
-    ]
+    warnings = unknown_names(data, PROFILE_KEYS, where)
     inline = _str_or_none(data.get("token"), f"{where} token")
     read_only = data.get("read_only", False)
     if not isinstance(read_only, bool):
@@ -299,7 +354,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> ConfigFile:
     creds_path = credentials_file(environ)
     data = _load_toml(path)
     creds = _load_toml(creds_path)
-    warnings: list[str] = []
+    warnings = unknown_names(data, TOP_KEYS | TABLES, str(path), _TOP_HINTS)
     for file, content in ((path, data), (creds_path, creds)):
         has_token = "token" in str(content.get("profiles", ""))
         if content and has_token and not is_private(file):
@@ -323,26 +378,34 @@ def load_config(environ: Mapping[str, str] | None = None) -> ConfigFile:
     if default is not None and default not in profiles:
         warnings.append(f"{path}: default_profile {default!r} names no [profiles.{default}].")
         default = None
-    ui = data.get("ui", {})
     keymap = data.get("keymap", {})
-    if not isinstance(ui, dict):
-        raise ConfigError(f"{path}: [ui] must be a table.")
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise ConfigError(f"{path}: [keymap] must map binding ids to key strings.")
-    notify_table = data.get("notify", {})
-    if not isinstance(notify_table, dict):
-        raise ConfigError(f"{path}: [notify] must be a table.")
+    ui_table, notify_table = _table(data, "ui", path), _table(data, "notify", path)
+    for name, table in (("ui", ui_table), ("notify", notify_table)):
+        warnings.extend(unknown_names(table, TABLE_KEYS[name], f"{path} [{name}]"))
+    theme = ui_table.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        warnings.append(f"{path} [ui] theme must be a string (a theme's name); ignored.")
+        theme = None
     notify, notes = NotifySettings.from_table(notify_table, f"{path} [notify]")
     warnings.extend(notes)
     return ConfigFile(
         path=path,
         default_profile=default,
         profiles=profiles,
-        ui=ui,
+        ui=UiSettings(theme=theme),
         keymap=keymap,
         notify=notify,
         warnings=tuple(warnings),
     )
+
+
+def _table(data: Mapping[str, Any], name: str, path: Path) -> dict[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table.")
+    return table
 
 
 # --- resolution ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -224,3 +225,59 @@ def test_a_config_or_env_file_that_never_ends_is_refused_by_size(tmp_path: Path)
     endless.symlink_to("/dev/zero")
     with pytest.raises(ConfigError, match="larger than 1024 KB"):
         read_env_file(endless)
+
+
+def write_config(environ: dict[str, str], text: str) -> Path:
+    path = Path(environ["SLY_TUI_CONFIG_DIR"]) / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_unknown_names_are_warned_with_the_closest_known_one(home, environ):
+    """A typo is a warning naming the key, its table and what was probably meant; the
+    rest of the file still applies (and the dashboard still starts)."""
+    path = write_config(
+        environ,
+        'defualt_profile = "work"\n'
+        'theme = "wall"\n'
+        "[notfy]\nbell = false\n"
+        "[notify]\nbel = false\nosc9 = false\nsound = true\n"
+        "[ui]\nthem = 'wall'\n"
+        '[profiles.work]\nsever = "http://a"\nserver = "http://b"\n',
+    )
+    settings = resolve(Flags(profile="work"), environ, home)
+    assert settings.server == "http://b" and settings.config is not None
+    assert settings.config.notify.osc9 is False and settings.config.notify.bell is True
+    assert list(settings.warnings) == [
+        f"{path}: unknown key 'defualt_profile' ignored; did you mean 'default_profile'?",
+        f"{path}: unknown key 'theme' ignored; did you mean [ui] theme?",
+        f"{path}: unknown table [notfy] ignored; did you mean [notify]?",
+        f"{path} [profiles.work]: unknown key 'sever' ignored; did you mean 'server'?",
+        f"{path} [ui]: unknown key 'them' ignored; did you mean 'theme'?",
+        f"{path} [notify]: unknown key 'bel' ignored; did you mean 'bell'?",
+        f"{path} [notify]: unknown key 'sound' ignored "
+        "(known: 'bell', 'mine', 'osc777', 'osc9', 'toast').",
+    ]
+
+
+def test_ui_theme_must_be_a_name(home, environ):
+    path = write_config(environ, "[ui]\ntheme = 3\n")
+    config = load_config(environ)
+    assert config.ui.theme is None
+    assert config.warnings == (f"{path} [ui] theme must be a string (a theme's name); ignored.",)
+
+
+def test_the_readme_config_examples_raise_no_warning(home, environ):
+    """Every `config.toml` a newcomer copies from the README loads without a warning (the
+    keymap's binding ids too)."""
+    from sly_tui.ui.keymap import check_keymap
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    examples = re.findall(r"```toml\n(.*?)```", readme, re.DOTALL)
+    assert len(examples) >= 3, "README.md lost its config examples"
+    for example in examples:
+        write_config(environ, example)
+        config = load_config(environ)
+        assert config.warnings == (), example
+        assert check_keymap(config.keymap)[1] == [], example
