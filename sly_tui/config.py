@@ -28,14 +28,17 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sly_tui.notify import NotifySettings
 from sly_tui.secrets import Secret, is_private, token_problem, write_private_file
 from sly_tui.smallfile import read_small_text
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 CONFIG_DIR_ENV = "SLY_TUI_CONFIG_DIR"
 MAX_RESPONSE_ENV = "SLY_TUI_MAX_RESPONSE_MB"
@@ -298,17 +301,23 @@ def unknown_names(
     return warnings
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _read_toml_text(path: Path) -> str:
+    """The text of a TOML file of ours; a missing file reads as empty."""
     try:
-        return tomllib.loads(read_small_text(path))
+        return read_small_text(path)
     except FileNotFoundError:
-        return {}
+        return ""
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path} is not a UTF-8 text file.") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}.") from exc
     except OSError as exc:
         raise ConfigError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(_read_toml_text(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}.") from exc
 
 
 def _str_or_none(value: Any, what: str) -> str | None:
@@ -511,75 +520,84 @@ def response_limit(environ: Mapping[str, str]) -> int:
 # --- saving -------------------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    text = str(value)
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
-    return f'"{escaped}"'
+def _edit_toml(path: Path) -> TOMLDocument:
+    """`path` parsed for editing: what is changed in it keeps the user's comments, order
+    and formatting around it. tomlkit is imported here only: reading needs just tomllib."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    try:
+        return tomlkit.parse(_read_toml_text(path))
+    except ParseError as exc:
+        raise ConfigError(f"{path}: {exc}.") from exc
 
 
-def dump_toml(data: Mapping[str, Any]) -> str:
-    """Serialise our own two-level settings (scalars, tables, tables of tables)."""
-    out: list[str] = []
-    scalars = {k: v for k, v in data.items() if not isinstance(v, Mapping)}
-    out.extend(f"{k} = {_toml_value(v)}" for k, v in scalars.items() if v is not None)
-    for key, table in data.items():
-        if not isinstance(table, Mapping):
-            continue
-        flat = {k: v for k, v in table.items() if not isinstance(v, Mapping)}
-        if flat or not table:
-            out.append(f"\n[{key}]")
-            out.extend(
-                f"{_toml_key(k)} = {_toml_value(v)}" for k, v in flat.items() if v is not None
-            )
-        for sub, body in table.items():
-            if isinstance(body, Mapping):
-                out.append(f"\n[{key}.{_toml_key(sub)}]")
-                out.extend(
-                    f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items() if v is not None
-                )
-    return "\n".join(out).lstrip("\n") + "\n"
+def _set_profile(document: TOMLDocument, name: str, values: Mapping[str, Any]) -> None:
+    """Set the keys of `[profiles.NAME]` in `document` to `values` (None: remove the key),
+    in place; a new profile is added after the others."""
+    import tomlkit
+
+    if "profiles" not in document:
+        document["profiles"] = tomlkit.table(is_super_table=True)
+    profiles = document["profiles"]
+    if not isinstance(profiles, MutableMapping):
+        raise ConfigError("[profiles] must be a table of tables.")
+    if name not in profiles:
+        table = tomlkit.table()
+        for key, value in values.items():
+            if value is not None:
+                table[key] = value
+        table.add(tomlkit.nl())  # a blank line before whatever table follows
+        profiles[name] = table
+        return
+    entry = profiles[name]
+    if not isinstance(entry, MutableMapping):
+        raise ConfigError(f"[profiles.{name}] must be a table.")
+    for key, value in values.items():
+        if value is not None:
+            entry[key] = value
+        elif key in entry:
+            del entry[key]
 
 
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+def _write_toml(path: Path, document: TOMLDocument) -> None:
+    import tomlkit
+
+    write_private_file(path, tomlkit.dumps(document).rstrip("\n") + "\n")
 
 
 def save_profile(
     profile: Profile, *, make_default: bool = True, environ: Mapping[str, str] | None = None
 ) -> Path:
-    """Save a profile: settings to `config.toml`, its token to `credentials.toml` (0600)."""
+    """Save a profile: settings to `config.toml`, its token to `credentials.toml`.
+
+    Both files are edited in place, keeping everything else in them as the user wrote it.
+    The profile's own keys are set, or removed where the profile has no value (a team id
+    of another server means nothing); a token saved to `credentials.toml` replaces one
+    written inline. Both are written atomically with mode 0600, as they may hold a token.
+    """
     if not _PROFILE_NAME.match(profile.name):
         raise ConfigError("A profile name may use letters, digits, '.', '_' and '-' only.")
     path = config_file(environ)
-    data = _load_toml(path)
-    profiles = dict(data.get("profiles", {}))
-    profiles[profile.name] = {
+    document = _edit_toml(path)
+    values = {
         "server": profile.server,
         "api_server_address": profile.api_server_address,
         "team": profile.team_id,
         "workspace": profile.workspace_id,
         "read_only": profile.read_only or None,
     }
-    data["profiles"] = profiles
+    if profile.token is not None:
+        values["token"] = None  # the one saved to credentials.toml replaces one inline
+    _set_profile(document, profile.name, values)
     if make_default:
-        data = {
-            "default_profile": profile.name,
-            **{k: v for k, v in data.items() if k != "default_profile"},
-        }
-    write_private_file(path, dump_toml(data))
+        document["default_profile"] = profile.name
+    _write_toml(path, document)
     if profile.token is not None:
         creds_path = credentials_file(environ)
-        creds = _load_toml(creds_path)
-        saved = dict(creds.get("profiles", {}))
-        saved[profile.name] = {"token": profile.token.reveal()}
-        write_private_file(creds_path, dump_toml({"profiles": saved}))
+        creds = _edit_toml(creds_path)
+        _set_profile(creds, profile.name, {"token": profile.token.reveal()})
+        _write_toml(creds_path, creds)
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,63 @@ def test_the_readme_config_examples_raise_no_warning(home, environ):
         config = load_config(environ)
         assert config.warnings == (), example
         assert check_keymap(config.keymap)[1] == [], example
+
+
+USERS_CONFIG = """\
+# my sly-tui settings
+[keymap]
+"task.stop" = "z"  # x is too close to c
+
+[profiles.work]   # the big instance
+server = "https://work.example.com"
+team = 8          # ML team
+
+[notify]
+bell = false
+"""
+
+
+def test_saving_a_profile_keeps_the_user_s_comments_and_order(home, environ):
+    path = write_config(environ, USERS_CONFIG)
+    save_profile(
+        Profile("home", server="http://box:8080", token=Secret(TOKEN_PROFILE)), environ=environ
+    )
+    text = path.read_text()
+    header, rest = USERS_CONFIG.split("\n", 1)
+    assert text == (
+        f'{header}\ndefault_profile = "home"\n\n'
+        + rest.replace("[notify]", '[profiles.home]\nserver = "http://box:8080"\n\n[notify]')
+    )
+    assert TOKEN_PROFILE not in text
+    creds = path.parent / "credentials.toml"
+    assert mode(path) == 0o600 and mode(creds) == 0o600
+    config = load_config(environ)
+    assert config.warnings == ()
+    assert config.profiles["home"].token == Secret(TOKEN_PROFILE)
+    assert config.profiles["work"].team_id == 8 and config.keymap == {"task.stop": "z"}
+
+
+def test_saving_over_a_profile_edits_it_in_place(home, environ):
+    """Its comments stay; a team of the old server goes; a token saved to the credentials
+    replaces one written inline, and the other profiles' tokens are kept."""
+    save_profile(Profile("home", server="http://box", token=Secret(TOKEN_FILE)), environ=environ)
+    path = write_config(
+        environ,
+        'default_profile = "work"  # mostly\n\n'
+        '[profiles.work]   # the big instance\nserver = "https://a"  # prod\n'
+        f'team = 8\ntoken = "{TOKEN_ENV}"\n',
+    )
+    path.chmod(0o644)
+    save_profile(
+        Profile("work", server="https://b", token=Secret(TOKEN_PROFILE)),
+        make_default=False,
+        environ=environ,
+    )
+    assert path.read_text() == (
+        'default_profile = "work"  # mostly\n\n'
+        '[profiles.work]   # the big instance\nserver = "https://b"  # prod\n'
+    )
+    assert mode(path) == 0o600
+    assert load_config(environ).profiles["work"].token == Secret(TOKEN_PROFILE)
+    creds = tomllib.loads((path.parent / "credentials.toml").read_text())
+    assert creds["profiles"]["home"] == {"token": TOKEN_FILE}
