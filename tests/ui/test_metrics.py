@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.metric_chart import ASCII_ENV, MetricChart, MetricPlot
 from sly_tui.ui.widgets.task_table import SPARKS
 
 from ..monitor.test_metrics import trained
-from .helpers import press, screen_text, settle, wait_for, widget_lines
+from .helpers import Notes, press, screen_text, settle, wait_for, widget_lines
 
 HOSTILE = "[bold]x[/] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m"
 SHOWN = "[bold]x[/] [@click=app.quit]q[/] red"
@@ -197,10 +197,11 @@ async def test_export_writes_csv_and_json(app, emulator: Emulator, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     task_id = trained(emulator, epochs=3)
     points = server_points(emulator, task_id)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=notes) as pilot:
         await open_metrics(pilot, task_id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: any("saved" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: notes.said("saved"))
         await pilot.press("e")
         await wait_for(pilot, lambda: (tmp_path / f"task-{task_id}-metrics-1.json").exists())
     rows = list(csv.reader((tmp_path / f"task-{task_id}-metrics.csv").open()))
