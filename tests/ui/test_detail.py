@@ -186,12 +186,12 @@ async def test_the_open_tab_keeps_its_keys(app, emulator: Emulator, size):
         log = screen.query_one(LogView)
         await pilot.press("2")
         await wait_for(pilot, lambda: app.focused is log)
-        wrapped = log._wrap
+        wrapped = log.wrap
         await pilot.press("w")
-        await wait_for(pilot, lambda: log._wrap != wrapped)
-        following = log._following
+        await wait_for(pilot, lambda: log.wrap != wrapped)
+        following = log.following
         await pilot.press("f")
-        await wait_for(pilot, lambda: log._following != following)
+        await wait_for(pilot, lambda: log.following != following)
 
         # The Overview, opened by a click (the tab bar takes the focus) and made taller than
         # the screen with progress rows, scrolls with the keys.
@@ -219,9 +219,9 @@ async def test_the_open_tab_keeps_its_keys(app, emulator: Emulator, size):
         # Back to the log by a click: the log's keys work at once.
         await pilot.click("#--content-tab-logs")
         await wait_for(pilot, lambda: screen.query_one(TabbedContent).active == "logs")
-        wrapped = log._wrap
+        wrapped = log.wrap
         await pilot.press("w")
-        await wait_for(pilot, lambda: log._wrap != wrapped)
+        await wait_for(pilot, lambda: log.wrap != wrapped)
         assert app.focused is log
 
 

@@ -183,10 +183,18 @@ class HoldingTransport(httpx.AsyncBaseTransport):
         return httpx.Response(response.status_code, headers=response.headers, stream=held)
 
 
-async def test_cancelling_mid_download_leaves_nothing(app, emulator: Emulator, downloads: Path):
+def held_app(make_app, emulator: Emulator):
+    """The dashboard on a transport that holds every download after its first MiB."""
+    transport = HoldingTransport(httpx.ASGITransport(app=emulator.app), after=1024 * 1024)
+    return make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, transport=transport)
+
+
+async def test_cancelling_mid_download_leaves_nothing(
+    make_app, emulator: Emulator, downloads: Path
+):
     task = import_task(emulator)
     big = big_file(emulator, task)
-    app._transport = HoldingTransport(app._transport, after=1024 * 1024)
+    app = held_app(make_app, emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_files(pilot, task.id, downloads)
         await pilot.press("s")
@@ -201,10 +209,10 @@ async def test_cancelling_mid_download_leaves_nothing(app, emulator: Emulator, d
         assert big.size > 1024 * 1024
 
 
-async def test_leaving_the_screen_cancels_downloads(app, emulator: Emulator, downloads: Path):
+async def test_leaving_the_screen_cancels_downloads(make_app, emulator: Emulator, downloads: Path):
     task = import_task(emulator)
     big_file(emulator, task)
-    app._transport = HoldingTransport(app._transport, after=1024 * 1024)
+    app = held_app(make_app, emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_files(pilot, task.id, downloads)
         await pilot.press("s")

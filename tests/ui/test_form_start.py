@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import httpx
 import pytest
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, OptionList, Select, TextArea
 
 from sly_tui.api import ReadOnlyError
 from sly_tui.config import Settings
@@ -200,7 +200,8 @@ async def test_agents_show_status_and_the_preselected_one_is_chosen(make_app, em
         form = await form_ready(pilot, StartAppModal)
         assert form.choice("agent") == 302
         assert "(waiting)" in screen_text(pilot)  # a waiting agent is allowed, and marked
-        labels = [str(label) for label, _ in form.query_one("#agent", Select)._options]
+        menu = form.query_one("#agent", Select).query_one(OptionList)  # its drop-down
+        labels = [str(option.prompt) for option in menu.options]
         assert any("gpu-node-1" in label and "running" in label for label in labels)
 
 
