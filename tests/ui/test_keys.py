@@ -17,7 +17,7 @@ from sly_tui.ui.keymap import check_keymap, declared_bindings, known_bindings
 from sly_tui.ui.screens.help import HelpScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import press, screen_text, settle, wait_for
+from .helpers import Notes, press, screen_text, settle, wait_for
 
 
 def write_config(config_dir: Path, text: str) -> None:
@@ -91,6 +91,21 @@ async def test_broken_keymap_warns_and_the_app_works(make_app, isolated_config: 
         await pilot.press("slash")  # the default key still searches
         await settle(pilot)
         assert app.screen.query_one("#search").has_focus
+
+
+async def test_config_typos_are_told_and_the_dashboard_starts(make_app, isolated_config: Path):
+    """Every warning of the config (its schema's and the keymap's) reaches the user as a
+    notification, and the rest of the file applies."""
+    write_config(isolated_config, '[notfy]\nbell = false\n[keymap]\n"task.stopp" = "z"\n')
+    config = load_config()
+    app, notes = (
+        make_app(team_id=101, workspace_id=201, config=config, warnings=config.warnings),
+        Notes(),
+    )
+    async with app.run_test(size=(100, 30), message_hook=notes) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        assert notes.said("unknown table [notfy] ignored; did you mean [notify]?")
+        assert notes.said("[keymap] 'task.stopp' is not a binding id. Did you mean task.stop")
 
 
 async def test_help_lists_this_view_and_global_keys(make_app):
