@@ -54,7 +54,11 @@ async def wait_for(pilot: Pilot, predicate: Callable[[], bool]) -> None:
 async def settle(pilot: Pilot) -> None:
     """Let the messages already posted be handled, and those they post in turn (a Button's
     Pressed bubbles up one widget per hop, so one `pause()` is not enough), and the screen
-    be laid out again (a click aims at where a widget is drawn)."""
+    be laid out again (a click aims at where a widget is drawn).
+
+    Textual has no public way to ask whether a layout or repaint is pending, so this
+    reads its flags; they are the one place the tests lean on Textual's internals for
+    timing, and a Textual upgrade that renames them fails here, loudly."""
     app = pilot.app
 
     def quiet() -> bool:
@@ -105,7 +109,8 @@ def widget_lines(widget: Widget) -> list[str]:
 
 
 def screen_text(pilot: Pilot) -> str:
-    """Everything on screen as plain text (from the compositor's last frame)."""
+    """Everything on screen as plain text (from the compositor's last frame; Textual
+    offers the frame publicly only as an SVG screenshot)."""
     return "\n".join(strip_text(strip) for strip in pilot.app.screen._compositor.render_strips())
 
 
