@@ -294,7 +294,7 @@ def unknown_names(
         hint = (
             f"; did you mean {hints[close[0]]}?"
             if close
-            else f" (known: {', '.join(sorted(hints[name] for name in known))})."
+            else f" (known: {', '.join(sorted(hints[other] for other in known))})."
         )
         spelled = f"table [{name}]" if isinstance(value, dict) else f"key {name!r}"
         warnings.append(f"{where}: unknown {spelled} ignored{hint}")
