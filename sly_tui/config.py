@@ -14,22 +14,31 @@ different server than the one chosen cannot lend its token (or team/workspace id
 token for one instance is never sent to another.
 
 Every problem becomes a `ConfigError` whose message names the source (file and line where
-there is one); callers print it as one sentence, never a traceback.
+there is one); callers print it as one sentence, never a traceback. A name `config.toml`
+does not know (a typo, most often) is not an error but a warning naming the table and the
+closest known name: the dashboard shows it as a notification, headless commands print it.
+
+The file is the user's: saving a profile edits it in place (with tomlkit), so their
+comments, order and formatting survive.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Mapping, MutableMapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sly_tui.notify import NotifySettings
 from sly_tui.secrets import Secret, is_private, token_problem, write_private_file
 from sly_tui.smallfile import read_small_text
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 CONFIG_DIR_ENV = "SLY_TUI_CONFIG_DIR"
 MAX_RESPONSE_ENV = "SLY_TUI_MAX_RESPONSE_MB"
@@ -82,13 +91,20 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    """`[ui]` of config.toml."""
+
+    theme: str | None = None  # when `--theme` names none and none is remembered
+
+
+@dataclass(frozen=True)
 class ConfigFile:
     """The parsed `config.toml` (plus tokens from `credentials.toml`)."""
 
     path: Path
     default_profile: str | None = None
     profiles: Mapping[str, Profile] = field(default_factory=dict)
-    ui: Mapping[str, Any] = field(default_factory=dict)
+    ui: UiSettings = field(default_factory=UiSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)
     notify: NotifySettings = field(default_factory=NotifySettings)
     warnings: tuple[str, ...] = ()
@@ -237,20 +253,71 @@ def _profile_layer(profile: Profile, where: str) -> _Layer:
 
 # --- the config file ----------------------------------------------------------------------
 
-_PROFILE_KEYS = {"server", "token", "api_server_address", "team", "workspace", "read_only"}
+# The names config.toml knows: its top-level keys, its tables and each table's keys. The
+# tables of `profiles` (one per profile) hold the profile keys; `keymap` maps binding ids,
+# which only the dashboard knows (`sly_tui.ui.keymap` checks them). Values are checked
+# as they are read.
+TOP_KEYS = frozenset({"default_profile"})
+PROFILE_KEYS = frozenset(
+    {"server", "token", "api_server_address", "team", "workspace", "read_only"}
+)
+TABLE_KEYS: Mapping[str, frozenset[str]] = {
+    "profiles.NAME": PROFILE_KEYS,
+    "ui": frozenset(f.name for f in fields(UiSettings)),
+    "notify": frozenset(f.name for f in fields(NotifySettings)),
+}
+TABLES = frozenset({"profiles", "ui", "notify", "keymap"})
+
+# What to suggest for a top-level name: a known one, or a table's key put outside its table.
+_TOP_HINTS = {
+    **{key: f"[{table}] {key}" for table, keys in TABLE_KEYS.items() for key in keys},
+    **{key: repr(key) for key in TOP_KEYS},
+    **{table: f"[{table}]" for table in TABLES},
+}
+
+
+def unknown_names(
+    table: Mapping[str, Any],
+    known: Collection[str],
+    where: str,
+    hints: Mapping[str, str] | None = None,
+) -> list[str]:
+    """A warning per name of `table` not in `known`, naming its kind (key or table) and
+    the closest known name; `hints` (name → how to suggest it, covering `known`) widens
+    the suggestions, as the top level does with the keys that belong in a table."""
+    hints = hints or {name: repr(name) for name in known}
+    warnings = []
+    for name, value in table.items():
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, hints, n=1)
+        hint = (
+            f"; did you mean {hints[close[0]]}?"
+            if close
+            else f" (known: {', '.join(sorted(hints[other] for other in known))})."
+        )
+        spelled = f"table [{name}]" if isinstance(value, dict) else f"key {name!r}"
+        warnings.append(f"{where}: unknown {spelled} ignored{hint}")
+    return warnings
+
+
+def _read_toml_text(path: Path) -> str:
+    """The text of a TOML file of ours; a missing file reads as empty."""
+    try:
+        return read_small_text(path)
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not a UTF-8 text file.") from exc
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(read_small_text(path))
-    except FileNotFoundError:
-        return {}
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path} is not a UTF-8 text file.") from exc
+        return tomllib.loads(_read_toml_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}.") from exc
-    except OSError as exc:
-        raise ConfigError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
 
 
 def _str_or_none(value: Any, what: str) -> str | None:
@@ -269,10 +336,7 @@ def _parse_profile(
         raise ConfigError(f"{where}: a profile name may use letters, digits, '.', '_', '-'.")
     if not isinstance(data, dict):
         raise ConfigError(f"{where} must be a table.")
-    warnings = [
-        f"{where}: unknown key {key!r} ignored (known: {', '.join(sorted(_PROFILE_KEYS))})."
-        for key in sorted(set(data) - _PROFILE_KEYS)
-    ]
+    warnings = unknown_names(data, PROFILE_KEYS, where)
     inline = _str_or_none(data.get("token"), f"{where} token")
     read_only = data.get("read_only", False)
     if not isinstance(read_only, bool):
@@ -299,7 +363,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> ConfigFile:
     creds_path = credentials_file(environ)
     data = _load_toml(path)
     creds = _load_toml(creds_path)
-    warnings: list[str] = []
+    warnings = unknown_names(data, TOP_KEYS | TABLES, str(path), _TOP_HINTS)
     for file, content in ((path, data), (creds_path, creds)):
         has_token = "token" in str(content.get("profiles", ""))
         if content and has_token and not is_private(file):
@@ -323,26 +387,34 @@ def load_config(environ: Mapping[str, str] | None = None) -> ConfigFile:
     if default is not None and default not in profiles:
         warnings.append(f"{path}: default_profile {default!r} names no [profiles.{default}].")
         default = None
-    ui = data.get("ui", {})
     keymap = data.get("keymap", {})
-    if not isinstance(ui, dict):
-        raise ConfigError(f"{path}: [ui] must be a table.")
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise ConfigError(f"{path}: [keymap] must map binding ids to key strings.")
-    notify_table = data.get("notify", {})
-    if not isinstance(notify_table, dict):
-        raise ConfigError(f"{path}: [notify] must be a table.")
+    ui_table, notify_table = _table(data, "ui", path), _table(data, "notify", path)
+    for name, table in (("ui", ui_table), ("notify", notify_table)):
+        warnings.extend(unknown_names(table, TABLE_KEYS[name], f"{path} [{name}]"))
+    theme = ui_table.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        warnings.append(f"{path} [ui] theme must be a string (a theme's name); ignored.")
+        theme = None
     notify, notes = NotifySettings.from_table(notify_table, f"{path} [notify]")
     warnings.extend(notes)
     return ConfigFile(
         path=path,
         default_profile=default,
         profiles=profiles,
-        ui=ui,
+        ui=UiSettings(theme=theme),
         keymap=keymap,
         notify=notify,
         warnings=tuple(warnings),
     )
+
+
+def _table(data: Mapping[str, Any], name: str, path: Path) -> dict[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table.")
+    return table
 
 
 # --- resolution ---------------------------------------------------------------------------
@@ -448,75 +520,84 @@ def response_limit(environ: Mapping[str, str]) -> int:
 # --- saving -------------------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    text = str(value)
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
-    return f'"{escaped}"'
+def _edit_toml(path: Path) -> TOMLDocument:
+    """`path` parsed for editing: what is changed in it keeps the user's comments, order
+    and formatting around it. tomlkit is imported here only: reading needs just tomllib."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    try:
+        return tomlkit.parse(_read_toml_text(path))
+    except ParseError as exc:
+        raise ConfigError(f"{path}: {exc}.") from exc
 
 
-def dump_toml(data: Mapping[str, Any]) -> str:
-    """Serialise our own two-level settings (scalars, tables, tables of tables)."""
-    out: list[str] = []
-    scalars = {k: v for k, v in data.items() if not isinstance(v, Mapping)}
-    out.extend(f"{k} = {_toml_value(v)}" for k, v in scalars.items() if v is not None)
-    for key, table in data.items():
-        if not isinstance(table, Mapping):
-            continue
-        flat = {k: v for k, v in table.items() if not isinstance(v, Mapping)}
-        if flat or not table:
-            out.append(f"\n[{key}]")
-            out.extend(
-                f"{_toml_key(k)} = {_toml_value(v)}" for k, v in flat.items() if v is not None
-            )
-        for sub, body in table.items():
-            if isinstance(body, Mapping):
-                out.append(f"\n[{key}.{_toml_key(sub)}]")
-                out.extend(
-                    f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items() if v is not None
-                )
-    return "\n".join(out).lstrip("\n") + "\n"
+def _set_profile(document: TOMLDocument, name: str, values: Mapping[str, Any]) -> None:
+    """Set the keys of `[profiles.NAME]` in `document` to `values` (None: remove the key),
+    in place; a new profile is added after the others."""
+    import tomlkit
+
+    if "profiles" not in document:
+        document["profiles"] = tomlkit.table(is_super_table=True)
+    profiles = document["profiles"]
+    if not isinstance(profiles, MutableMapping):
+        raise ConfigError("[profiles] must be a table of tables.")
+    if name not in profiles:
+        table = tomlkit.table()
+        for key, value in values.items():
+            if value is not None:
+                table[key] = value
+        table.add(tomlkit.nl())  # a blank line before whatever table follows
+        profiles[name] = table
+        return
+    entry = profiles[name]
+    if not isinstance(entry, MutableMapping):
+        raise ConfigError(f"[profiles.{name}] must be a table.")
+    for key, value in values.items():
+        if value is not None:
+            entry[key] = value
+        elif key in entry:
+            del entry[key]
 
 
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+def _write_toml(path: Path, document: TOMLDocument) -> None:
+    import tomlkit
+
+    write_private_file(path, tomlkit.dumps(document).rstrip("\n") + "\n")
 
 
 def save_profile(
     profile: Profile, *, make_default: bool = True, environ: Mapping[str, str] | None = None
 ) -> Path:
-    """Save a profile: settings to `config.toml`, its token to `credentials.toml` (0600)."""
+    """Save a profile: settings to `config.toml`, its token to `credentials.toml`.
+
+    Both files are edited in place, keeping everything else in them as the user wrote it.
+    The profile's own keys are set, or removed where the profile has no value (a team id
+    of another server means nothing); a token saved to `credentials.toml` replaces one
+    written inline. Both are written atomically with mode 0600, as they may hold a token.
+    """
     if not _PROFILE_NAME.match(profile.name):
         raise ConfigError("A profile name may use letters, digits, '.', '_' and '-' only.")
     path = config_file(environ)
-    data = _load_toml(path)
-    profiles = dict(data.get("profiles", {}))
-    profiles[profile.name] = {
+    document = _edit_toml(path)
+    values = {
         "server": profile.server,
         "api_server_address": profile.api_server_address,
         "team": profile.team_id,
         "workspace": profile.workspace_id,
         "read_only": profile.read_only or None,
     }
-    data["profiles"] = profiles
+    if profile.token is not None:
+        values["token"] = None  # the one saved to credentials.toml replaces one inline
+    _set_profile(document, profile.name, values)
     if make_default:
-        data = {
-            "default_profile": profile.name,
-            **{k: v for k, v in data.items() if k != "default_profile"},
-        }
-    write_private_file(path, dump_toml(data))
+        document["default_profile"] = profile.name
+    _write_toml(path, document)
     if profile.token is not None:
         creds_path = credentials_file(environ)
-        creds = _load_toml(creds_path)
-        saved = dict(creds.get("profiles", {}))
-        saved[profile.name] = {"token": profile.token.reveal()}
-        write_private_file(creds_path, dump_toml({"profiles": saved}))
+        creds = _edit_toml(creds_path)
+        _set_profile(creds, profile.name, {"token": profile.token.reveal()})
+        _write_toml(creds_path, creds)
     return path
 
 

@@ -38,17 +38,15 @@ class NotifySettings:
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], where: str) -> tuple[NotifySettings, list[str]]:
-        """The settings of `table`; an unknown key or a value that is no boolean becomes a
-        warning (naming `where`) and keeps the default."""
+        """The settings of `table`; a value that is no boolean becomes a warning (naming
+        `where`) and keeps the default. Unknown keys are skipped here: config.py names them."""
         known = {f.name for f in fields(cls)}
         values: dict[str, bool] = {}
         warnings: list[str] = []
         for key, value in table.items():
             if key not in known:
-                warnings.append(
-                    f"{where}: unknown key {key!r} ignored (known: {', '.join(sorted(known))})."
-                )
-            elif not isinstance(value, bool):
+                continue
+            if not isinstance(value, bool):
                 warnings.append(f"{where} {key} must be true or false; the default is used.")
             else:
                 values[key] = value

@@ -3,15 +3,20 @@ saved profile, the tasks watched on each server (`W`), the theme.
 
 Kept apart from `config.toml` (which the user edits) in the platform state directory.
 A broken or unreadable state file is ignored: forgetting a selection is harmless.
+Nobody edits it by hand, so it is written whole by a small serialiser of our own rather
+than tomlkit, which would cost an import on the way to the first task row.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from sly_tui.config import CONFIG_DIR_ENV, dump_toml, normalize_server_address
+from sly_tui.config import CONFIG_DIR_ENV, normalize_server_address
 from sly_tui.secrets import write_private_file
 
 
@@ -97,4 +102,44 @@ def save_theme(name: str) -> None:
 
 
 def _save(data: dict) -> None:
-    write_private_file(state_file(), dump_toml(data))
+    write_private_file(state_file(), _dump_toml(data))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    return f'"{escaped}"'
+
+
+def _dump_toml(data: Mapping[str, Any]) -> str:
+    """Serialise the state's two levels (scalars, tables, tables of tables)."""
+    out: list[str] = []
+    scalars = {k: v for k, v in data.items() if not isinstance(v, Mapping)}
+    out.extend(f"{k} = {_toml_value(v)}" for k, v in scalars.items() if v is not None)
+    for key, table in data.items():
+        if not isinstance(table, Mapping):
+            continue
+        flat = {k: v for k, v in table.items() if not isinstance(v, Mapping)}
+        if flat or not table:
+            out.append(f"\n[{key}]")
+            out.extend(
+                f"{_toml_key(k)} = {_toml_value(v)}" for k, v in flat.items() if v is not None
+            )
+        for sub, body in table.items():
+            if isinstance(body, Mapping):
+                out.append(f"\n[{key}.{_toml_key(sub)}]")
+                out.extend(
+                    f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items() if v is not None
+                )
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)

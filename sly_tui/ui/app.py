@@ -170,7 +170,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.warnings.extend(problems)
         for theme in themes:
             self.register_theme(theme)
-        configured = self.settings.config.ui.get("theme") if self.settings.config else None
+        configured = self.settings.config.ui.theme if self.settings.config else None
         remembered = load_theme()
         for name in (wanted, remembered, configured):
             if not isinstance(name, str):

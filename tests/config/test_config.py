@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import stat
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,119 @@ def test_a_config_or_env_file_that_never_ends_is_refused_by_size(tmp_path: Path)
     endless.symlink_to("/dev/zero")
     with pytest.raises(ConfigError, match="larger than 1024 KB"):
         read_env_file(endless)
+
+
+def write_config(environ: dict[str, str], text: str) -> Path:
+    path = Path(environ["SLY_TUI_CONFIG_DIR"]) / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_unknown_names_are_warned_with_the_closest_known_one(home, environ):
+    """A typo is a warning naming the key, its table and what was probably meant; the
+    rest of the file still applies (and the dashboard still starts)."""
+    path = write_config(
+        environ,
+        'defualt_profile = "work"\n'
+        'theme = "wall"\n'
+        "[notfy]\nbell = false\n"
+        "[notify]\nbel = false\nosc9 = false\nsound = true\n"
+        "[ui]\nthem = 'wall'\n"
+        '[profiles.work]\nsever = "http://a"\nserver = "http://b"\n',
+    )
+    settings = resolve(Flags(profile="work"), environ, home)
+    assert settings.server == "http://b" and settings.config is not None
+    assert settings.config.notify.osc9 is False and settings.config.notify.bell is True
+    assert list(settings.warnings) == [
+        f"{path}: unknown key 'defualt_profile' ignored; did you mean 'default_profile'?",
+        f"{path}: unknown key 'theme' ignored; did you mean [ui] theme?",
+        f"{path}: unknown table [notfy] ignored; did you mean [notify]?",
+        f"{path} [profiles.work]: unknown key 'sever' ignored; did you mean 'server'?",
+        f"{path} [ui]: unknown key 'them' ignored; did you mean 'theme'?",
+        f"{path} [notify]: unknown key 'bel' ignored; did you mean 'bell'?",
+        f"{path} [notify]: unknown key 'sound' ignored "
+        "(known: 'bell', 'mine', 'osc777', 'osc9', 'toast').",
+    ]
+
+
+def test_ui_theme_must_be_a_name(home, environ):
+    path = write_config(environ, "[ui]\ntheme = 3\n")
+    config = load_config(environ)
+    assert config.ui.theme is None
+    assert config.warnings == (f"{path} [ui] theme must be a string (a theme's name); ignored.",)
+
+
+def test_the_readme_config_examples_raise_no_warning(home, environ):
+    """Every `config.toml` a newcomer copies from the README loads without a warning (the
+    keymap's binding ids too)."""
+    from sly_tui.ui.keymap import check_keymap
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    examples = re.findall(r"```toml\n(.*?)```", readme, re.DOTALL)
+    assert len(examples) >= 3, "README.md lost its config examples"
+    for example in examples:
+        write_config(environ, example)
+        config = load_config(environ)
+        assert config.warnings == (), example
+        assert check_keymap(config.keymap)[1] == [], example
+
+
+USERS_CONFIG = """\
+# my sly-tui settings
+[keymap]
+"task.stop" = "z"  # x is too close to c
+
+[profiles.work]   # the big instance
+server = "https://work.example.com"
+team = 8          # ML team
+
+[notify]
+bell = false
+"""
+
+
+def test_saving_a_profile_keeps_the_user_s_comments_and_order(home, environ):
+    path = write_config(environ, USERS_CONFIG)
+    save_profile(
+        Profile("home", server="http://box:8080", token=Secret(TOKEN_PROFILE)), environ=environ
+    )
+    text = path.read_text()
+    header, rest = USERS_CONFIG.split("\n", 1)
+    assert text == (
+        f'{header}\ndefault_profile = "home"\n\n'
+        + rest.replace("[notify]", '[profiles.home]\nserver = "http://box:8080"\n\n[notify]')
+    )
+    assert TOKEN_PROFILE not in text
+    creds = path.parent / "credentials.toml"
+    assert mode(path) == 0o600 and mode(creds) == 0o600
+    config = load_config(environ)
+    assert config.warnings == ()
+    assert config.profiles["home"].token == Secret(TOKEN_PROFILE)
+    assert config.profiles["work"].team_id == 8 and config.keymap == {"task.stop": "z"}
+
+
+def test_saving_over_a_profile_edits_it_in_place(home, environ):
+    """Its comments stay; a team of the old server goes; a token saved to the credentials
+    replaces one written inline, and the other profiles' tokens are kept."""
+    save_profile(Profile("home", server="http://box", token=Secret(TOKEN_FILE)), environ=environ)
+    path = write_config(
+        environ,
+        'default_profile = "work"  # mostly\n\n'
+        '[profiles.work]   # the big instance\nserver = "https://a"  # prod\n'
+        f'team = 8\ntoken = "{TOKEN_ENV}"\n',
+    )
+    path.chmod(0o644)
+    save_profile(
+        Profile("work", server="https://b", token=Secret(TOKEN_PROFILE)),
+        make_default=False,
+        environ=environ,
+    )
+    assert path.read_text() == (
+        'default_profile = "work"  # mostly\n\n'
+        '[profiles.work]   # the big instance\nserver = "https://b"  # prod\n'
+    )
+    assert mode(path) == 0o600
+    assert load_config(environ).profiles["work"].token == Secret(TOKEN_PROFILE)
+    creds = tomllib.loads((path.parent / "credentials.toml").read_text())
+    assert creds["profiles"]["home"] == {"token": TOKEN_FILE}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
@@ -17,6 +19,27 @@ from textual.widgets import Button
 from sly_tui.ui.screens.connect import ConnectScreen
 
 DEADLINE = 30.0  # seconds; reached only when the condition will never hold
+
+
+class Notes:
+    """What the app told the user: every notification it posted (`App.notify` posts a
+    `Notify` message), seen through `app.run_test(message_hook=notes)` as harlequin's
+    tests see messages. Unlike what is on screen, a note that timed out is still here."""
+
+    def __init__(self) -> None:
+        self.posted: list[Notification] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.posted.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(note.message) for note in self.posted]
+
+    def said(self, text: str) -> bool:
+        """Whether some notification so far contains `text`."""
+        return any(text in message for message in self.messages)
 
 
 async def wait_for(pilot: Pilot, predicate: Callable[[], bool]) -> None:
@@ -31,7 +54,11 @@ async def wait_for(pilot: Pilot, predicate: Callable[[], bool]) -> None:
 async def settle(pilot: Pilot) -> None:
     """Let the messages already posted be handled, and those they post in turn (a Button's
     Pressed bubbles up one widget per hop, so one `pause()` is not enough), and the screen
-    be laid out again (a click aims at where a widget is drawn)."""
+    be laid out again (a click aims at where a widget is drawn).
+
+    Textual has no public way to ask whether a layout or repaint is pending, so this
+    reads its flags; they are the one place the tests lean on Textual's internals for
+    timing, and a Textual upgrade that renames them fails here, loudly."""
     app = pilot.app
 
     def quiet() -> bool:
@@ -82,7 +109,8 @@ def widget_lines(widget: Widget) -> list[str]:
 
 
 def screen_text(pilot: Pilot) -> str:
-    """Everything on screen as plain text (from the compositor's last frame)."""
+    """Everything on screen as plain text (from the compositor's last frame; Textual
+    offers the frame publicly only as an SVG screenshot)."""
     return "\n".join(strip_text(strip) for strip in pilot.app.screen._compositor.render_strips())
 
 

@@ -13,7 +13,7 @@ from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
 from sly_tui.ui.forms.start import StartAppModal
 from sly_tui.ui.screens.agents import AgentsScreen
 
-from .helpers import press, screen_text, settle, wait_for
+from .helpers import Notes, press, screen_text, settle, wait_for
 from .test_form_start import field_error, form_ready, list_loaded
 
 
@@ -174,43 +174,39 @@ def test_team_wide_agents_snapshot(snap_compare, make_app, emulator: Emulator, s
 async def agents_list_broken(make_app, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]):
     """The dashboard on its task list; from then on, listing agents dies of a bug (not an
     API error) inside whichever worker asks."""
-    app = make_app(team_id=101, workspace_id=201)
-    async with app.run_test(size=size, notifications=True) as pilot:
+    app, notes = make_app(team_id=101, workspace_id=201), Notes()
+    async with app.run_test(size=size, notifications=True, message_hook=notes) as pilot:
         await list_loaded(pilot)
 
         async def broken(*args: object, **kwargs: object) -> object:
             raise RuntimeError("parser tripped on a field")
 
         monkeypatch.setattr(app.client.agents, "get_list", broken)
-        yield app, pilot
-
-
-def notified(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+        yield app, pilot, notes
 
 
 async def test_an_unexpected_failure_replaces_loading_and_is_notified(
     make_app, monkeypatch: pytest.MonkeyPatch
 ):
-    async with agents_list_broken(make_app, monkeypatch, (120, 30)) as (app, pilot):
+    async with agents_list_broken(make_app, monkeypatch, (120, 30)) as (app, pilot, notes):
         await pilot.press("A")
         await wait_for(pilot, lambda: isinstance(app.screen, AgentsScreen))
         message = app.screen.query_one("#agents-message")
         expected = "Unexpected RuntimeError: parser tripped on a field"
         await wait_for(pilot, lambda: expected in str(message.render()))
         assert str(message.render()) == f"Could not load: {expected}"
-        assert expected in notified(app) and app.is_running
+        assert notes.said(expected) and app.is_running
 
 
 async def test_an_unexpected_failure_of_a_form_list_is_shown_at_the_field(
     make_app, monkeypatch: pytest.MonkeyPatch
 ):
-    async with agents_list_broken(make_app, monkeypatch, (120, 40)) as (app, pilot):
+    async with agents_list_broken(make_app, monkeypatch, (120, 40)) as (_, pilot, notes):
         await pilot.press("a")
         form = await form_ready(pilot, StartAppModal)  # the list no longer counts as loading
         expected = "Could not load the list: Unexpected RuntimeError: parser tripped on a field"
         assert field_error(form, "agent") == expected
-        assert "parser tripped" in notified(app)
+        assert notes.said("parser tripped")
 
 
 async def test_busiest_agent_first_with_durations_and_gpu_info(make_app, emulator: Emulator):

@@ -61,8 +61,7 @@ async def test_a_live_chart_has_even_ticks_and_a_consistent_key(app, emulator: E
         pane = await open_metrics(pilot, task_id)
         for chart in pane.query(MetricChart):
             plot = chart.query_one(MetricPlot)
-            rows = plot._scale_rectangle.height
-            where = drawn_rows(plot._y_min, plot._y_max, list(plot._y_ticks or []), rows)
+            where = drawn_rows(*plot.y_axis)
             assert len(where) >= 3
             assert len({a - b for a, b in pairwise(where)}) == 1
             key = "\n".join(widget_lines(chart.query_one("#chart-key")))

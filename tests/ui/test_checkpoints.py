@@ -21,7 +21,7 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 
 from ..demo.test_artifacts import ended_train_tasks, start_training, until_epoch
 from . import test_form_output as kit
-from .helpers import click, press, screen_text, settle, wait_for
+from .helpers import Notes, click, press, screen_text, settle, wait_for
 
 SIZES = [(80, 24), (160, 48)]
 P = TypeVar("P", bound=PolledPane)
@@ -122,7 +122,8 @@ async def test_delete_unused_states_what_the_server_then_does(app, emulator: Emu
     server = list(emulator.simulator.checkpoints_of(task))
     doomed = [c for c in server[:-1] if not c["isBest"]]
     freed = sum(int(c["size"]) for c in doomed) / 1024**2
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=notes) as pilot:
         pane = await open_checkpoints(pilot, task.id)
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, DeleteCheckpointsModal))
@@ -141,18 +142,19 @@ async def test_delete_unused_states_what_the_server_then_does(app, emulator: Emu
         remaining = emulator.simulator.checkpoints_of(task)
         assert len(server) - len(remaining) == len(doomed)  # the count that was announced
         await wait_for(pilot, lambda: len(table_names(pane)) == len(remaining))
-        messages = [n.message for n in app._notifications]
+        messages = notes.messages
         assert f"Task {task.id}: the server deleted {len(doomed)} checkpoints." in messages
 
 
 async def test_nothing_to_delete_opens_no_form(app, emulator: Emulator):
     task = peaked_task(emulator)
     emulator.simulator.checkpoints_of(task)[:] = emulator.simulator.checkpoints_of(task)[-1:]
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=notes) as pilot:
         await open_checkpoints(pilot, task.id)
         await press(pilot, "D")
         assert isinstance(app.screen, TaskDetailScreen)
-        assert any("Nothing to delete" in n.message for n in app._notifications)
+        assert notes.said("Nothing to delete")
 
 
 async def test_read_only_hides_and_refuses_delete(make_app, emulator: Emulator):

@@ -19,7 +19,7 @@ from sly_tui.ui.screens.connect import ConnectScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 
-from .helpers import click, connect_shown, press, screen_text, settle, wait_for
+from .helpers import Notes, click, connect_shown, press, screen_text, settle, wait_for
 
 TOKEN = "T" * 128
 
@@ -111,9 +111,10 @@ async def test_a_workspace_alone_opens_with_its_own_team(
 
 async def test_an_unknown_workspace_says_so_and_opens_the_picker(make_app) -> None:
     app = make_app(workspace_id=999)
-    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 30), notifications=True, message_hook=notes) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
-        messages = [n.message for n in app._notifications]
+        messages = notes.messages
         assert "Workspace 999 was not found or is not accessible; pick another." in messages
 
 
@@ -195,7 +196,8 @@ async def test_tab_reaches_every_field_and_button_in_view(tmp_path: Path, size) 
 
 async def test_q_on_a_button_does_not_quit_and_says_how(tmp_path: Path) -> None:
     app = first_run(tmp_path)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notes) as pilot:
         await connect_shown(pilot)
         await press(pilot, *"quay")  # typed into the address field, as text
         assert app.screen.query_one("#server").value == "quay"
@@ -203,7 +205,7 @@ async def test_q_on_a_button_does_not_quit_and_says_how(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: app.focused is app.screen.query_one("#demo"))
         await press(pilot, "q")
         assert app.is_running and isinstance(app.screen, ConnectScreen)
-        assert "press Escape or Ctrl+C" in "".join(n.message for n in app._notifications)
+        assert notes.said("press Escape or Ctrl+C")
         assert app.screen.query_one("#server").value == "quay"
 
 
@@ -241,8 +243,9 @@ async def test_names_that_failed_alongside_users_me_are_asked_again(
     # (as while a server starts). Asked once more after users.me, the workspace opens.
     emulator.faults.update({"error_status": 503, "fail_next": 2, "methods": ["teams.info"]})
     app = make_app(team_id=101, workspace_id=201)
-    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 30), notifications=True, message_hook=notes) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         assert app.selection == Selection(101, "Demo Team", 201, "Main")
-        assert not [n for n in app._notifications if "cannot be opened" in n.message]
+        assert not notes.said("cannot be opened")
         assert emulator.faults.fail_next == 0

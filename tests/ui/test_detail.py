@@ -16,7 +16,7 @@ from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.log_view import LogView
 from sly_tui.ui.widgets.path_picker import SaveFileModal
 
-from .helpers import press, screen_text, wait_for
+from .helpers import Notes, press, screen_text, wait_for
 
 HOSTILE = "[bold]x[/] [/red] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m \x9b2J"
 SHOWN = "[bold]x[/] [/red] [@click=app.quit]q[/] red 2J"
@@ -186,12 +186,12 @@ async def test_the_open_tab_keeps_its_keys(app, emulator: Emulator, size):
         log = screen.query_one(LogView)
         await pilot.press("2")
         await wait_for(pilot, lambda: app.focused is log)
-        wrapped = log._wrap
+        wrapped = log.wrap
         await pilot.press("w")
-        await wait_for(pilot, lambda: log._wrap != wrapped)
-        following = log._following
+        await wait_for(pilot, lambda: log.wrap != wrapped)
+        following = log.following
         await pilot.press("f")
-        await wait_for(pilot, lambda: log._following != following)
+        await wait_for(pilot, lambda: log.following != following)
 
         # The Overview, opened by a click (the tab bar takes the focus) and made taller than
         # the screen with progress rows, scrolls with the keys.
@@ -219,9 +219,9 @@ async def test_the_open_tab_keeps_its_keys(app, emulator: Emulator, size):
         # Back to the log by a click: the log's keys work at once.
         await pilot.click("#--content-tab-logs")
         await wait_for(pilot, lambda: screen.query_one(TabbedContent).active == "logs")
-        wrapped = log._wrap
+        wrapped = log.wrap
         await pilot.press("w")
-        await wait_for(pilot, lambda: log._wrap != wrapped)
+        await wait_for(pilot, lambda: log.wrap != wrapped)
         assert app.focused is log
 
 
@@ -317,14 +317,15 @@ async def test_no_writable_home_or_cache_still_shows_logs_and_says_so_once(
         clock=emulator.clock.now,
     )
     task_id = running_task(emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=notes) as pilot:
         screen = await open_detail(pilot, task_id)
         expected = len(emulator.simulator.log_of(emulator.world.tasks[task_id]))
         await wait_for(pilot, lambda: len(screen.spool) == expected)
         await pilot.press("escape")
         await open_detail(pilot, min(t for t in emulator.world.tasks if t != task_id))
-        notes = [n.message for n in app._notifications if "kept in memory" in n.message]
-        assert len(notes) == 1 and "the log cache cannot be written" in notes[0]
+        kept = [m for m in notes.messages if "kept in memory" in m]
+        assert len(kept) == 1 and "the log cache cannot be written" in kept[0]
         app.theme = "textual-light"  # remembering it fails quietly too
         await pilot.pause()
 

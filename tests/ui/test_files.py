@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.transfer_row import State, TransferRow
 
 from ..demo.test_artifacts import entries
 from . import test_form_output as kit
-from .helpers import click, press, screen_text, settle, wait_for
+from .helpers import Notes, click, press, screen_text, settle, wait_for
 from .test_checkpoints import open_tab
 
 DOWNLOAD = "tasks.import.download_file"
@@ -183,10 +183,18 @@ class HoldingTransport(httpx.AsyncBaseTransport):
         return httpx.Response(response.status_code, headers=response.headers, stream=held)
 
 
-async def test_cancelling_mid_download_leaves_nothing(app, emulator: Emulator, downloads: Path):
+def held_app(make_app, emulator: Emulator):
+    """The dashboard on a transport that holds every download after its first MiB."""
+    transport = HoldingTransport(httpx.ASGITransport(app=emulator.app), after=1024 * 1024)
+    return make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, transport=transport)
+
+
+async def test_cancelling_mid_download_leaves_nothing(
+    make_app, emulator: Emulator, downloads: Path
+):
     task = import_task(emulator)
     big = big_file(emulator, task)
-    app._transport = HoldingTransport(app._transport, after=1024 * 1024)
+    app = held_app(make_app, emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_files(pilot, task.id, downloads)
         await pilot.press("s")
@@ -201,10 +209,10 @@ async def test_cancelling_mid_download_leaves_nothing(app, emulator: Emulator, d
         assert big.size > 1024 * 1024
 
 
-async def test_leaving_the_screen_cancels_downloads(app, emulator: Emulator, downloads: Path):
+async def test_leaving_the_screen_cancels_downloads(make_app, emulator: Emulator, downloads: Path):
     task = import_task(emulator)
     big_file(emulator, task)
-    app._transport = HoldingTransport(app._transport, after=1024 * 1024)
+    app = held_app(make_app, emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_files(pilot, task.id, downloads)
         await pilot.press("s")
@@ -289,7 +297,8 @@ async def test_uploaded_files_join_the_list(app, emulator: Emulator, downloads: 
     for name in ("a.txt", "b.txt"):
         (downloads / name).write_text(f"content of {name}\n")
         sources.append(downloads / name)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=notes) as pilot:
         pane = await open_files(pilot, task.id)
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, UploadFilesModal))
@@ -305,7 +314,7 @@ async def test_uploaded_files_join_the_list(app, emulator: Emulator, downloads: 
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
         await wait_for(pilot, lambda: len(pane.files or ()) == len(task.import_files))
         assert [f.path for f in (pane.files or ())[-2:]] == ["inbox/a.txt", "inbox/b.txt"]
-        assert f"Uploaded 2 files to task {task.id}." in [n.message for n in app._notifications]
+        assert f"Uploaded 2 files to task {task.id}." in notes.messages
         (downloads / "back").mkdir()  # and back again
         pane.query_one("#files-target", Input).value = str(downloads / "back")
         await pilot.press("ctrl+end", "s")
@@ -321,7 +330,8 @@ async def test_an_upload_fails_inline_and_can_be_cancelled(
     (downloads / "a.txt").write_text("new content\n")
     fault = {"error_status": 400, "fail_next": 1, "methods": ["tasks.files.bulk.upload"]}
     emulator.faults.update(fault)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=notes) as pilot:
         await open_files(pilot, task.id)
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, UploadFilesModal))
@@ -337,7 +347,7 @@ async def test_an_upload_fails_inline_and_can_be_cancelled(
         await wait_for(pilot, lambda: form.sending)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
-        assert any("Stopped waiting" in n.message for n in app._notifications)
+        assert notes.said("Stopped waiting")
     assert task.import_files == before
 
 

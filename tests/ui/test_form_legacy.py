@@ -25,7 +25,7 @@ from sly_tui.ui.forms.legacy import (
 )
 from sly_tui.ui.forms.start import LaunchModal
 
-from .helpers import click, every_field_comes_into_view, press, screen_text, settle, wait_for
+from .helpers import Notes, click, every_field_comes_into_view, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 from .test_form_start import (
     field_error,
@@ -88,7 +88,8 @@ async def test_menu_lists_every_run_and_escape_closes_it(app):
 @pytest.mark.parametrize("kind", ["train", "inference"])
 async def test_plugin_run_reaches_the_server(app, emulator: Emulator, kind: str):
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await open_legacy(pilot, kind)
         assert kind.capitalize() in form.heading
         choose(form, agent=301, project=601, model=701)
@@ -96,7 +97,7 @@ async def test_plugin_run_reaches_the_server(app, emulator: Emulator, kind: str)
         await type_into(pilot, form, "config", '{"epochs": 3}')
         assert "tasks.run.plugin" in str(form.query_one("#form-preview").content)
         await click(pilot, "#form-submit")
-        task_id = await opened_new_task(pilot, emulator, before)
+        task_id = await opened_new_task(pilot, emulator, before, notes)
     task = emulator.world.tasks[task_id]
     assert (task.type, task.agent_id, task.name) == (kind, 301, f"{kind} [red]result[/]")
     assert task.meta["config"] == {"epochs": 3}
@@ -127,7 +128,8 @@ async def test_plugin_run_validation(app, emulator: Emulator):
 async def test_dtl_graph_must_be_a_list_and_the_agent_is_optional(app, emulator: Emulator):
     before = set(emulator.world.tasks)
     graph = [{"action": "data", "src": ["Street scenes/*"], "dst": "$data", "settings": {}}]
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await open_legacy(pilot, "dtl")
         assert form.choice("workspace") == 201 and form.choice("agent") is None
         for text, words in (
@@ -142,7 +144,7 @@ async def test_dtl_graph_must_be_a_list_and_the_agent_is_optional(app, emulator:
         await type_into(pilot, form, "graph", str(graph).replace("'", '"'))
         assert form.build().arguments["agent_id"] is None  # the server picks one
         await click(pilot, "#form-submit")
-        task_id = await opened_new_task(pilot, emulator, before)
+        task_id = await opened_new_task(pilot, emulator, before, notes)
     task = emulator.world.tasks[task_id]
     assert (task.type, task.workspace_id) == ("dtl", 201)
     assert task.meta["config"] == graph
@@ -150,7 +152,8 @@ async def test_dtl_graph_must_be_a_list_and_the_agent_is_optional(app, emulator:
 
 async def test_dtl_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emulator):
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await open_legacy(pilot, "dtl")
         choose(form, agent=301)
         await type_into(pilot, form, "graph", "[]")
@@ -163,14 +166,15 @@ async def test_dtl_server_error_keeps_the_form_then_it_succeeds(app, emulator: E
         assert form.value("graph") == "[]" and form.choice("agent") == 301
         emulator.faults.fail_next = 0
         await click(pilot, "#form-submit")
-        task_id = await opened_new_task(pilot, emulator, before)
+        task_id = await opened_new_task(pilot, emulator, before, notes)
     assert emulator.world.tasks[task_id].agent_id == 301
 
 
 async def test_deploy_waits_until_deployed(make_app, emulator: Emulator):
     app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await open_legacy(pilot, "deploy")
         choose(form, agent=301, model=701)
         await click(pilot, "#form-submit")
@@ -182,20 +186,21 @@ async def test_deploy_waits_until_deployed(make_app, emulator: Emulator):
         assert app.screen is form and form.sending  # still "Sending…" while it deploys
         assert "Sending" in str(form.query_one("#form-error").content)
         emulator.advance(120)  # queued → started → deployed
-        await opened_new_task(pilot, emulator, before)
+        await opened_new_task(pilot, emulator, before, notes)
     task = emulator.world.tasks[task_id]
     assert (task.type, task.model_id, task.status) == ("inference_rpc", 701, Status.DEPLOYED)
 
 
 async def test_deploy_async_returns_at_once(app, emulator: Emulator):
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await open_legacy(pilot, "deploy-async")
         await press(pilot, "ctrl+j")
         assert "Choose the agent" in field_error(form, "agent")
         choose(form, agent=302, model=701)  # a waiting agent: the task just queues
         await click(pilot, "#form-submit")
-        task_id = await opened_new_task(pilot, emulator, before)
+        task_id = await opened_new_task(pilot, emulator, before, notes)
     task = emulator.world.tasks[task_id]
     assert (task.type, task.agent_id, task.model_id) == ("inference_rpc", 302, 701)
     assert task.status == Status.QUEUED
@@ -204,7 +209,8 @@ async def test_deploy_async_returns_at_once(app, emulator: Emulator):
 async def test_detached_task_double_press_sends_once(make_app, emulator: Emulator):
     app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await open_legacy(pilot, "detached")
         assert form.choice("workspace") == 201
         choose(form, workspace=202)
@@ -213,7 +219,7 @@ async def test_detached_task_double_press_sends_once(make_app, emulator: Emulato
         assert form.sending
         await click(pilot, "#form-submit")
         calls.gate.set()
-        task_id = await opened_new_task(pilot, emulator, before)
+        task_id = await opened_new_task(pilot, emulator, before, notes)
         assert form.sent == 1 and calls["tasks.run.python"] == 1
     task = emulator.world.tasks[task_id]
     assert (task.type, task.workspace_id, task.agent_id) == ("python", 202, None)

@@ -29,7 +29,7 @@ from sly_tui.ui.forms.output import KINDS, SetOutputModal
 from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import click, every_field_comes_into_view, press, screen_text, settle, wait_for
+from .helpers import Notes, click, every_field_comes_into_view, press, screen_text, settle, wait_for
 
 F = TypeVar("F", bound=FormModal)
 HOSTILE = "[bold]x[/] \x1b]2;t\x07 [@click=app.quit]y[/]"
@@ -248,7 +248,8 @@ async def refused_in_read_only(
     """In read-only mode the key opens nothing, the action is disabled and a notification
     says why; the client itself refuses each write before sending anything."""
     app = make_app(team_id=101, workspace_id=201, clock=emulator.clock.now, read_only=True)
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         screen = app.screen
         assert isinstance(screen, TaskListScreen)
@@ -257,7 +258,7 @@ async def refused_in_read_only(
         assert not screen.check_action("act", (action.id,))
         await press(pilot, key)
         assert app.screen is screen
-        said = [n.message for n in app._notifications]
+        said = notes.messages
         assert said == [
             f"Read-only mode: {action.label} is disabled (nothing is changed on the server)."
         ]

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import httpx
 import pytest
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, OptionList, Select, TextArea
 
 from sly_tui.api import ReadOnlyError
 from sly_tui.config import Settings
@@ -24,7 +24,7 @@ from sly_tui.ui.screens.task_detail import TaskDetailScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
 from ..lossy import LosingProxy
-from .helpers import click, every_field_comes_into_view, press, screen_text, settle, wait_for
+from .helpers import Notes, click, every_field_comes_into_view, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 
 TRAIN_YOLO = 405  # supervisely-ecosystem/train-yolov8, modalTemplateState has "epochs"
@@ -119,13 +119,13 @@ def new_task_ids(emulator: Emulator, before: set[int]) -> list[int]:
     return sorted(set(emulator.world.tasks) - before)
 
 
-async def opened_new_task(pilot, emulator: Emulator, before: set[int]) -> int:
+async def opened_new_task(pilot, emulator: Emulator, before: set[int], notes: Notes) -> int:
     """Exactly one task was created, it was announced, and its detail view is on top."""
     app = pilot.app
     await wait_for(pilot, lambda: isinstance(app.screen, TaskDetailScreen))
     (task_id,) = new_task_ids(emulator, before)
     assert app.screen.task_id == task_id
-    assert any(str(task_id) in str(n.message) for n in app._notifications)
+    assert notes.said(str(task_id))
     return task_id
 
 
@@ -157,7 +157,8 @@ async def complete_start(pilot) -> StartAppModal:
 
 async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Emulator):
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await open_start(pilot)
         assert form.choice("workspace") == 201  # the current workspace by default
         form.query_one("#agent", Select).value = 301
@@ -178,7 +179,7 @@ async def test_start_reaches_the_server_and_opens_the_new_task(app, emulator: Em
         assert "tasks.run.app" in preview and '"epochs": 5' in preview
         assert form.build().arguments["users_ids"] == [3, 4]  # the emulator does not keep them
         await click(pilot, "#form-submit")
-        task_id = await opened_new_task(pilot, emulator, before)
+        task_id = await opened_new_task(pilot, emulator, before, notes)
     task = emulator.world.tasks[task_id]
     assert (task.module_id, task.agent_id, task.workspace_id) == (TRAIN_YOLO, 301, 201)
     assert task.name == "nightly [bold]run[/]"
@@ -199,7 +200,8 @@ async def test_agents_show_status_and_the_preselected_one_is_chosen(make_app, em
         form = await form_ready(pilot, StartAppModal)
         assert form.choice("agent") == 302
         assert "(waiting)" in screen_text(pilot)  # a waiting agent is allowed, and marked
-        labels = [str(label) for label, _ in form.query_one("#agent", Select)._options]
+        menu = form.query_one("#agent", Select).query_one(OptionList)  # its drop-down
+        labels = [str(option.prompt) for option in menu.options]
         assert any("gpu-node-1" in label and "running" in label for label in labels)
 
 
@@ -268,7 +270,8 @@ async def test_each_field_is_validated_before_sending(app, emulator: Emulator):
 
 async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emulator):
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await complete_start(pilot)
         await type_into(pilot, form, "task-name", "survives errors")
         emulator.faults.fail_next = 10
@@ -282,14 +285,15 @@ async def test_server_error_keeps_the_form_then_it_succeeds(app, emulator: Emula
         assert not form.query_one("#form-submit").disabled
         emulator.faults.fail_next = 0
         await click(pilot, "#form-submit")
-        task_id = await opened_new_task(pilot, emulator, before)
+        task_id = await opened_new_task(pilot, emulator, before, notes)
     assert emulator.world.tasks[task_id].name == "survives errors"
 
 
 async def test_double_enter_sends_once(make_app, emulator: Emulator):
     app, calls = dashboard(make_app, emulator)
     before = set(emulator.world.tasks)
-    async with app.run_test(size=(100, 40)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 40), message_hook=notes) as pilot:
         form = await complete_start(pilot)
         calls.gate = asyncio.Event()  # requests are held in flight until it opens
         field = form.query_one("#task-name")
@@ -299,7 +303,7 @@ async def test_double_enter_sends_once(make_app, emulator: Emulator):
         assert form.sending and form.query_one("#form-submit").disabled
         await click(pilot, "#form-submit")
         calls.gate.set()
-        await opened_new_task(pilot, emulator, before)
+        await opened_new_task(pilot, emulator, before, notes)
         assert form.sent == 1 and calls["tasks.run.app"] == 1
 
 

@@ -19,7 +19,7 @@ from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
 from . import test_form_output as kit
-from .helpers import click, press, screen_text, settle, wait_for
+from .helpers import Notes, click, press, screen_text, settle, wait_for
 from .test_form_output import dashboard
 
 
@@ -108,7 +108,8 @@ async def test_ended_tasks_are_not_offered_for_stopping(app, emulator: Emulator)
         if t.workspace_id == 201 and t.status == Status.FINISHED
     )
     active = active_ids(emulator)[0]
-    async with app.run_test(size=(100, 30)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 30), message_hook=notes) as pilot:
         table = await loaded_list(pilot)
         notes: list[str] = []
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
@@ -238,14 +239,15 @@ async def test_a_refusal_names_the_servers_reason_per_task(make_app, emulator: E
     server; the outcome says why for that task, as `sly-tui stop` does, and stops the rest."""
     app, calls = kit.dashboard(make_app, emulator)
     ended, running = active_ids(emulator)[:2]
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 36), notifications=True, message_hook=notes) as pilot:
         modal = await mark_and_confirm(pilot, [ended, running])
         await wait_for(pilot, lambda: calls["tasks.info"] >= 2 and calls.in_flight == 0)
         await app.client.tasks.update_status(ended, "finished")  # the watch looks again in 60 s
         await click(pilot, "#form-submit")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         assert modal.sent == 1
-        note = next(n for n in app._notifications if str(running) in n.message)
+        note = next(n for n in notes.posted if str(running) in n.message)
         message = note.message
         assert note.severity == "warning"  # partly refused
         assert f"{running}: terminating" in message

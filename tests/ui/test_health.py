@@ -103,13 +103,15 @@ async def test_at_80_columns_the_countdown_beats_the_place(make_app):
     import time
 
     from sly_tui.monitor.events import ConnectionState
+    from sly_tui.ui.messages import ConnectionChanged
 
     app = make_app(team_id=101, workspace_id=201)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         now = time.monotonic()
         error = "The server failed (HTTP 500 Internal Server Error). " * 3
-        app._set_state(ConnectionState(Phase.RETRYING, now - 20, now + 59, error, 7))
+        state = ConnectionState(Phase.RETRYING, now - 20, now + 59, error, 7)
+        app.on_connection_changed(ConnectionChanged(state))  # as handled, with no await between
         text = bar_text(app)
         assert len(text) == 80
         assert text.startswith(" sly-tui · Demo Team")

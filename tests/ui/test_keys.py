@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from textual import events
 
 from sly_tui.config import load_config
+from sly_tui.ui.binding_ids import DEFAULTS
 from sly_tui.ui.forms.stop import StopModal
-from sly_tui.ui.keymap import check_keymap, known_bindings
+from sly_tui.ui.keymap import check_keymap, declared_bindings, known_bindings
 from sly_tui.ui.screens.help import HelpScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 
-from .helpers import press, screen_text, settle, wait_for
+from .helpers import Notes, press, screen_text, settle, wait_for
 
 
 def write_config(config_dir: Path, text: str) -> None:
@@ -28,6 +31,27 @@ def test_every_binding_has_an_id_and_no_swallowed_default_key():
     for binding in known.values():
         for key in binding.keys.split(","):
             assert key not in ("ctrl+s", "ctrl+q", "ctrl+a", "ctrl+enter"), binding.id
+
+
+def test_the_binding_table_matches_what_the_classes_declare():
+    """`binding_ids.py` is generated; a binding added, renamed or rebound makes it stale."""
+    declared = {b.id: (b.keys, b.owner) for b in declared_bindings().values()}
+    assert declared == DEFAULTS, (
+        "sly_tui/ui/binding_ids.py no longer matches the BINDINGS of sly_tui.ui: "
+        "regenerate it with `python -m sly_tui.ui.keymap`"
+    )
+
+
+def test_checking_a_keymap_imports_no_screen():
+    """The table is all a check needs: a `[keymap]` entry costs no import of the UI."""
+    code = (
+        "import sys; from sly_tui.ui.keymap import check_keymap; "
+        "check_keymap({'task.stop': 'z'}); "
+        "print(sorted(m for m in sys.modules if m.startswith(('sly_tui.ui.', 'textual.w'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['sly_tui.ui.binding_ids', 'sly_tui.ui.keymap']"
 
 
 def test_mistakes_are_named():
@@ -67,6 +91,21 @@ async def test_broken_keymap_warns_and_the_app_works(make_app, isolated_config: 
         await pilot.press("slash")  # the default key still searches
         await settle(pilot)
         assert app.screen.query_one("#search").has_focus
+
+
+async def test_config_typos_are_told_and_the_dashboard_starts(make_app, isolated_config: Path):
+    """Every warning of the config (its schema's and the keymap's) reaches the user as a
+    notification, and the rest of the file applies."""
+    write_config(isolated_config, '[notfy]\nbell = false\n[keymap]\n"task.stopp" = "z"\n')
+    config = load_config()
+    app, notes = (
+        make_app(team_id=101, workspace_id=201, config=config, warnings=config.warnings),
+        Notes(),
+    )
+    async with app.run_test(size=(100, 30), message_hook=notes) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        assert notes.said("unknown table [notfy] ignored; did you mean [notify]?")
+        assert notes.said("[keymap] 'task.stopp' is not a binding id. Did you mean task.stop")
 
 
 async def test_help_lists_this_view_and_global_keys(make_app):

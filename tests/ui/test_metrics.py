@@ -25,7 +25,7 @@ from sly_tui.ui.widgets.metric_chart import ASCII_ENV, MetricChart, MetricPlot
 from sly_tui.ui.widgets.task_table import SPARKS
 
 from ..monitor.test_metrics import trained
-from .helpers import press, screen_text, settle, wait_for, widget_lines
+from .helpers import Notes, press, screen_text, settle, wait_for, widget_lines
 
 HOSTILE = "[bold]x[/] [@click=app.quit]q[/] \x1b]2;PWNED\x07\x1b[31mred\x1b[0m"
 SHOWN = "[bold]x[/] [@click=app.quit]q[/] red"
@@ -91,7 +91,7 @@ async def test_a_running_training_shows_its_charts(app, emulator: Emulator):
         assert best_map in key_text(map_chart)
         assert "epoch 4" in note(pane) and "live" in note(pane)
         plot = loss.query_one(MetricPlot)
-        assert [len(d.x) for d in plot._datasets] == [4, 4]
+        assert [len(d.x) for d in plot.datasets] == [4, 4]
         assert "lower is better" in screen_text(pilot)
         assert pane.query_one("#metrics-charts").max_scroll_y == 0  # all three share the height
 
@@ -110,7 +110,7 @@ async def test_the_chart_grows_live(app, emulator: Emulator):
         await settle(pilot)
         after = loss.series[0]
         assert after.latest() != before.latest()
-        assert len(loss.query_one(MetricPlot)._datasets[0].x) == 4
+        assert len(loss.query_one(MetricPlot).datasets[0].x) == 4
         assert loss.number(after.ys[-1]) in key_text(loss)
         assert "epoch 4" in note(pane)
         await settle(pilot)
@@ -155,7 +155,7 @@ async def test_blocks_for_fonts_without_braille(app, emulator: Emulator):
 
         def modes() -> set[HiResMode | None]:
             plots = [chart.query_one(MetricPlot) for chart in charts(pane).values()]
-            return {dataset.hires_mode for plot in plots for dataset in plot._datasets}
+            return {dataset.hires_mode for plot in plots for dataset in plot.datasets}
 
         assert modes() == {HiResMode.BRAILLE}
         await press(pilot, "b")
@@ -173,7 +173,7 @@ async def test_lines_take_the_theme_colours(app, emulator: Emulator):
         plot = charts(pane)["loss"].query_one(MetricPlot)
 
         def colours() -> list[str]:
-            return [dataset.line_style for dataset in plot._datasets]
+            return [dataset.line_style for dataset in plot.datasets]
 
         variables = app.theme_variables
         assert colours() == [variables["primary"], variables["warning"]]  # train, val
@@ -190,17 +190,18 @@ async def test_the_environment_asks_for_blocks(app, emulator: Emulator, monkeypa
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_metrics(pilot, task_id)
         plot = charts(pane)["loss"].query_one(MetricPlot)
-        assert {d.hires_mode for d in plot._datasets} == {HiResMode.HALFBLOCK}
+        assert {d.hires_mode for d in plot.datasets} == {HiResMode.HALFBLOCK}
 
 
 async def test_export_writes_csv_and_json(app, emulator: Emulator, monkeypatch, tmp_path: Path):
     monkeypatch.chdir(tmp_path)
     task_id = trained(emulator, epochs=3)
     points = server_points(emulator, task_id)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=notes) as pilot:
         await open_metrics(pilot, task_id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: any("saved" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: notes.said("saved"))
         await pilot.press("e")
         await wait_for(pilot, lambda: (tmp_path / f"task-{task_id}-metrics-1.json").exists())
     rows = list(csv.reader((tmp_path / f"task-{task_id}-metrics.csv").open()))

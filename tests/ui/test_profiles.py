@@ -15,7 +15,7 @@ from sly_tui.ui.screens.profiles import ProfileScreen
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 
-from .helpers import press, screen_text, settle, wait_for
+from .helpers import Notes, press, screen_text, settle, wait_for
 
 
 @pytest.fixture
@@ -98,8 +98,9 @@ async def test_p_switches_server_and_each_profile_keeps_its_workspace(
 
 async def test_p_without_profiles_says_how_to_save_one(make_app) -> None:
     app = make_app(team_id=101, workspace_id=201)
-    async with app.run_test(size=(80, 24)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         await on_list(pilot, 201)
         await press(pilot, "P")
         assert not isinstance(app.screen, ProfileScreen)
-        assert any("No saved profiles" in str(n.message) for n in app._notifications)
+        assert notes.said("No saved profiles")

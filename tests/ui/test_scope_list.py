@@ -91,7 +91,7 @@ async def test_filters_sort_and_search_work_across_workspaces(app, emulator: Emu
         screen = await open_scope(pilot, all_teams=True)
         table = screen.table
         table.sort_by("workspace", reverse=False)
-        names = [table.cell(table.tasks[i], "workspace", table._now) for i in table.order]
+        names = [table.cell(table.tasks[i], "workspace", table.now) for i in table.order]
         assert names == sorted(names, key=str.casefold)
         await press(pilot, "slash", *"navigation", "enter")
         assert table.order and all(table.tasks[i].workspace_id == 207 for i in table.order)

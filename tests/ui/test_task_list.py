@@ -43,7 +43,7 @@ async def test_status_type_and_text_filters(app):
         first_type = table.tasks[table.order[0]].type
         assert all(table.tasks[i].type == first_type for i in table.order)
         await pilot.press("escape", "slash", *"train", "enter")
-        assert table.order and all("train" in table._search[i] for i in table.order)
+        assert table.order and all(table.matches_text(table.tasks[i], "train") for i in table.order)
         assert "text:train" in screen_text(pilot)
 
 

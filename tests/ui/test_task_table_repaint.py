@@ -38,24 +38,33 @@ async def open_table(pilot) -> TaskTable:
 def cell(table: TaskTable, key: str) -> tuple[int, int]:
     """The first cell and width of a column as laid out."""
     x = 0
-    for column, width in table._layout:
+    for column, width in table.shown_columns:
         if column.key == key:
             return x, width
         x += width + 1
     raise AssertionError(f"no {key} column")
 
 
-def repaint_regions(table: TaskTable, change) -> set[Region]:
-    """The regions that `change` (run synchronously, so nothing else repaints) dirties."""
-    table._repaint_regions.clear()
-    change()
-    return set(table._repaint_regions)
+def repaint_regions(table: TaskTable, change, monkeypatch: pytest.MonkeyPatch) -> set[Region]:
+    """The regions that `change` (run synchronously, so nothing else repaints) asks to be
+    repainted; a refresh of the whole table counts as its whole region."""
+    asked: set[Region] = set()
+    refresh = table.refresh
+
+    def recorded(*regions: Region, **options: bool) -> TaskTable:
+        asked.update(regions or [table.size.region])
+        return refresh(*regions, **options)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(table, "refresh", recorded)
+        change()
+    return asked
 
 
-async def test_a_clock_tick_repaints_only_the_time_cells_that_changed(app):
+async def test_a_clock_tick_repaints_only_the_time_cells_that_changed(app, monkeypatch):
     async with app.run_test(size=(120, 30)) as pilot:
         table = await open_table(pilot)
-        before, later = table._now, table._now + timedelta(seconds=1)
+        before, later = table.now, table.now + timedelta(seconds=1)
         top = int(table.scroll_y)
         x, width = cell(table, "duration")
         expected = {
@@ -67,11 +76,13 @@ async def test_a_clock_tick_repaints_only_the_time_cells_that_changed(app):
             != cell_text(table.tasks[task_id], "duration", later)
         }
         assert expected  # the demo world has running tasks on the first screen
-        assert repaint_regions(table, lambda: table.tick(later)) == expected
-        assert repaint_regions(table, lambda: table.tick(later)) == set()  # nothing changed
+        assert repaint_regions(table, lambda: table.tick(later), monkeypatch) == expected
+        assert (
+            repaint_regions(table, lambda: table.tick(later), monkeypatch) == set()
+        )  # nothing changed
 
 
-async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app):
+async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app, monkeypatch):
     async with app.run_test(size=(120, 20)) as pilot:
         table = await open_table(pilot)
         table.scroll_to(y=10, animate=False)
@@ -81,7 +92,7 @@ async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app)
         retyped = replace(task, type="retyped")
         x, width = cell(table, "type")
         change = TasksChanged(MAIN_WORKSPACE, changed=(retyped,))
-        assert repaint_regions(table, lambda: table.apply(change)) == {
+        assert repaint_regions(table, lambda: table.apply(change), monkeypatch) == {
             Region(x, row + 1 - 10, width, 1)
         }
 
@@ -94,7 +105,7 @@ async def test_status_counts_follow_the_changes(app):
         def recount() -> Counter:
             return +Counter(status_group(task.status) for task in table.tasks.values())
 
-        assert screen._counts == recount()
+        assert screen.counts == recount()
         running = next(table.tasks[i] for i in table.order if table.tasks[i].is_active)
         stopped = replace(running, status=Status.STOPPED)
         newest = replace(running, id=max(table.tasks) + 1)
@@ -106,4 +117,4 @@ async def test_status_counts_follow_the_changes(app):
         for event in events:
             screen.post_message(MonitorEvent(event))
         await wait_for(pilot, lambda: running.id not in table.tasks)
-        assert screen._counts == recount()
+        assert screen.counts == recount()

@@ -19,7 +19,7 @@ from sly_tui.ui.status import WATCHED_GLYPH
 from sly_tui.ui.widgets.task_table import TaskTable
 
 from ..conftest import FAST_RETRY
-from .helpers import press, screen_text, settle, wait_for, widget_lines
+from .helpers import Notes, press, screen_text, settle, wait_for, widget_lines
 
 SERVER = "http://emulator.test"
 
@@ -50,22 +50,19 @@ def row_of(table: TaskTable, task_id: int) -> str:
     return next(line for line in widget_lines(table) if line.lstrip().startswith(str(task_id)))
 
 
-def told(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_w_watches_and_unwatches_the_task_under_the_cursor(make_app, emulator, size):
     app = make_app(team_id=101, workspace_id=201, remember=True)
     task_id = active_of(emulator)[0]
-    async with app.run_test(size=size) as pilot:
+    notes = Notes()
+    async with app.run_test(size=size, message_hook=notes) as pilot:
         _, table = await open_list(pilot)
         assert table.move_cursor_to(task_id)
         await press(pilot, "W")
         assert app.watched == {task_id}
         assert f"{WATCHED_GLYPH} " in row_of(table, task_id)
         assert f"{WATCHED_GLYPH}1 watched" in screen_text(pilot)
-        assert f"Watching task {task_id}: told when it ends." in told(app)
+        assert f"Watching task {task_id}: told when it ends." in notes.messages
         assert load_watched(SERVER) == {task_id}
         assert state_file().stat().st_mode & 0o777 == 0o600
         assert "token" not in state_file().read_text() and emulator.token not in (
@@ -80,18 +77,19 @@ async def test_marked_tasks_are_watched_together_and_ended_ones_refused(make_app
     app = make_app(team_id=101, workspace_id=201)
     first, second = active_of(emulator)[:2]
     ended = active_of(emulator, "finished")[0]
-    async with app.run_test(size=(120, 36)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 36), message_hook=notes) as pilot:
         _, table = await open_list(pilot)
         table.move_cursor_to(first)
         await press(pilot, "space")
         table.move_cursor_to(second)
         await press(pilot, "space", "W")
         assert app.watched == {first, second}
-        assert "Watching 2 tasks: told when they end." in told(app)
+        assert "Watching 2 tasks: told when they end." in notes.messages
         table.clear_marks()
         table.move_cursor_to(ended)
         await press(pilot, "W")
-        assert f"task {ended} already ended: nothing to watch." in told(app)
+        assert f"task {ended} already ended: nothing to watch." in notes.messages
         assert app.watched == {first, second}
 
 
@@ -117,7 +115,8 @@ async def test_an_ending_is_told_with_a_toast_the_bell_and_desktop_notifications
     monkeypatch.delenv("TMUX", raising=False)
     app = make_app(team_id=101, workspace_id=201)
     task_id = active_of(emulator)[0]
-    async with app.run_test(size=(120, 36)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(120, 36), message_hook=notes) as pilot:
         written: list[str] = []
         monkeypatch.setattr(app._driver, "write", written.append)
         _, table = await open_list(pilot)
@@ -128,7 +127,7 @@ async def test_an_ending_is_told_with_a_toast_the_bell_and_desktop_notifications
         await wait_for(pilot, lambda: not app.watched)
         await settle(pilot)
         sentence = f"Task {task_id} {task_name(table.tasks[task_id])}: stopped"
-        assert sentence in told(app)
+        assert sentence in notes.messages
         ours = [text for text in written if "\a" in text and "]22;" not in text]  # not the pointer
         assert ours == [f"\a\x1b]9;sly-tui: {sentence}\a\x1b]777;notify;sly-tui;{sentence}\a"]
         assert WATCHED_GLYPH not in row_of(table, task_id)

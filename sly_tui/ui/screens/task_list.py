@@ -138,6 +138,11 @@ class TaskListScreen(LiveScreen):
                     self._first_page()
                 self._show_filters()
 
+    @property
+    def counts(self) -> Counter[StatusGroup]:
+        """Tasks per status group, as the filter line shows them (a copy)."""
+        return Counter(self._counts)
+
     def on_watches_changed(self, message: WatchesChanged) -> None:
         self.table.set_watched(message.watched)
         self._show_filters()

@@ -22,6 +22,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plot import HiResMode, PlotWidget
+from textual_plot.plot_widget import DataSet
 
 from sly_tui.monitor.metrics import Series
 from sly_tui.text import one_line
@@ -108,6 +109,16 @@ class MetricPlot(PlotWidget, can_focus=False, inherit_bindings=False):
             self._auto_y_min = self._auto_y_max = False
             self._y_min, self._y_max, self._y_ticks = low, high, ticks
         super()._render_plot()
+
+    @property
+    def datasets(self) -> tuple[DataSet, ...]:
+        """What is drawn, a data set per line (textual-plot keeps the list to itself)."""
+        return tuple(self._datasets)
+
+    @property
+    def y_axis(self) -> tuple[float, float, list[float], int]:
+        """The y limits, the tick values and the rows they are spread over, as last drawn."""
+        return self._y_min, self._y_max, list(self._y_ticks or []), self._scale_rectangle.height
 
     def on_mount(self) -> None:
         self.margin_top = 0  # holds only the y label, which is the chart's title instead

@@ -343,6 +343,16 @@ class TaskTable(ScrollView, can_focus=True):
         self._filter = predicate
         self._reorder()
 
+    @property
+    def now(self) -> datetime:
+        """The time the durations are shown at (the last `tick`)."""
+        return self._now
+
+    @property
+    def shown_columns(self) -> tuple[tuple[Column, int], ...]:
+        """The columns on screen, left to right, with their widths as last laid out."""
+        return tuple(self._layout)
+
     def matches_text(self, task: TaskInfo, needle: str) -> bool:
         """Case-insensitive substring match over the task's visible facts (cached)."""
         text = self._search.get(task.id)
