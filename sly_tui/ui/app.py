@@ -42,9 +42,10 @@ from sly_tui.api import (
     User,
     Workspace,
 )
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.config import ConfigError, Flags, Settings, resolve, response_limit
 from sly_tui.monitor.events import ConnectionState, Phase, TaskGone, TasksChanged
-from sly_tui.monitor.health import backoff_delay, describe
+from sly_tui.monitor.health import backoff_delay
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.monitor.watch import TaskEnded, WatchTopic
@@ -264,8 +265,6 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             if isinstance(me, BaseException):
                 raise me
         except Exception as exc:
-            from sly_tui.ui.screens.connect import failure_sentence
-
             if client is not None:
                 await client.aclose()
             self._show_connect(settings, failure_sentence(exc, settings.token))
@@ -293,7 +292,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                 delay = backoff_delay(failures)
                 self.query_one("#startup", Static).update(
                     Text(
-                        f"{describe(exc)}\nRetrying in {delay:g} s. Check the address, the "
+                        f"{failure_sentence(exc)}\nRetrying in {delay:g} s. Check the address, the "
                         "network (VPN, SSH tunnel) or the server; q quits; "
                         "sly-tui --demo shows a simulated instance."
                     )
@@ -302,7 +301,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                     ConnectionState(
                         Phase.DISCONNECTED,
                         retry_at=time.monotonic() + delay,
-                        error=describe(exc),
+                        error=failure_sentence(exc),
                         failures=failures,
                     )
                 )
@@ -363,8 +362,6 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         team_id, workspace_id = start
         what = f"Workspace {workspace_id}" + ("" if team_id is None else f" of team {team_id}")
         if isinstance(names, Exception):
-            from sly_tui.ui.screens.connect import failure_sentence
-
             sentence = failure_sentence(names, self.settings.token)
             self.notify(f"{what} cannot be opened: {sentence}", severity="error", markup=False)
             return None

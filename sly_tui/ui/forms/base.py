@@ -25,12 +25,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 from textual.worker import Worker
 
-from sly_tui.api import (
-    ApiError,
-    OutcomeUnknown,
-    PermissionDenied,
-    ReadOnlyError,
-)
+from sly_tui.api import ApiError
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.jsontext import JsonProblem, parse_json
 from sly_tui.text import clean, one_line
 from sly_tui.ui.host import Hosted
@@ -347,11 +343,8 @@ class FormModal(ReportsFailedWorkers, Hosted, ModalScreen[Any]):
                 raise ApiError("Not connected to a server yet.")
             self.sent += 1
             result = await call.run(client)
-        except ApiError as exc:
-            self._sent(failure_sentence(exc))
-            return
-        except Exception as exc:  # a bug must show in the form, not leave it "Sending…"
-            self._sent(f"The request could not be made: {one_line(str(exc)) or type(exc).__name__}")
+        except Exception as exc:  # a bug too must show in the form, not leave it "Sending…"
+            self._sent(failure_sentence(exc, self.sly.settings.token))
             return
         self.sly.action_refresh()
         if self.STAYS_OPEN:
@@ -362,14 +355,3 @@ class FormModal(ReportsFailedWorkers, Hosted, ModalScreen[Any]):
         message = one_line(self.done_message(call, result))
         self.app.notify(message, severity=self.done_severity(result), markup=False)
         self.dismiss(self.succeeded(result))
-
-
-def failure_sentence(error: ApiError) -> str:
-    """What a form shows when the server said no."""
-    if isinstance(error, PermissionDenied):
-        return "The server refused: the token lacks rights for this action (HTTP 403)."
-    if isinstance(error, ReadOnlyError):
-        return "Read-only mode: nothing was sent."
-    if isinstance(error, OutcomeUnknown):  # sending again might do it twice
-        return one_line(f"{error.sentence} Check the task list before sending it again.")
-    return one_line(str(error))
