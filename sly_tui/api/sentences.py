@@ -67,7 +67,8 @@ def _sentence(exc: BaseException) -> str:
         # down to its own retry, and a form or a command is retried by the person.
         sentence = exc.reason if isinstance(exc, RateLimited) else exc.sentence
         if exc.detail and exc.detail not in sentence:
-            sentence = f"{sentence} Server said: {exc.detail}"
+            said = exc.detail if exc.detail.endswith((".", "!", "?")) else f"{exc.detail}."
+            sentence = f"{sentence} Server said: {said}"
         if isinstance(exc, OutcomeUnknown):  # sending again might do it twice
             sentence = f"{sentence} Check the task list before sending it again."
         return sentence

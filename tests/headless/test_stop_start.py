@@ -178,5 +178,5 @@ async def test_a_start_whose_reply_is_lost_is_sent_once_and_named(
     assert (result.code, result.out) == (1, "")
     assert result.err == (
         "sly-tui: tasks.run.app: The server failed (HTTP 502 Bad Gateway); the server may "
-        f"have started it: task {created}.\n"
+        f"have started it: task {created}. Check the task list before sending it again.\n"
     )
