@@ -1,9 +1,11 @@
-"""JSON typed by a person (a form field, a params file), read strictly enough to be sent.
+"""JSON a person edits (a form field, a params file): written so that it hides nothing,
+read strictly enough to be sent.
 
 `json.loads` accepts things that cannot go back out on the wire: `NaN` and `Infinity`,
 numbers that overflow to infinity (`1e999`), lone UTF-16 surrogates from `\\ud800`
 escapes, and nesting so deep that encoding it blows the stack. Each would fail later,
 inside the HTTP library, far from the field that holds it; here each is one sentence.
+The other way, `editable_json` writes a value for an editor.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ def _integer(text: str) -> int:
     if len(text) > MAX_DIGITS:
         raise JsonProblem(f"An integer of {len(text)} digits is too long to send.")
     return int(text)
+
+
+def editable_json(value: Any) -> str:
+    """Indented JSON to put in an editor, which `parse_json` reads back as `value`.
+
+    Other languages stay readable, but any character that would be invisible or act on
+    the terminal (controls, bidi overrides, zero-width marks, lone surrogates) is written
+    as a `\\u` escape: the same JSON value, and nothing on screen hides it.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
 def parse_json(text: str) -> Any:

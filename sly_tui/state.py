@@ -11,7 +11,8 @@ import os
 import tomllib
 from pathlib import Path
 
-from sly_tui.config import CONFIG_DIR_ENV, dump_toml, normalize_server_address
+from sly_tui.api.address import normalize_server_address
+from sly_tui.config import CONFIG_DIR_ENV, dump_toml
 from sly_tui.secrets import write_private_file
 
 

@@ -58,6 +58,17 @@ def json_value(text: str, field_id: str, *, allow_empty: bool = True) -> Any:
         raise Invalid(field_id, str(problem)) from None
 
 
+def json_object(text: str, field_id: str, what: str, *, required: bool = True) -> dict[str, Any]:
+    """JSON typed into a field that must hold an object (`{…}`); left blank, a field that
+    is not `required` gives `{}`. `what` names the field in the problem ("The meta")."""
+    value = json_value(text, field_id, allow_empty=not required)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid(field_id, f'{what} must be a JSON object, like {{"key": "value"}}.')
+    return value
+
+
 MAX_ID_DIGITS = 18  # ids are 64-bit on the server
 
 

@@ -17,9 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from sly_tui.enums import Status
-from sly_tui.ui.forms.base import Field, FormModal, required_text, whole_number
+from sly_tui.ui.forms.base import Field, FormModal, json_object, required_text, whole_number
 from sly_tui.ui.forms.data import Answer
-from sly_tui.ui.forms.meta import json_object
 from sly_tui.ui.status import status_label
 from sly_tui.ui.targets import Call, Target
 
