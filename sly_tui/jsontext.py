@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 MAX_DEPTH = 100  # far beyond any real params or meta, well within the stack
@@ -79,12 +80,11 @@ def _check_tree(value: Any) -> None:
         elif isinstance(item, (dict, list)):
             if depth > MAX_DEPTH:
                 raise JsonProblem(_too_deep())
+            children: Iterable[Any] = item
             if isinstance(item, dict):
                 for key in item:
                     _check_string(key)
                 children = item.values()
-            else:
-                children = item
             stack.extend((child, depth + 1) for child in children)
 
 

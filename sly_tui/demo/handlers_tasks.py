@@ -209,11 +209,11 @@ def run_app(call: Call, p: Params) -> Any:
         workspace_id = _default_workspace(call, p.opt_int("agentId"), app_id)
     workspace = world.workspace(workspace_id)
     if app_id is not None:
-        app = world.get("App", world.apps, app_id)
-        module_id = app.module_id
+        module_id = world.get("App", world.apps, app_id).module_id
+    assert module_id is not None  # exactly one of the two was given
     module = world.get("Module", world.modules, module_id)
     params = p.mapping("params", {"state": {}})
-    restart = p.opt_str("restartPolicy", RestartPolicy.NEVER)
+    restart = p.text("restartPolicy", RestartPolicy.NEVER)
     if restart not in (*RestartPolicy, "on_startup"):
         raise bad_request(f"unknown restartPolicy {restart!r}")
     log_level = p.text("logLevel", "info")

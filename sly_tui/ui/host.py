@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sly_tui.api import SlyClient
     from sly_tui.api.models import TaskInfo
     from sly_tui.config import Settings
+    from sly_tui.monitor.log_spool import LogSpool
     from sly_tui.monitor.service import Monitor
     from sly_tui.monitor.task_detail import TaskDetailTopic
 
@@ -50,7 +51,7 @@ class Host(Protocol):
     read_only: bool
     now: Callable[[], datetime]
 
-    def detail_topic(self, task_id: int) -> TaskDetailTopic:
+    def detail_topic(self, task_id: int) -> TaskDetailTopic[LogSpool]:
         """The task's detail topic, kept across visits (its log continues)."""
         ...
 

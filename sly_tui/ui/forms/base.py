@@ -23,6 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets.button import ButtonVariant
 from textual.worker import Worker
 
 from sly_tui.api import ApiError
@@ -133,7 +134,7 @@ class FormModal(ReportsFailedWorkers, Hosted, ModalScreen[Any]):
 
     TITLE: ClassVar[str] = "Action"
     SUBMIT_LABEL: ClassVar[str] = "Send"
-    SUBMIT_VARIANT: ClassVar[str] = "primary"
+    SUBMIT_VARIANT: ClassVar[ButtonVariant] = "primary"
     # Forms that read something back (data fields, app requests) stay open after success
     # and show the answer with `show_result`; the others close.
     STAYS_OPEN: ClassVar[bool] = False

@@ -287,8 +287,8 @@ class FilesPane(PolledPane):
                     seen.add(file.key)
                     files.append(file)
             return files
-        file = self._highlighted()
-        return [file] if file is not None else []
+        highlighted = self._highlighted()
+        return [highlighted] if highlighted is not None else []
 
     def action_download(self) -> None:
         files = self.chosen()

@@ -53,6 +53,7 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Horizontal
 from textual.geometry import Region, Size
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -145,8 +146,8 @@ class SearchPrompt(ModalScreen[SearchRequest | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="log.search.cancel"),
-        Binding("ctrl+r", "toggle('regex')", "Regex", id="log.search.regex"),
-        Binding("ctrl+t", "toggle('case')", "Match case", id="log.search.case"),
+        Binding("ctrl+r", "toggle_flag('regex')", "Regex", id="log.search.regex"),
+        Binding("ctrl+t", "toggle_flag('case')", "Match case", id="log.search.case"),
     ]
     DEFAULT_CSS = """
     SearchPrompt {
@@ -190,7 +191,7 @@ class SearchPrompt(ModalScreen[SearchRequest | None]):
         case = "on" if self._request.case else "off"
         return f"^r regex:{regex}  ^t case:{case}"
 
-    def action_toggle(self, flag: str) -> None:
+    def action_toggle_flag(self, flag: str) -> None:
         request = self._request
         if flag == "regex":
             self._request = replace(request, regex=not request.regex)
@@ -1038,7 +1039,7 @@ class LogView(ReportsFailedWorkers, ScrollView, can_focus=True):
 
     def _saved(self, message: str, name: str) -> None:
         """The save is over: a toast with the whole path, and the notice says so too."""
-        severity = "information" if name else "error"
+        severity: SeverityLevel = "information" if name else "error"
         self.notify(message, title="Log saved" if name else "", severity=severity, markup=False)
         self._say(f"saved to {name}" if name else "not saved")
 
