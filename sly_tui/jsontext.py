@@ -66,6 +66,28 @@ def parse_json(text: str) -> Any:
     return value
 
 
+def parse_json_object(text: str) -> dict[str, Any]:
+    """The object `text` holds (params, meta, a state): anything else is a `JsonProblem`."""
+    value = parse_json(text)
+    if not isinstance(value, dict):
+        raise JsonProblem(
+            f'Expected a JSON object such as {{"key": "value"}}, not {_json_kind(value)}.'
+        )
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "null"
+
+
 def _too_deep() -> str:
     return f"The JSON is nested deeper than {MAX_DEPTH} levels."
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sly_tui.jsontext import editable_json, parse_json
+from sly_tui.jsontext import JsonProblem, editable_json, parse_json, parse_json_object
 
 VALUES: list[Any] = [
     {"name": "session", "epochs": 10, "lr": 0.001, "ok": True, "none": None},
@@ -34,3 +34,18 @@ def test_nothing_invisible_or_acting_on_the_terminal_is_written(value: Any) -> N
 def test_readable_text_stays_as_it_is() -> None:
     assert editable_json({"text": "Привет ✓"}) == '{\n  "text": "Привет ✓"\n}'
     assert editable_json({"bidi": "a\u202eb"}) == '{\n  "bidi": "a\\u202eb"\n}'
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("[1, 2]", "a list"), ('"x"', "a string"), ("3", "a number"), ("true", "true or false")],
+)
+def test_an_object_is_refused_as_anything_else_in_one_sentence(text: str, kind: str) -> None:
+    with pytest.raises(JsonProblem) as caught:
+        parse_json_object(text)
+    assert str(caught.value) == f'Expected a JSON object such as {{"key": "value"}}, not {kind}.'
+
+
+def test_an_object_reads_back_what_was_written_for_the_editor() -> None:
+    value = {"state": {"bidi": "a\u202eb", "n": [1, 2]}}
+    assert parse_json_object(editable_json(value)) == value

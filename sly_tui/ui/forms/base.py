@@ -28,7 +28,7 @@ from textual.worker import Worker
 
 from sly_tui.api import ApiError
 from sly_tui.api.sentences import failure_sentence
-from sly_tui.jsontext import JsonProblem, parse_json
+from sly_tui.jsontext import JsonProblem, parse_json, parse_json_object
 from sly_tui.text import clean, one_line
 from sly_tui.ui.host import Hosted
 from sly_tui.ui.keymap import eager_tab
@@ -59,15 +59,17 @@ def json_value(text: str, field_id: str, *, allow_empty: bool = True) -> Any:
         raise Invalid(field_id, str(problem)) from None
 
 
-def json_object(text: str, field_id: str, what: str, *, required: bool = True) -> dict[str, Any]:
+def json_object(text: str, field_id: str, *, required: bool = True) -> dict[str, Any]:
     """JSON typed into a field that must hold an object (`{…}`); left blank, a field that
-    is not `required` gives `{}`. `what` names the field in the problem ("The meta")."""
-    value = json_value(text, field_id, allow_empty=not required)
-    if value is None and not required:
+    is not `required` gives `{}`."""
+    if not text.strip():
+        if required:
+            raise Invalid(field_id, "Enter a JSON object.")
         return {}
-    if not isinstance(value, dict):
-        raise Invalid(field_id, f'{what} must be a JSON object, like {{"key": "value"}}.')
-    return value
+    try:
+        return parse_json_object(text)
+    except JsonProblem as problem:
+        raise Invalid(field_id, str(problem)) from None
 
 
 MAX_ID_DIGITS = 18  # ids are 64-bit on the server

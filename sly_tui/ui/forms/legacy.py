@@ -79,9 +79,7 @@ class PluginRunModal(LaunchModal):
             self.kind.result_argument: required_text(
                 self.value("result-name"), "result-name", "name of the result"
             ),
-            self.kind.config_argument: json_object(
-                self.value("config"), "config", "The config", required=False
-            ),
+            self.kind.config_argument: json_object(self.value("config"), "config", required=False),
         }
         method = self.kind.method
         return Call(

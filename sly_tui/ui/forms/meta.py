@@ -58,7 +58,7 @@ class UpdateMetaModal(FormModal):
         )
 
     def build(self) -> Call:
-        data = json_object(self.value("meta-json"), "meta-json", "The meta")
+        data = json_object(self.value("meta-json"), "meta-json")
         if "id" in data:
             raise Invalid("meta-json", "'id' names the task and cannot be changed here.")
         host_dir = self.value("meta-host-dir").strip() or None

@@ -60,7 +60,7 @@ class SendRequestModal(FormModal):
 
     def build(self) -> Call:
         command = required_text(self.value("request-command"), "request-command", "command")
-        state = json_object(self.value("request-state"), "request-state", "The state")
+        state = json_object(self.value("request-state"), "request-state")
         timeout = whole_number(self.value("request-timeout"), "request-timeout", "timeout")
         skip = self.checked("request-skip")
         task_id = self.task_info.id

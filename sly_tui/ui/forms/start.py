@@ -401,9 +401,7 @@ class StartAppModal(LaunchModal):
         if module is None:
             raise self.missing("module", "module")
         workspace_id = self.chosen(WORKSPACES)
-        params = json_object(self.value("params"), "params", "The params", required=False) or {
-            "state": {}
-        }
+        params = json_object(self.value("params"), "params", required=False) or {"state": {}}
         arguments: dict[str, Any] = {
             "agent_id": agent_id,
             "module_id": module.id,
