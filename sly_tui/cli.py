@@ -534,4 +534,4 @@ def _sentence(exc: BaseException) -> str:
         return getattr(exc, "sentence", None) or str(exc)
     from sly_tui.api.sentences import failure_sentence
 
-    return f"{failure_sentence(exc).removesuffix('.')} (run with --debug for the traceback)."
+    return f"{failure_sentence(exc).removesuffix('.')}; run with --debug for the traceback."
