@@ -528,10 +528,10 @@ def _is_config_error(exc: BaseException) -> bool:
 
 
 def _sentence(exc: BaseException) -> str:
-    """One line for the user: our own errors carry one; anything else gets a generic frame."""
-    sentence = getattr(exc, "sentence", None) or str(exc)
+    """One line for the user: our own errors carry one; anything else is told as the
+    dashboard tells it, with the way to its traceback."""
     if _is_config_error(exc) or hasattr(exc, "sentence"):
-        return sentence
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc} ({type(exc).__name__}); run with --debug for details."
-    return f"unexpected {type(exc).__name__}: {sentence} (run with --debug for the traceback)."
+        return getattr(exc, "sentence", None) or str(exc)
+    from sly_tui.api.sentences import failure_sentence
+
+    return f"{failure_sentence(exc).removesuffix('.')}; run with --debug for the traceback."

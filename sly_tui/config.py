@@ -29,7 +29,7 @@ import os
 import re
 import tomllib
 from collections.abc import Collection, Mapping, MutableMapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,14 +67,6 @@ def config_file(environ: Mapping[str, str] | None = None) -> Path:
 def credentials_file(environ: Mapping[str, str] | None = None) -> Path:
     """Saved tokens live apart from the settings, in a file only the owner can read."""
     return config_dir(environ) / "credentials.toml"
-
-
-def normalize_server_address(address: str) -> str:
-    """The SDK's normalisation: strip slashes at both ends, default to http://."""
-    address = address.strip().strip("/")
-    if "http://" not in address and "https://" not in address:
-        address = "http://" + address
-    return address
 
 
 @dataclass(frozen=True)
@@ -468,12 +460,12 @@ def _combine(layers: list[_Layer], profile: str | None, config: ConfigFile) -> S
     server_layer = next((layer for layer in layers if "server" in layer.values), None)
     server = None
     if server_layer is not None:
-        server = normalize_server_address(server_layer.values["server"])
+        server = _server_address(server_layer.values["server"])
         values["server"], sources["server"] = server, server_layer.where["server"]
 
     def same_server(layer: _Layer) -> bool:
         named = layer.values.get("server")
-        return named is None or server is None or normalize_server_address(named) == server
+        return named is None or server is None or _server_address(named) == server
 
     paired = ("token", "team_id", "workspace_id", "api_server_address")
     for key in (*paired, "read_only"):
@@ -492,6 +484,15 @@ def _combine(layers: list[_Layer], profile: str | None, config: ConfigFile) -> S
         config=config,
         warnings=config.warnings,
     )
+
+
+def _server_address(setting: str) -> str:
+    """A server setting as requests will use it. Spaces around it are the file's or the
+    shell's, not the address's, so they go first; the rest is the SDK's rule, as the
+    client applies it (a space inside is refused later by `_check_address`)."""
+    from sly_tui.api.address import normalize_server_address
+
+    return normalize_server_address(setting.strip())
 
 
 def _check_address(address: str, where: str, values: Mapping[str, Any]) -> None:
@@ -599,19 +600,3 @@ def save_profile(
         _set_profile(creds, profile.name, {"token": profile.token.reveal()})
         _write_toml(creds_path, creds)
     return path
-
-
-def remember_selection(
-    settings: Settings, team_id: int, workspace_id: int, environ: Mapping[str, str] | None = None
-) -> None:
-    """Remember the picked team and workspace in the active profile, if there is one."""
-    if settings.config is None or settings.profile is None:
-        return
-    profile = settings.config.profiles.get(settings.profile)
-    if profile is None:
-        return
-    save_profile(
-        replace(profile, team_id=team_id, workspace_id=workspace_id, token=None),
-        make_default=False,
-        environ=environ,
-    )

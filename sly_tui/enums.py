@@ -70,20 +70,6 @@ class LogLevel(StrEnum):
     FATAL = "fatal"
 
 
-# Task `type` values the dashboard knows how to label; the server may send others.
-TASK_TYPES: tuple[str, ...] = (
-    "app",
-    "train",
-    "inference",
-    "import",
-    "export",
-    "dtl",
-    "python",
-    "custom",
-    "clone",
-    "smarttool",
-)
-
 # The RPC methods that change server state. The client refuses them in read-only mode.
 MUTATING_METHODS: frozenset[str] = frozenset(
     {

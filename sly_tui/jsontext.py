@@ -1,15 +1,18 @@
-"""JSON typed by a person (a form field, a params file), read strictly enough to be sent.
+"""JSON a person edits (a form field, a params file): written so that it hides nothing,
+read strictly enough to be sent.
 
 `json.loads` accepts things that cannot go back out on the wire: `NaN` and `Infinity`,
 numbers that overflow to infinity (`1e999`), lone UTF-16 surrogates from `\\ud800`
 escapes, and nesting so deep that encoding it blows the stack. Each would fail later,
 inside the HTTP library, far from the field that holds it; here each is one sentence.
+The other way, `editable_json` writes a value for an editor.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 MAX_DEPTH = 100  # far beyond any real params or meta, well within the stack
@@ -37,6 +40,17 @@ def _integer(text: str) -> int:
     return int(text)
 
 
+def editable_json(value: Any) -> str:
+    """Indented JSON to put in an editor, which `parse_json` reads back as `value`.
+
+    Other languages stay readable, but any character that would be invisible or act on
+    the terminal (controls, bidi overrides, zero-width marks, lone surrogates) is written
+    as a `\\u` escape: the same JSON value, and nothing on screen hides it.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
+
+
 def parse_json(text: str) -> Any:
     """The value `text` holds; raises `JsonProblem` for anything that could not be sent."""
     try:
@@ -50,6 +64,28 @@ def parse_json(text: str) -> Any:
         raise JsonProblem(_too_deep()) from None
     _check_tree(value)
     return value
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    """The object `text` holds (params, meta, a state): anything else is a `JsonProblem`."""
+    value = parse_json(text)
+    if not isinstance(value, dict):
+        raise JsonProblem(
+            f'Expected a JSON object such as {{"key": "value"}}, not {_json_kind(value)}.'
+        )
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "null"
 
 
 def _too_deep() -> str:
@@ -66,12 +102,11 @@ def _check_tree(value: Any) -> None:
         elif isinstance(item, (dict, list)):
             if depth > MAX_DEPTH:
                 raise JsonProblem(_too_deep())
+            children: Iterable[Any] = item
             if isinstance(item, dict):
                 for key in item:
                     _check_string(key)
                 children = item.values()
-            else:
-                children = item
             stack.extend((child, depth + 1) for child in children)
 
 

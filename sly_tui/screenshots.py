@@ -29,7 +29,7 @@ SEED = 0
 FROZEN = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 TEAM, WORKSPACE = 101, 201
 
-Steps = Callable[[Pilot[object], Emulator], Awaitable[None]]
+Steps = Callable[[Pilot[str], Emulator], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Shot:
     theme: str | None = None
 
 
-async def _until(pilot: Pilot[object], condition: Callable[[], bool]) -> None:
+async def _until(pilot: Pilot[str], condition: Callable[[], bool]) -> None:
     for _ in range(500):
         if condition():
             return
@@ -48,7 +48,7 @@ async def _until(pilot: Pilot[object], condition: Callable[[], bool]) -> None:
     raise RuntimeError("the demo did not reach the state to photograph")
 
 
-async def _list(pilot: Pilot[object], emulator: Emulator) -> None:
+async def _list(pilot: Pilot[str], emulator: Emulator) -> None:
     await _until(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
     await pilot.pause()
 
@@ -64,7 +64,7 @@ def _running_task(emulator: Emulator, task_type: str | None = None) -> int:
     )
 
 
-async def _open(pilot: Pilot[object], task_id: int, tab: str) -> None:
+async def _open(pilot: Pilot[str], task_id: int, tab: str) -> None:
     from sly_tui.ui.screens.task_detail import TaskDetailScreen
 
     pilot.app.push_screen(TaskDetailScreen(task_id))
@@ -75,12 +75,12 @@ async def _open(pilot: Pilot[object], task_id: int, tab: str) -> None:
     await pilot.pause(0.3)
 
 
-async def _detail_logs(pilot: Pilot[object], emulator: Emulator) -> None:
+async def _detail_logs(pilot: Pilot[str], emulator: Emulator) -> None:
     await _list(pilot, emulator)
     await _open(pilot, _running_task(emulator), "2")
 
 
-async def _metrics(pilot: Pilot[object], emulator: Emulator) -> None:
+async def _metrics(pilot: Pilot[str], emulator: Emulator) -> None:
     await _list(pilot, emulator)
     trains = [
         t for t in emulator.world.tasks.values() if t.type == "train" or t.meta.get("hasMetrics")
@@ -90,13 +90,13 @@ async def _metrics(pilot: Pilot[object], emulator: Emulator) -> None:
     await pilot.pause(0.5)
 
 
-async def _start_form(pilot: Pilot[object], emulator: Emulator) -> None:
+async def _start_form(pilot: Pilot[str], emulator: Emulator) -> None:
     await _list(pilot, emulator)
     await pilot.press("a")
     await pilot.pause(0.5)
 
 
-async def _stop_confirm(pilot: Pilot[object], emulator: Emulator) -> None:
+async def _stop_confirm(pilot: Pilot[str], emulator: Emulator) -> None:
     from sly_tui.ui.widgets.task_table import TaskTable
 
     await _list(pilot, emulator)

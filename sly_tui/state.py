@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sly_tui.config import CONFIG_DIR_ENV, normalize_server_address
+from sly_tui.api.address import normalize_server_address
+from sly_tui.config import CONFIG_DIR_ENV
 from sly_tui.secrets import write_private_file
 
 

@@ -24,6 +24,7 @@ from sly_tui.api.errors import (
     Unreachable,
 )
 from sly_tui.api.retry import AGENT_PING_ERROR, RETRY_STATUSES, parse_retry_after
+from sly_tui.api.sentences import is_transient
 
 Scrub = Callable[[str], str]
 
@@ -32,8 +33,6 @@ _DETAIL_LIMIT = 300
 _KEY_WORDS = ("token", "api key", "api-key", "apikey", "unauthori", "authenticat", "credential")
 _RIGHTS_WORDS = ("permission", "rights", "not allowed", "forbidden", "access denied", "role")
 
-# httpx errors worth another attempt (the SDK's connection-error set).
-_RETRYABLE_EXCEPTIONS = (httpx.NetworkError, httpx.TimeoutException, httpx.ProtocolError)
 # Errors raised before a byte of the request left: the server cannot have acted.
 _NOT_SENT_EXCEPTIONS = (
     httpx.ConnectError,
@@ -194,6 +193,6 @@ def from_exception(
         Unreachable(
             f"Cannot reach {address}: {_reason(exc, timeout, scrub)}.", address=address, method=rpc
         ),
-        retryable=isinstance(exc, _RETRYABLE_EXCEPTIONS),
+        retryable=is_transient(exc),  # the SDK's connection-error set
         unsent=isinstance(exc, _NOT_SENT_EXCEPTIONS),
     )

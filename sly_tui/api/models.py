@@ -146,8 +146,15 @@ class ProgressRecord:
 
 
 _LEVEL_ALIASES = {"warning": "warn", "critical": "fatal"}
-# Python's logging levels, which the SDK's logger is built on.
-_LEVEL_NUMBERS = {5: "trace", 10: "debug", 20: "info", 30: "warn", 40: "error", 50: "fatal"}
+# Python's logging levels, which the SDK's logger is built on (20.0 counts as 20).
+_LEVEL_NUMBERS: dict[float, str] = {
+    5: "trace",
+    10: "debug",
+    20: "info",
+    30: "warn",
+    40: "error",
+    50: "fatal",
+}
 _log_level = enum_or_text(LogLevel)
 
 

@@ -8,7 +8,8 @@ instead of returning a silently short list.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+import functools
+from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any, TypeVar
 
 from sly_tui.api.errors import ProtocolError
@@ -42,7 +43,7 @@ async def iter_pages(
     *,
     per_page: int | None = None,
     strict: bool = True,
-) -> AsyncIterator[Page[T]]:
+) -> AsyncGenerator[Page[T], None]:
     """Yield the pages of `rpc` one by one; raise `ProtocolError` if items went missing.
 
     `strict=False` skips that final check, for callers that compare counts themselves
@@ -62,7 +63,7 @@ async def iter_pages(
         page = await transport.call(
             rpc,
             {**query, "page": number, "per_page": first.per_page},
-            parse=lambda value, number=number: _page(value, number, parse),
+            parse=functools.partial(_page, number=number, parse=parse),
         )
         seen += len(page.entities) + page.skipped
         yield page

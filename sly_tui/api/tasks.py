@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -125,7 +125,7 @@ class TaskApi(Namespace):
         newest_first: bool = False,
         strict: bool = True,
         newest_by: str = "id",
-    ) -> AsyncIterator[Page[TaskInfo]]:
+    ) -> AsyncGenerator[Page[TaskInfo], None]:
         """The same list page by page, so a screen can show the first rows at once.
 
         `per_page` is sent with the first request too (the SDK only copies the server's page

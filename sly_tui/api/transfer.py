@@ -114,17 +114,17 @@ async def upload_task_files(
     transport.check_writable("tasks.files.bulk.upload")
     hashes = [await asyncio.to_thread(file_hash, path) for path in abs_paths]
     known: set[str] = set()
-    for batch in batched(sorted(set(hashes)), HASH_BATCH):
+    for hash_batch in batched(sorted(set(hashes)), HASH_BATCH):
         known.update(
-            await transport.call("images.internal.hashes.list", list(batch), parse=_hash_list)
+            await transport.call("images.internal.hashes.list", list(hash_batch), parse=_hash_list)
         )
     total = len(abs_paths)
     by_hash = [
         {"name": name, "hash": h} for name, h in zip(names, hashes, strict=True) if h in known
     ]
-    for batch in batched(by_hash, FILE_BATCH):
+    for known_batch in batched(by_hash, FILE_BATCH):
         await transport.send(
-            "tasks.files.bulk.add-by-hash", {"taskId": task_id, "files": list(batch)}
+            "tasks.files.bulk.add-by-hash", {"taskId": task_id, "files": list(known_batch)}
         )
     done = len(by_hash)
     if progress_cb is not None:

@@ -56,7 +56,7 @@ def query(
     items: Iterable[T], params: Params, fields: Fields, render: Callable[[T], Any]
 ) -> dict[str, Any]:
     """Filter, sort and page `items` as the request asks; only the page is rendered."""
-    predicates = [_predicate(spec, fields) for spec in params.list("filter", [])]
+    predicates = [_predicate(spec, fields) for spec in params.array("filter", [])]
     selected = [item for item in items if all(p(item) for p in predicates)]
     _sort(selected, params, fields)
     envelope = paginate(selected, params)

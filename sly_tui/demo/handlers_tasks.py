@@ -57,7 +57,7 @@ PLUGIN_TASK_TYPES = {*(str(t) for t in PluginTaskType), "infer_rpc"}
 
 
 def tasks_list(call: Call, p: Params) -> Any:
-    workspace = call.world.workspace(p.int("workspaceId"))
+    workspace = call.world.workspace(p.req_int("workspaceId"))
     items = [t for t in call.world.tasks.values() if t.workspace_id == workspace.id]
     # `withProgress` is documented for `tasks.info` and `apps.tasks.list` only, so here it
     # is ignored, as an unknown flag is.
@@ -65,24 +65,24 @@ def tasks_list(call: Call, p: Params) -> Any:
 
 
 def tasks_info(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("id"))
-    return call.world.task_json(task, with_progress=p.bool("withProgress"))
+    task = call.world.task(p.req_int("id"))
+    return call.world.task_json(task, with_progress=p.boolean("withProgress"))
 
 
 def apps_tasks_list(call: Call, p: Params) -> Any:
     world = call.world
-    team_id = p.int("teamId")
-    app = world.get("App", world.apps, p.int("appId"))
+    team_id = p.req_int("teamId")
+    app = world.get("App", world.apps, p.req_int("appId"))
     if app.team_id != team_id:
         raise not_found("App", app.id)
     items = [t for t in world.tasks.values() if t.app_id == app.id]
-    if p.bool("onlyRunning"):
+    if p.boolean("onlyRunning"):
         items = [t for t in items if t.status in ACTIVE_STATUSES]
     return query(items, p, TASK_FIELDS, world.task_json)
 
 
 def task_context(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("id"))
+    task = call.world.task(p.req_int("id"))
     team, workspace = call.world.team(task.team_id), call.world.workspace(task.workspace_id)
     return {
         "team": {"id": team.id, "name": team.name},
@@ -91,7 +91,7 @@ def task_context(call: Call, p: Params) -> Any:
 
 
 def log_download(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("id"))
+    task = call.world.task(p.req_int("id"))
     since = p.opt_str("sinceTime")
     since_ms = None
     if since is not None:
@@ -106,21 +106,21 @@ def log_download(call: Call, p: Params) -> Any:
 
 
 def train_metrics(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("taskId"))
+    task = call.world.task(p.req_int("taskId"))
     return {"taskId": task.id, "metrics": call.sim.metrics_of(task)}
 
 
 def checkpoints_list(call: Call, p: Params) -> Any:
-    return call.sim.checkpoints_of(call.world.task(p.int("id")))
+    return call.sim.checkpoints_of(call.world.task(p.req_int("id")))
 
 
 def import_files_list(call: Call, p: Params) -> Any:
-    return [f.to_json() for f in call.world.task(p.int("id")).import_files]
+    return [f.to_json() for f in call.world.task(p.req_int("id")).import_files]
 
 
 def import_download(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("id"))
-    wanted = p.str("filename")
+    task = call.world.task(p.req_int("id"))
+    wanted = p.req_str("filename")
     for item in task.import_files:
         if wanted in (item.path, item.to_json()["name"]):
             content = item.load()
@@ -140,8 +140,8 @@ def _chunks(content: bytes, size: int = 256 * 1024) -> Iterator[bytes]:
 
 
 def data_get(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("taskId"))
-    fields = p.list("fields")
+    task = call.world.task(p.req_int("taskId"))
+    fields = p.array("fields")
     if not all(isinstance(f, str) for f in fields):
         raise bad_request("'fields' must be a list of field paths (strings)")
     return {"result": {f: taskdata.get_value(task.data, f) for f in fields}}
@@ -158,13 +158,13 @@ def known_hashes(call: Call, p: Params) -> Any:
 
 
 def tasks_stop(call: Call, p: Params) -> Any:
-    call.sim.stop(call.world.task(p.int("id")), call.now)
+    call.sim.stop(call.world.task(p.req_int("id")), call.now)
     return {"status": str(Status.TERMINATING)}
 
 
 def status_update(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("id"))
-    value = p.str("status")
+    task = call.world.task(p.req_int("id"))
+    value = p.req_str("status")
     try:
         status = Status(value)
     except ValueError:
@@ -209,11 +209,11 @@ def run_app(call: Call, p: Params) -> Any:
         workspace_id = _default_workspace(call, p.opt_int("agentId"), app_id)
     workspace = world.workspace(workspace_id)
     if app_id is not None:
-        app = world.get("App", world.apps, app_id)
-        module_id = app.module_id
+        module_id = world.get("App", world.apps, app_id).module_id
+    assert module_id is not None  # exactly one of the two was given
     module = world.get("Module", world.modules, module_id)
-    params = p.dict("params", {"state": {}})
-    restart = p.opt_str("restartPolicy", RestartPolicy.NEVER)
+    params = p.mapping("params", {"state": {}})
+    restart = p.text("restartPolicy", RestartPolicy.NEVER)
     if restart not in (*RestartPolicy, "on_startup"):
         raise bad_request(f"unknown restartPolicy {restart!r}")
     log_level = p.text("logLevel", "info")
@@ -230,10 +230,10 @@ def run_app(call: Call, p: Params) -> Any:
         description=p.text("description"),
         agent_id=_agent(call, p.opt_int("agentId"), workspace.team_id),
         version=p.text("appVersion"),
-        is_branch=p.bool("isBranch"),
+        is_branch=p.boolean("isBranch"),
         log_level=log_level,
         restart_policy=restart,
-        extra_meta={"redirectRequests": p.dict("redirectRequests")}
+        extra_meta={"redirectRequests": p.mapping("redirectRequests")}
         if p.has("redirectRequests")
         else None,
     )
@@ -256,7 +256,7 @@ def _started(call: Call, task: Task) -> dict[str, int]:
 
 def run_plugin(call: Call, p: Params) -> Any:
     world = call.world
-    task_type = p.str("taskType")
+    task_type = p.req_str("taskType")
     if task_type not in PLUGIN_TASK_TYPES:
         raise bad_request(
             f"unknown taskType {task_type!r}; known: {', '.join(sorted(PLUGIN_TASK_TYPES))}"
@@ -266,7 +266,7 @@ def run_plugin(call: Call, p: Params) -> Any:
     if not projects and not models:
         raise bad_request("a plugin task needs at least one of 'projects' and 'models'")
     workspace_id = (projects or models)[0].workspace_id
-    agent_id = _agent(call, p.int("agentId"), world.workspaces[workspace_id].team_id)
+    agent_id = _agent(call, p.req_int("agentId"), world.workspaces[workspace_id].team_id)
     task = new_task(
         world,
         type=task_type,
@@ -276,7 +276,7 @@ def run_plugin(call: Call, p: Params) -> Any:
         name=p.text("name"),
         agent_id=agent_id,
         meta={
-            "config": p.any("config") if p.has("config") else {},
+            "config": p.raw("config") if p.has("config") else {},
             "input": {
                 "projects": [x.id for x in projects],
                 "models": [m.id for m in models],
@@ -289,9 +289,9 @@ def run_plugin(call: Call, p: Params) -> Any:
 
 
 def run_dtl(call: Call, p: Params) -> Any:
-    workspace = call.world.workspace(p.int("workspaceId"))
-    graph = p.any("config")
-    agent_id = Params(p.dict("advanced", {}), where="advanced").opt_int("agentId")
+    workspace = call.world.workspace(p.req_int("workspaceId"))
+    graph = p.raw("config")
+    agent_id = Params(p.mapping("advanced", {}), where="advanced").opt_int("agentId")
     task = new_task(
         call.world,
         type="dtl",
@@ -307,8 +307,8 @@ def run_dtl(call: Call, p: Params) -> Any:
 
 def run_deploy(call: Call, p: Params) -> Any:
     world = call.world
-    model = world.get("Model", world.models, p.int("modelId"))
-    agent_id = _agent(call, p.int("agentId"), model.team_id)
+    model = world.get("Model", world.models, p.req_int("modelId"))
+    agent_id = _agent(call, p.req_int("agentId"), model.team_id)
     task = new_task(
         world,
         type=str(PluginTaskType.INFERENCE_RPC),
@@ -319,7 +319,7 @@ def run_deploy(call: Call, p: Params) -> Any:
         agent_id=agent_id,
         meta={
             "restartPolicy": p.opt_str("restartPolicy", RestartPolicy.NEVER),
-            "settings": p.dict("settings", {}),
+            "settings": p.mapping("settings", {}),
             "input": {"model": {"id": model.id}},
         },
     )
@@ -329,8 +329,8 @@ def run_deploy(call: Call, p: Params) -> Any:
 
 def run_python(call: Call, p: Params) -> Any:
     """A detached task: no agent runs it; it is `started` until someone changes it."""
-    workspace = call.world.workspace(p.int("workspaceId"))
-    script = p.str("script")
+    workspace = call.world.workspace(p.req_int("workspaceId"))
+    script = p.req_str("script")
     task = new_task(
         call.world,
         type="python",
@@ -340,7 +340,7 @@ def run_python(call: Call, p: Params) -> Any:
         name="python-script",
         agent_id=None,
         simulated=False,
-        meta={"script": script, "advanced": p.dict("advanced", {})},
+        meta={"script": script, "advanced": p.mapping("advanced", {})},
     )
     call.sim.set_status(task, Status.STARTED, call.now)
     return {"taskId": task.id}
@@ -360,7 +360,7 @@ def logs_add(call: Call, p: Params) -> Any:
         log = call.sim.log_of(call.world.task(task_id))
         if not isinstance(log, TaskLog):
             raise bad_request(f"the log of task {task_id} is read-only")
-        message = entry.str("message")
+        message = entry.req_str("message")
         level = str(entry.opt_str("level", LogLevel.INFO)).lower()
         if level == "warning":
             level = LogLevel.WARN
@@ -382,21 +382,21 @@ def logs_add(call: Call, p: Params) -> Any:
 
 
 def output_set(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("taskId"))
-    output = p.dict("output")
+    task = call.world.task(p.req_int("taskId"))
+    output = p.mapping("output")
     known = {"project", "model", "general", "experiment"}
     if not output or not set(output) <= known:
         raise bad_request(f"'output' must have one of the keys {', '.join(sorted(known))}")
     # The web UI and the SDK read these inner keys without checking their types.
     kinds = Params(output, where="output")
     for key in output:
-        inner = Params(kinds.dict(key), where=f"output.{key}")
+        inner = Params(kinds.mapping(key), where=f"output.{key}")
         if key in ("project", "model"):
-            inner.int("id")
+            inner.req_int("id")
         elif key == "general":
-            inner.str("title")
+            inner.req_str("title")
         else:
-            inner.dict("data")
+            inner.mapping("data")
     task.meta["output"] = output
     return SUCCESS
 
@@ -407,7 +407,7 @@ SERVER_META_KEYS = frozenset({"app", "output", "params", "input", "sessionToken"
 
 
 def meta_update(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("id"))
+    task = call.world.task(p.req_int("id"))
     owned = sorted(SERVER_META_KEYS.intersection(p.values))
     if owned:
         raise bad_request(f"meta key {owned[0]!r} belongs to the server and cannot be updated")
@@ -416,9 +416,14 @@ def meta_update(call: Call, p: Params) -> Any:
 
 
 def data_set(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("taskId"))
+    task = call.world.task(p.req_int("taskId"))
     writes = [
-        (item.str("field"), item.any("payload"), item.bool("append"), item.bool("recursive"))
+        (
+            item.req_str("field"),
+            item.raw("payload"),
+            item.boolean("append"),
+            item.boolean("recursive"),
+        )
         for item in p.objects("fields")
     ]
     draft = copy.deepcopy(task.data)  # all writes land, or none; shallow enough (below)
@@ -433,17 +438,17 @@ def data_set(call: Call, p: Params) -> Any:
 
 def request_direct(call: Call, p: Params) -> Any:
     """Stands in for the app behind a task: answers its health commands, echoes the rest."""
-    task = call.world.task(p.int("taskId"))
-    command = p.str("command")
-    state = p.dict("state", {})
-    p.dict("context", {})
+    task = call.world.task(p.req_int("taskId"))
+    command = p.req_str("command")
+    state = p.mapping("state", {})
+    p.mapping("context", {})
     if task.status not in (Status.STARTED, Status.DEPLOYED):
         raise ApiError(
             400,
             "Task is not running",
             f"task {task.id} is {task.status!s}; only a started or deployed app answers requests",
         )
-    if p.bool("skipResponse"):
+    if p.boolean("skipResponse"):
         return SUCCESS
     if command == "is_running":
         return {"running": True}
@@ -473,7 +478,7 @@ def _deploy_info(task: Task) -> dict[str, Any]:
 
 def checkpoints_clear(call: Call, p: Params) -> Any:
     """Delete the unused checkpoints: every one but the newest and the best."""
-    checkpoints = call.sim.checkpoints_of(call.world.task(p.int("id")))
+    checkpoints = call.sim.checkpoints_of(call.world.task(p.req_int("id")))
     kept = [c for c in checkpoints[:-1] if c.get("isBest")] + checkpoints[-1:]
     deleted = len(checkpoints) - len(kept)
     checkpoints[:] = kept
@@ -498,10 +503,10 @@ def _store_file(call: Call, task: Task, path: str, content: bytes) -> str:
 
 
 def files_add_by_hash(call: Call, p: Params) -> Any:
-    task = call.world.task(p.int("taskId"))
+    task = call.world.task(p.req_int("taskId"))
     items = []
     for item in p.objects("files"):
-        name, content_hash = item.str("name"), item.str("hash")
+        name, content_hash = item.req_str("name"), item.req_str("hash")
         if content_hash not in call.world.known_hashes:
             raise bad_request(f"{item.where}: no file with hash {content_hash!r} on the server")
         items.append((name, content_hash))
@@ -527,7 +532,7 @@ def files_upload(call: Call, p: Params) -> Any:
         claimed = item.opt_str("hash")
         if claimed is not None and claimed != file_hash(file_part.content):
             raise bad_request(f"part {name!r}: the hash does not match the uploaded bytes")
-        files.append((item.str("fullpath"), file_part.content))
+        files.append((item.req_str("fullpath"), file_part.content))
     if not files:
         raise bad_request("no files in the upload (expected parts '0' and '0-file', …)")
     for path, content in files:

@@ -82,7 +82,7 @@ def users_me(call: Call, p: Params) -> Any:
 
 
 def users_info(call: Call, p: Params) -> Any:
-    return call.world.get("User", call.world.users, p.int("id")).to_json(call.world.teams)
+    return call.world.get("User", call.world.users, p.req_int("id")).to_json(call.world.teams)
 
 
 def users_list(call: Call, p: Params) -> Any:
@@ -94,7 +94,7 @@ def users_list(call: Call, p: Params) -> Any:
 def members_list(call: Call, p: Params) -> Any:
     """A team's users, each with its role in that team (`api.user.get_team_members`)."""
     world = call.world
-    team = _member_team(call, p.int("teamId"))
+    team = _member_team(call, p.req_int("teamId"))
     members = [u for u in world.users.values() if team.id in u.roles]
 
     def render(user: User) -> dict[str, Any]:
@@ -117,34 +117,34 @@ def teams_list(call: Call, p: Params) -> Any:
 
 
 def teams_info(call: Call, p: Params) -> Any:
-    team = _member_team(call, p.int("id"))
+    team = _member_team(call, p.req_int("id"))
     return team.to_json(call.user.roles[team.id])
 
 
 def workspaces_list(call: Call, p: Params) -> Any:
-    team = _member_team(call, p.int("teamId"))
+    team = _member_team(call, p.req_int("teamId"))
     items = [w for w in call.world.workspaces.values() if w.team_id == team.id]
     return query(items, p, WORKSPACE_FIELDS, Workspace.to_json)
 
 
 def workspaces_info(call: Call, p: Params) -> Any:
-    return call.world.workspace(p.int("id")).to_json()
+    return call.world.workspace(p.req_int("id")).to_json()
 
 
 def agents_list(call: Call, p: Params) -> Any:
-    team = _member_team(call, p.int("teamId"))
+    team = _member_team(call, p.req_int("teamId"))
     items = [a for a in call.world.agents.values() if a.team_id == team.id]
     return query(items, p, AGENT_FIELDS, Agent.to_json)
 
 
 def agents_info(call: Call, p: Params) -> Any:
-    return call.world.get("Agent", call.world.agents, p.int("id")).to_json()
+    return call.world.get("Agent", call.world.agents, p.req_int("id")).to_json()
 
 
 def agents_available(call: Call, p: Params) -> Any:
     """A plain list (no envelope), as the SDK reads it."""
-    team = _member_team(call, p.int("teamId"))
-    any_status, need_gpu = p.bool("anyStatus"), p.bool("needGPU")
+    team = _member_team(call, p.req_int("teamId"))
+    any_status, need_gpu = p.boolean("anyStatus"), p.boolean("needGPU")
     return [
         a.to_json()
         for a in sorted(call.world.agents.values(), key=lambda a: a.id)
@@ -159,7 +159,7 @@ def ecosystem_list(call: Call, p: Params) -> Any:
     search = (p.opt_str("search") or "").lower()
     if search:
         modules = [m for m in modules if search in m.name.lower() or search in m.slug.lower()]
-    categories = p.list("categories", [])
+    categories = p.array("categories", [])
     if categories:
         combine = all if p.opt_str("categoriesOperation", "or") == "and" else any
         modules = [m for m in modules if combine(c in m.config["categories"] for c in categories)]
@@ -169,9 +169,9 @@ def ecosystem_list(call: Call, p: Params) -> Any:
 def ecosystem_info(call: Call, p: Params) -> Any:
     world = call.world
     if p.has("id"):
-        module = world.get("Module", world.modules, p.int("id"))
+        module = world.get("Module", world.modules, p.req_int("id"))
     else:
-        slug = p.str("slug")
+        slug = p.req_str("slug")
         found = [m for m in world.modules.values() if m.slug == slug]
         if not found:
             raise not_found("Module", slug)
@@ -190,9 +190,9 @@ APP_FIELDS = _common(
 
 def apps_list(call: Call, p: Params) -> Any:
     world = call.world
-    team = _member_team(call, p.int("teamId"))
-    only_running = p.bool("onlyRunning")
-    every_session = p.bool("forceAllSessions", True) and not only_running
+    team = _member_team(call, p.req_int("teamId"))
+    only_running = p.boolean("onlyRunning")
+    every_session = p.boolean("forceAllSessions", True) and not only_running
 
     def sessions(app: App) -> list[Any]:
         tasks = sorted((t for t in world.tasks.values() if t.app_id == app.id), key=lambda t: t.id)
@@ -206,34 +206,34 @@ def apps_list(call: Call, p: Params) -> Any:
 
 def apps_info(call: Call, p: Params) -> Any:
     world = call.world
-    app = world.get("App", world.apps, p.int("id"))
+    app = world.get("App", world.apps, p.req_int("id"))
     return world.app_json(app, [t for t in world.tasks.values() if t.app_id == app.id])
 
 
 def projects_list(call: Call, p: Params) -> Any:
-    workspace = call.world.workspace(p.int("workspaceId"))
+    workspace = call.world.workspace(p.req_int("workspaceId"))
     items = [x for x in call.world.projects.values() if x.workspace_id == workspace.id]
     return query(items, p, PROJECT_FIELDS, Project.to_json)
 
 
 def projects_info(call: Call, p: Params) -> Any:
-    return call.world.get("Project", call.world.projects, p.int("id")).to_json()
+    return call.world.get("Project", call.world.projects, p.req_int("id")).to_json()
 
 
 def models_list(call: Call, p: Params) -> Any:
-    workspace = call.world.workspace(p.int("workspaceId"))
+    workspace = call.world.workspace(p.req_int("workspaceId"))
     items = [m for m in call.world.models.values() if m.workspace_id == workspace.id]
     return query(items, p, MODEL_FIELDS, Model.to_json)
 
 
 def models_info(call: Call, p: Params) -> Any:
-    return call.world.get("Model", call.world.models, p.int("id")).to_json()
+    return call.world.get("Model", call.world.models, p.req_int("id")).to_json()
 
 
 def models_info_deployed(call: Call, p: Params) -> Any:
     """The tasks currently serving a model (a plain list of task objects)."""
     world = call.world
-    model = world.get("Model", world.models, p.int("id"))
+    model = world.get("Model", world.models, p.req_int("id"))
     serving = [
         t for t in world.tasks.values() if t.model_id == model.id and t.status in ACTIVE_STATUSES
     ]
@@ -241,16 +241,16 @@ def models_info_deployed(call: Call, p: Params) -> Any:
 
 
 def file_storage_info(call: Call, p: Params) -> Any:
-    return call.world.get("File", call.world.files, p.int("id")).to_json()
+    return call.world.get("File", call.world.files, p.req_int("id")).to_json()
 
 
 def file_storage_list(call: Call, p: Params) -> Any:
     """Team files under `path` (a plain list): every one whose path starts with it, or
     with `recursive: false` only those directly in that folder. Folders exist only as
     stored entries (a path ending in `/`); none are made up from the files' paths."""
-    team = _member_team(call, p.int("teamId"))
-    prefix = p.str("path")
-    recursive = p.bool("recursive", True)
+    team = _member_team(call, p.req_int("teamId"))
+    prefix = p.req_str("path")
+    recursive = p.boolean("recursive", True)
     found = sorted(
         (f for f in call.world.files.values() if f.team_id == team.id),
         key=lambda f: f.path,

@@ -36,7 +36,7 @@ class Params:
     def has(self, key: str) -> bool:
         return self.values.get(key) is not None
 
-    def int(self, key: str) -> int:
+    def req_int(self, key: str) -> int:
         value = self.opt_int(key)
         if value is None:
             raise bad_request(f"field {self._name(key)!r} is required")
@@ -52,7 +52,7 @@ class Params:
             raise bad_request(f"field {self._name(key)!r} must be an integer, got {_kind(value)}")
         return value
 
-    def str(self, key: str) -> str:
+    def req_str(self, key: str) -> str:
         value = self.opt_str(key)
         if value is None:
             raise bad_request(f"field {self._name(key)!r} is required")
@@ -71,7 +71,7 @@ class Params:
         value = self.opt_str(key)
         return default if value is None else value
 
-    def bool(self, key: str, default: bool = False) -> bool:
+    def boolean(self, key: str, default: bool = False) -> bool:
         value = self._get(key)
         if value is _MISSING or value is None:
             return default
@@ -85,7 +85,7 @@ class Params:
             raise bad_request(f"field {self._name(key)!r} must be a boolean, got {_kind(value)}")
         return value
 
-    def list(self, key: str, default: list[Any] | None = None) -> list[Any]:
+    def array(self, key: str, default: list[Any] | None = None) -> list[Any]:
         value = self._structured(key)
         if value is _MISSING or value is None:
             if default is None:
@@ -95,7 +95,7 @@ class Params:
             raise bad_request(f"field {self._name(key)!r} must be a list, got {_kind(value)}")
         return value
 
-    def dict(self, key: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
+    def mapping(self, key: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
         value = self._structured(key)
         if value is _MISSING or value is None:
             if default is None:
@@ -105,7 +105,7 @@ class Params:
             raise bad_request(f"field {self._name(key)!r} must be an object, got {_kind(value)}")
         return value
 
-    def any(self, key: str) -> Any:
+    def raw(self, key: str) -> Any:
         value = self._structured(key)
         if value is _MISSING:
             raise bad_request(f"field {self._name(key)!r} is required")
@@ -114,7 +114,7 @@ class Params:
     def objects(self, key: str) -> list[Params]:
         """A list of objects, each wrapped so that its errors name its place (`logs[2].message`)."""
         wrapped = []
-        for index, item in enumerate(self.list(key)):
+        for index, item in enumerate(self.array(key)):
             where = f"{self._name(key)}[{index}]"
             if not isinstance(item, dict):
                 raise bad_request(f"{where} must be an object")
@@ -122,7 +122,7 @@ class Params:
         return wrapped
 
     def int_list(self, key: str, default: list[int] | None = None) -> list[int]:
-        items = self.list(key, default)
+        items = self.array(key, default)
         for item in items:
             if isinstance(item, bool) or not isinstance(item, int):
                 raise bad_request(f"field {self._name(key)!r} must be a list of integers")

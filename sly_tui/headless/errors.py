@@ -7,28 +7,14 @@ token may help), 1 means the server answered and the thing asked for did not hap
 
 from __future__ import annotations
 
-from sly_tui.api import (
-    ApiError,
-    AuthError,
-    PermissionDenied,
-    ProtocolError,
-    RateLimited,
-    ServerError,
-    TaskMissing,
-    Unreachable,
-)
-from sly_tui.text import one_line
+from sly_tui.api import ApiError, AuthError, PermissionDenied
+from sly_tui.api.sentences import failure_sentence, is_transient
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the server answered no (or the task ended in error, for `wait`)
 EXIT_USAGE = 2  # bad flags or configuration (argparse uses 2 as well)
 EXIT_TIMEOUT = 2  # `wait --timeout` ran out: the issue fixes 2, shared with usage errors
 EXIT_CONNECTION = 3  # no usable answer: unreachable, server failing, token refused
-
-# Failures that may clear by themselves: follow modes keep going through them.
-TRANSIENT = (Unreachable, ServerError, RateLimited, ProtocolError, TaskMissing)
-# Failures that mean no answer can be had at all with these credentials.
-_NO_ANSWER = (*TRANSIENT, AuthError, PermissionDenied)
 
 
 class CommandError(Exception):
@@ -51,7 +37,8 @@ def exit_code(exc: BaseException) -> int:
         return exc.exit_code
     if isinstance(exc, ConfigError):
         return EXIT_USAGE
-    if isinstance(exc, _NO_ANSWER):
+    # No answer can be had, for now (is_transient) or with these credentials.
+    if is_transient(exc) or isinstance(exc, (AuthError, PermissionDenied)):
         return EXIT_CONNECTION
     return EXIT_FAILED
 
@@ -59,15 +46,14 @@ def exit_code(exc: BaseException) -> int:
 def describe(exc: BaseException) -> str | None:
     """One line for stderr, or None for a failure that is not ours (the caller frames it).
 
-    API errors keep the method and the server's own explanation (`tasks.stop: … Server
-    said: task 5 has already ended`); that is untrusted text, so it is folded and stripped
-    of escape sequences.
+    API errors are told as everywhere (`failure_sentence`), after the method, since a
+    script may run several (`tasks.stop: … Server said: task 5 has already ended`).
     """
     if isinstance(exc, ApiError):
-        text = str(exc)
-        if exc.method and exc.method in exc.sentence:  # "Read-only mode: tasks.stop would …"
-            text = text.removeprefix(f"{exc.method}: ")
-        return one_line(text)
+        sentence = failure_sentence(exc)
+        if exc.method and exc.method not in sentence:  # "Read-only mode: tasks.stop would …"
+            sentence = f"{exc.method}: {sentence}"
+        return sentence
     if isinstance(exc, CommandError):
         return exc.sentence
     return None

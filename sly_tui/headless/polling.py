@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from sly_tui.api import SlyClient
-from sly_tui.headless.errors import TRANSIENT
+from sly_tui.api.sentences import is_transient
 from sly_tui.headless.output import Output
 from sly_tui.monitor.events import ConnectionState, Event, Phase
 from sly_tui.monitor.service import Monitor, Next, Sink, Topic
@@ -44,9 +44,9 @@ class _Guarded:
     async def poll(self, client: SlyClient, emit: Sink) -> Next:
         try:
             return await self.topic.poll(client, emit)
-        except TRANSIENT:
-            raise  # the service backs off and tries again
         except Exception as exc:
+            if is_transient(exc):
+                raise  # the service backs off and tries again
             self.fatal(_Fatal(exc))
             return Next.DONE
 

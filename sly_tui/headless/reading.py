@@ -56,7 +56,7 @@ class _Taken:
     def __len__(self) -> int:
         return self._count
 
-    def last_entries(self) -> tuple[datetime | None, list[Mapping[str, Any]]]:
+    def last_entries(self) -> tuple[datetime | None, Sequence[Mapping[str, Any]]]:
         return self._since, []
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from sly_tui.api import SlyClient
 from sly_tui.headless.errors import EXIT_OK, EXIT_USAGE, CommandError
 from sly_tui.headless.session import Session
-from sly_tui.jsontext import JsonProblem, parse_json
+from sly_tui.jsontext import JsonProblem, parse_json_object
 
 
 def load_params(text: str | None) -> dict[str, Any]:
@@ -38,14 +38,9 @@ def load_params(text: str | None) -> dict[str, Any]:
                 f"Cannot read the params file {path}: {reason}.", EXIT_USAGE
             ) from None
     try:
-        value = parse_json(text)
+        value = parse_json_object(text)
     except JsonProblem as problem:
         raise CommandError(f"{where}: {problem}", EXIT_USAGE) from None
-    if not isinstance(value, dict):
-        raise CommandError(
-            f'{where} must be a JSON object such as {{"epochs": 10}}, not {type(value).__name__}.',
-            EXIT_USAGE,
-        )
     return value if "state" in value else {"state": value}
 
 

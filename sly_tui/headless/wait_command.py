@@ -26,6 +26,7 @@ import os
 import time
 
 from sly_tui.api import ApiError, NotFound, SlyClient
+from sly_tui.api.sentences import is_transient
 from sly_tui.api.tasks import WAIT_ENDS
 from sly_tui.enums import Status
 from sly_tui.headless.errors import (
@@ -33,7 +34,6 @@ from sly_tui.headless.errors import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_TIMEOUT,
-    TRANSIENT,
     CommandError,
 )
 from sly_tui.headless.polling import Notices
@@ -61,7 +61,9 @@ async def run(args: argparse.Namespace, session: Session) -> int:
                 while True:
                     try:
                         status = await client.tasks.get_status(args.task_id)
-                    except (NotFound, *TRANSIENT) as exc:
+                    except ApiError as exc:
+                        if not (isinstance(exc, NotFound) or is_transient(exc)):
+                            raise
                         # Once the task was seen, nothing but its end or --timeout ends the
                         # wait: outages and short-lived 404s are waited out.
                         blip = vanishing.missing() if isinstance(exc, NotFound) else exc

@@ -101,6 +101,13 @@ class MetricsFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskEnded:
+    """A watched task reached a final status (finished, error, stopped …)."""
+
+    task: TaskInfo
+
+
+@dataclass(frozen=True, slots=True)
 class Fetched:
     """A topic that makes one call per poll got its answer."""
 
@@ -123,6 +130,7 @@ Event: TypeAlias = (
     | LogsAppended
     | MetricsUpdated
     | MetricsFailed
+    | TaskEnded
     | Fetched
     | FetchFailed
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sly_tui.api import ApiError, RateLimited, Unreachable
+from sly_tui.api import RateLimited, Unreachable
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.monitor.events import ConnectionState, Phase
-from sly_tui.text import one_line
 
 BACKOFF_FIRST = 1.0
 BACKOFF_CAP = 60.0
@@ -18,18 +18,6 @@ def backoff_delay(failures: int, first: float = BACKOFF_FIRST, cap: float = BACK
     if failures <= 0:
         return 0.0
     return min(first * 2 ** (failures - 1), cap)
-
-
-def describe(error: BaseException) -> str:
-    """One sentence for the header; our API errors carry one, anything else is a bug report.
-
-    A 429's own "retry in" is left out: the header counts down to the retry it schedules.
-    """
-    if isinstance(error, RateLimited):
-        return error.reason
-    if isinstance(error, ApiError):
-        return one_line(error.sentence)
-    return one_line(f"Internal error {type(error).__name__}: {error}")
 
 
 class Health:
@@ -95,7 +83,7 @@ class Health:
             Phase.DISCONNECTED if isinstance(error, Unreachable) else Phase.RETRYING
         )
         self._retry_at = self._clock() + delay
-        self._error = describe(error)
+        self._error = failure_sentence(error)
         self._publish()
         return delay
 

@@ -58,8 +58,10 @@ _TOKENS = re.compile(r"[a-z0-9]+")
 # A metric is "lower is better" or "higher is better" when one of its name's tokens
 # starts with one of these; `lr` and the like are neither and get no "best".
 _LOWER = ("loss", "err", "mse", "mae", "rmse", "perplexity", "ppl", "wer", "cer", "dist")
-_HIGHER = ("acc", "map", "ap", "iou", "miou", "f1", "precision", "recall", "auc", "dice")
-_HIGHER += ("score", "top1", "top5")
+_HIGHER = (
+    "acc", "map", "ap", "iou", "miou", "f1", "precision", "recall", "auc", "dice",
+    "score", "top1", "top5",
+)  # fmt: skip
 _SPLIT_ORDER = ("train", "val", "eval", "test")
 
 Direction = Literal["min", "max"] | None

@@ -16,7 +16,7 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from sly_tui.api import LogEntry, NotFound, ProgressRecord, SlyClient, TaskContext, TaskInfo
 from sly_tui.monitor.events import LogsAppended, LogsUnavailable, TaskGone, TaskUpdated
@@ -36,7 +36,7 @@ class Spool(Protocol):
 
     def __len__(self) -> int: ...
 
-    def last_entries(self) -> tuple[datetime | None, list[Mapping[str, Any]]]: ...
+    def last_entries(self) -> tuple[datetime | None, Sequence[Mapping[str, Any]]]: ...
 
     def close(self) -> None: ...
 
@@ -54,13 +54,16 @@ def note_progress(progress: dict[str | None, ProgressRecord], entries: Sequence[
         del progress[stale]
 
 
-class TaskDetailTopic:
+S = TypeVar("S", bound=Spool)
+
+
+class TaskDetailTopic(Generic[S]):
     """Polls `tasks.info` and the log of one task; publishes updates and new lines."""
 
     def __init__(
         self,
         task_id: int,
-        spool: Spool,
+        spool: S,
         *,
         page: int = LOG_PAGE,
         clock: Callable[[], float] = time.monotonic,
@@ -68,7 +71,7 @@ class TaskDetailTopic:
         self.task_id = task_id
         self.task: TaskInfo | None = None
         self.context: TaskContext | None = None
-        self.spool = spool
+        self.spool: S = spool  # the dashboard's is a `LogSpool`, which its log view reads
         last, seen = spool.last_entries()
         self.cursor = LogCursor(last, seen)
         self._page = page

@@ -17,19 +17,11 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
-from sly_tui.api import SlyClient, TaskInfo
-from sly_tui.monitor.events import TaskGone
+from sly_tui.api import SlyClient
+from sly_tui.monitor.events import TaskEnded, TaskGone
 from sly_tui.monitor.service import Next, Sink
 from sly_tui.monitor.vanishing import Vanishing
-
-
-@dataclass(frozen=True, slots=True)
-class TaskEnded:
-    """A watched task reached a final status (finished, error, stopped …)."""
-
-    task: TaskInfo
 
 
 class WatchTopic:

@@ -40,7 +40,7 @@ class Action:
 
     def form_class(self) -> type:
         module, _, name = self.form.partition(":")
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), name)
 
 
 ACTIONS: tuple[Action, ...] = (

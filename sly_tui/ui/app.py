@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 from rich.console import RenderableType
@@ -42,12 +42,13 @@ from sly_tui.api import (
     User,
     Workspace,
 )
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.config import ConfigError, Flags, Settings, resolve, response_limit
-from sly_tui.monitor.events import ConnectionState, Phase, TaskGone, TasksChanged
-from sly_tui.monitor.health import backoff_delay, describe
+from sly_tui.monitor.events import ConnectionState, Phase, TaskEnded, TaskGone, TasksChanged
+from sly_tui.monitor.health import backoff_delay
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
-from sly_tui.monitor.watch import TaskEnded, WatchTopic
+from sly_tui.monitor.watch import WatchTopic
 from sly_tui.notify import TITLE, NotifySettings, ending_sentence, terminal_text
 from sly_tui.present import task_name
 from sly_tui.secrets import create_private
@@ -69,6 +70,9 @@ from sly_tui.ui.status import STATUS_COLOURS, STATUS_COLOURS_LIGHT
 from sly_tui.ui.widgets.key_footer import KeyFooter
 from sly_tui.ui.widgets.status_bar import Place, StatusBar
 from sly_tui.ui.workers import ReportsFailedWorkers
+
+if TYPE_CHECKING:
+    from sly_tui.monitor.log_spool import LogSpool
 
 
 def _tasks_named(tasks: tuple[TaskInfo, ...]) -> str:
@@ -134,7 +138,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.selection: Selection | None = None
         self.user_login: str | None = None
         self.user_id: int | None = None
-        self.watch = WatchTopic()  # the tasks whose ending is told (`W`), per connection
+        self.watch_topic = WatchTopic()  # the tasks whose ending is told (`W`), per connection
         self._unwatched: set[int] = set()  # tasks of mine the user unwatched: not again
         self._interval = interval or DEFAULT_INTERVAL
         self._transport = transport
@@ -143,7 +147,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
         self._cache_dir = cache_dir
         self._instance = settings.server or "none"  # until `connect` knows who answers
-        self._detail_topics: OrderedDict[int, TaskDetailTopic] = OrderedDict()
+        self._detail_topics: OrderedDict[int, TaskDetailTopic[LogSpool]] = OrderedDict()
         self._told_in_memory = False
         self.warnings: list[str] = list(settings.warnings)
         self.closing = False
@@ -264,8 +268,6 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             if isinstance(me, BaseException):
                 raise me
         except Exception as exc:
-            from sly_tui.ui.screens.connect import failure_sentence
-
             if client is not None:
                 await client.aclose()
             self._show_connect(settings, failure_sentence(exc, settings.token))
@@ -293,7 +295,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                 delay = backoff_delay(failures)
                 self.query_one("#startup", Static).update(
                     Text(
-                        f"{describe(exc)}\nRetrying in {delay:g} s. Check the address, the "
+                        f"{failure_sentence(exc)}\nRetrying in {delay:g} s. Check the address, the "
                         "network (VPN, SSH tunnel) or the server; q quits; "
                         "sly-tui --demo shows a simulated instance."
                     )
@@ -302,7 +304,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                     ConnectionState(
                         Phase.DISCONNECTED,
                         retry_at=time.monotonic() + delay,
-                        error=describe(exc),
+                        error=failure_sentence(exc),
                         failures=failures,
                     )
                 )
@@ -363,8 +365,6 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         team_id, workspace_id = start
         what = f"Workspace {workspace_id}" + ("" if team_id is None else f" of team {team_id}")
         if isinstance(names, Exception):
-            from sly_tui.ui.screens.connect import failure_sentence
-
             sentence = failure_sentence(names, self.settings.token)
             self.notify(f"{what} cannot be opened: {sentence}", severity="error", markup=False)
             return None
@@ -419,11 +419,11 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                     )
         self.switch_to(TaskListScreen(selection.workspace_id))
 
-    def switch_to(self, screen: object) -> None:
+    def switch_to(self, screen: Screen[Any]) -> None:
         """Replace everything above the base screen with `screen`."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(screen)  # type: ignore[arg-type]
+        self.push_screen(screen)
 
     def _theme_changed(self, theme: object) -> None:
         """The user switched themes (palette or key): keep the choice for the next run."""
@@ -497,10 +497,10 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         """Poll the tasks watched on this server (those remembered from the last run too)
         for as long as the connection lasts."""
         remembered = load_watched(settings.server) if self._remember and settings.server else ()
-        self.watch = WatchTopic(remembered)
+        self.watch_topic = WatchTopic(remembered)
         self._unwatched.clear()
         assert self.monitor is not None
-        self.monitor.subscribe(self.watch, self._watch_news)
+        self.monitor.subscribe(self.watch_topic, self._watch_news)
 
     @property
     def notify_settings(self) -> NotifySettings:
@@ -510,7 +510,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
 
     @property
     def watched(self) -> frozenset[int]:
-        return self.watch.task_ids
+        return self.watch_topic.task_ids
 
     def toggle_watch(self, tasks: tuple[TaskInfo, ...]) -> None:
         """`W`: watch `tasks` (the marked ones, else the one under the cursor), or stop
@@ -520,7 +520,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             return
         if all(task.id in self.watched for task in tasks):
             for task in tasks:
-                self.watch.remove(task.id)
+                self.watch_topic.remove(task.id)
                 self._unwatched.add(task.id)
             self._watches_changed(f"Stopped watching {_tasks_named(tasks)}.")
             return
@@ -531,7 +531,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             )
             return
         for task in active:
-            self.watch.add(task.id)
+            self.watch_topic.add(task.id)
         ends = "it ends" if len(active) == 1 else "they end"
         self._watches_changed(f"Watching {_tasks_named(tuple(active))}: told when {ends}.")
 
@@ -568,7 +568,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             and task.id not in self._unwatched
         ]
         for task in mine:
-            self.watch.add(task.id)
+            self.watch_topic.add(task.id)
         if mine:
             self._watches_changed()
 
@@ -708,7 +708,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             )
             return None
         self.notify(f"Saved {written}", title="Screenshot", markup=False)
-        return written
+        return str(written)
 
     def action_help(self) -> None:
         from sly_tui.ui.screens.help import HelpScreen, key_table
@@ -727,7 +727,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         key = hashlib.sha256(self._instance.encode()).hexdigest()[:16]
         return self._cache_dir / "logs" / key
 
-    def detail_topic(self, task_id: int) -> TaskDetailTopic:
+    def detail_topic(self, task_id: int) -> TaskDetailTopic[LogSpool]:
         """The task's detail topic with its log spool, kept for the next visit.
 
         Reopening a task continues its log where it was. Only the most recent

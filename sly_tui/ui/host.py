@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     from sly_tui.api import SlyClient
     from sly_tui.api.models import TaskInfo
+    from sly_tui.config import Settings
+    from sly_tui.monitor.log_spool import LogSpool
     from sly_tui.monitor.service import Monitor
     from sly_tui.monitor.task_detail import TaskDetailTopic
 
@@ -42,13 +44,14 @@ class Scope:
 class Host(Protocol):
     """The app as its screens see it: the connection, where the user is, the clock."""
 
+    settings: Settings  # its token is hidden from every sentence a failure is told in
     client: SlyClient | None
     monitor: Monitor | None
     selection: Selection | None
     read_only: bool
     now: Callable[[], datetime]
 
-    def detail_topic(self, task_id: int) -> TaskDetailTopic:
+    def detail_topic(self, task_id: int) -> TaskDetailTopic[LogSpool]:
         """The task's detail topic, kept across visits (its log continues)."""
         ...
 

@@ -63,11 +63,11 @@ def install() -> None:
     if getattr(original, "_crops_left", False):
         return
 
-    def render_segments(update: ChopsUpdate, console: Console) -> str:
+    def render_segments(self: ChopsUpdate, console: Console) -> str:
         try:
-            return cropped_segments(update, console)
+            return cropped_segments(self, console)
         except Exception:
-            return original(update, console)
+            return original(self, console)
 
     render_segments._crops_left = True  # type: ignore[attr-defined]
     ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]

@@ -34,7 +34,7 @@ class StatusGroup(Enum):
         return self.value[1]
 
 
-_GROUPS = {
+_GROUPS: dict[str, StatusGroup] = {
     Status.QUEUED: StatusGroup.pending,
     Status.CONSUMED: StatusGroup.pending,
     Status.STARTED: StatusGroup.running,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker, WorkerState
 
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.secrets import Secret
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ class ReportsFailedWorkers:
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or event.worker.error is None:
             return
-        from sly_tui.ui.screens.connect import failure_sentence
-
         settings = getattr(self.app, "settings", None)
         token: Secret | None = getattr(settings, "token", None)
         sentence = failure_sentence(event.worker.error, token)

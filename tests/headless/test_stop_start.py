@@ -137,7 +137,7 @@ async def test_start_with_params_from_a_file_and_json_output(
         ('{"a": 1e999}', "--params: The number 1e999 is too large to send."),
         ('{"a": "\\ud800"}', "--params: The text holds an unpaired surrogate \\ud800"),
         ('{"a": ' + "[" * 3000 + "]" * 3000 + "}", "--params: The JSON is nested deeper than 100"),
-        ("[1, 2]", '--params must be a JSON object such as {"epochs": 10}, not list.'),
+        ("[1, 2]", '--params: Expected a JSON object such as {"key": "value"}, not a list.'),
         ("@/no/such/file.json", "Cannot read the params file /no/such/file.json:"),
     ],
 )
@@ -178,5 +178,5 @@ async def test_a_start_whose_reply_is_lost_is_sent_once_and_named(
     assert (result.code, result.out) == (1, "")
     assert result.err == (
         "sly-tui: tasks.run.app: The server failed (HTTP 502 Bad Gateway); the server may "
-        f"have started it: task {created}.\n"
+        f"have started it: task {created}. Check the task list before sending it again.\n"
     )

@@ -134,7 +134,7 @@ async def test_an_outage_during_the_wait_is_ridden_out(
     outage_after_first_answer(emulator, monkeypatch, range(2, 6))
     result = await run_while(emulator, sly("wait", str(task_id), "--interval", "0.05"), step=1)
     assert (result.code, result.out) == (0, "finished\n")
-    assert result.err.count("HTTP 503") == 4 and "Retrying in" in result.err
+    assert result.err.count("The server failed (HTTP 503") == 4 and "Retrying in" in result.err
     assert result.err.endswith("sly-tui: Connection restored; carrying on.\n")
 
 

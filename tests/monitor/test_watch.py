@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sly_tui.api import SlyClient
 from sly_tui.demo import Emulator
-from sly_tui.monitor.events import TaskGone
+from sly_tui.monitor.events import TaskEnded, TaskGone
 from sly_tui.monitor.service import Next
 from sly_tui.monitor.vanishing import GONE_AFTER
-from sly_tui.monitor.watch import TaskEnded, WatchTopic
+from sly_tui.monitor.watch import WatchTopic
 
 
 def tasks_with(emulator: Emulator, status: str) -> list[int]:

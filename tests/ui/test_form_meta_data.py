@@ -76,8 +76,8 @@ async def test_meta_update_from_the_detail_view_renames_the_task(
 BAD_META: list[tuple[str, str, str, str, str]] = [
     ('{\n  "name": "x",\n}', "", "", "meta-json", "line 3, column 1"),
     ('{"name": "x"', "", "", "meta-json", "line 1, column 13"),
-    ("", "", "", "meta-json", "Enter a JSON value."),
-    ('["name"]', "", "", "meta-json", "must be a JSON object"),
+    ("", "", "", "meta-json", "Enter a JSON object."),
+    ('["name"]', "", "", "meta-json", "Expected a JSON object"),
     ('{"id": 5}', "", "", "meta-json", "'id' names the task"),
     ("{}", "", "", "meta-json", "Nothing to update"),
     ('{"x": NaN}', "", "", "meta-json", "NaN is not allowed in JSON"),

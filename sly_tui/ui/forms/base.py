@@ -23,15 +23,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets.button import ButtonVariant
 from textual.worker import Worker
 
-from sly_tui.api import (
-    ApiError,
-    OutcomeUnknown,
-    PermissionDenied,
-    ReadOnlyError,
-)
-from sly_tui.jsontext import JsonProblem, parse_json
+from sly_tui.api import ApiError
+from sly_tui.api.sentences import failure_sentence
+from sly_tui.jsontext import JsonProblem, parse_json, parse_json_object
 from sly_tui.text import clean, one_line
 from sly_tui.ui.host import Hosted
 from sly_tui.ui.keymap import eager_tab
@@ -58,6 +55,19 @@ def json_value(text: str, field_id: str, *, allow_empty: bool = True) -> Any:
         raise Invalid(field_id, "Enter a JSON value.")
     try:
         return parse_json(text)
+    except JsonProblem as problem:
+        raise Invalid(field_id, str(problem)) from None
+
+
+def json_object(text: str, field_id: str, *, required: bool = True) -> dict[str, Any]:
+    """JSON typed into a field that must hold an object (`{…}`); left blank, a field that
+    is not `required` gives `{}`."""
+    if not text.strip():
+        if required:
+            raise Invalid(field_id, "Enter a JSON object.")
+        return {}
+    try:
+        return parse_json_object(text)
     except JsonProblem as problem:
         raise Invalid(field_id, str(problem)) from None
 
@@ -126,7 +136,7 @@ class FormModal(ReportsFailedWorkers, Hosted, ModalScreen[Any]):
 
     TITLE: ClassVar[str] = "Action"
     SUBMIT_LABEL: ClassVar[str] = "Send"
-    SUBMIT_VARIANT: ClassVar[str] = "primary"
+    SUBMIT_VARIANT: ClassVar[ButtonVariant] = "primary"
     # Forms that read something back (data fields, app requests) stay open after success
     # and show the answer with `show_result`; the others close.
     STAYS_OPEN: ClassVar[bool] = False
@@ -347,11 +357,8 @@ class FormModal(ReportsFailedWorkers, Hosted, ModalScreen[Any]):
                 raise ApiError("Not connected to a server yet.")
             self.sent += 1
             result = await call.run(client)
-        except ApiError as exc:
-            self._sent(failure_sentence(exc))
-            return
-        except Exception as exc:  # a bug must show in the form, not leave it "Sending…"
-            self._sent(f"The request could not be made: {one_line(str(exc)) or type(exc).__name__}")
+        except Exception as exc:  # a bug too must show in the form, not leave it "Sending…"
+            self._sent(failure_sentence(exc, self.sly.settings.token))
             return
         self.sly.action_refresh()
         if self.STAYS_OPEN:
@@ -362,14 +369,3 @@ class FormModal(ReportsFailedWorkers, Hosted, ModalScreen[Any]):
         message = one_line(self.done_message(call, result))
         self.app.notify(message, severity=self.done_severity(result), markup=False)
         self.dismiss(self.succeeded(result))
-
-
-def failure_sentence(error: ApiError) -> str:
-    """What a form shows when the server said no."""
-    if isinstance(error, PermissionDenied):
-        return "The server refused: the token lacks rights for this action (HTTP 403)."
-    if isinstance(error, ReadOnlyError):
-        return "Read-only mode: nothing was sent."
-    if isinstance(error, OutcomeUnknown):  # sending again might do it twice
-        return one_line(f"{error.sentence} Check the task list before sending it again.")
-    return one_line(str(error))

@@ -23,8 +23,8 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from sly_tui.api import SlyClient
-from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value, required_text
-from sly_tui.ui.forms.start import AGENTS, MODELS, PROJECTS, WORKSPACES, LaunchModal, json_object
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_object, json_value, required_text
+from sly_tui.ui.forms.start import AGENTS, MODELS, PROJECTS, WORKSPACES, LaunchModal
 from sly_tui.ui.targets import Call, Target
 
 
@@ -79,7 +79,7 @@ class PluginRunModal(LaunchModal):
             self.kind.result_argument: required_text(
                 self.value("result-name"), "result-name", "name of the result"
             ),
-            self.kind.config_argument: json_object(self.value("config"), "config", "config") or {},
+            self.kind.config_argument: json_object(self.value("config"), "config", required=False),
         }
         method = self.kind.method
         return Call(

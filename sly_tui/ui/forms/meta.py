@@ -8,7 +8,6 @@ inputs that go together (`hostDir` and `folder`); the client sends them as
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,24 +15,9 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value
+from sly_tui.jsontext import editable_json
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_object
 from sly_tui.ui.targets import Call, Target
-
-
-def json_object(text: str, field_id: str, what: str) -> dict[str, Any]:
-    """JSON typed into a field that must be an object (`{…}`)."""
-    value = json_value(text, field_id, allow_empty=False)
-    if not isinstance(value, dict):
-        raise Invalid(field_id, f'{what} must be a JSON object, like {{"key": "value"}}.')
-    return value
-
-
-def editable_json(value: Any) -> str:
-    """Pretty JSON to put in an editor: other languages stay readable, but any character that
-    would be invisible or act on the terminal is written as a `\\u` escape, which is the
-    same JSON value and hides nothing."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
 class UpdateMetaModal(FormModal):
@@ -74,7 +58,7 @@ class UpdateMetaModal(FormModal):
         )
 
     def build(self) -> Call:
-        data = json_object(self.value("meta-json"), "meta-json", "The meta")
+        data = json_object(self.value("meta-json"), "meta-json")
         if "id" in data:
             raise Invalid("meta-json", "'id' names the task and cannot be changed here.")
         host_dir = self.value("meta-host-dir").strip() or None

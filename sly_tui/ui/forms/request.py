@@ -17,9 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from sly_tui.enums import Status
-from sly_tui.ui.forms.base import Field, FormModal, required_text, whole_number
+from sly_tui.ui.forms.base import Field, FormModal, json_object, required_text, whole_number
 from sly_tui.ui.forms.data import Answer
-from sly_tui.ui.forms.meta import json_object
 from sly_tui.ui.status import status_label
 from sly_tui.ui.targets import Call, Target
 
@@ -61,7 +60,7 @@ class SendRequestModal(FormModal):
 
     def build(self) -> Call:
         command = required_text(self.value("request-command"), "request-command", "command")
-        state = json_object(self.value("request-state"), "request-state", "The state")
+        state = json_object(self.value("request-state"), "request-state")
         timeout = whole_number(self.value("request-timeout"), "request-timeout", "timeout")
         skip = self.checked("request-skip")
         task_id = self.task_info.id

@@ -12,7 +12,6 @@ module's `modalTemplateState`, without ever overwriting what the user has typed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,28 +30,12 @@ from textual.worker import Worker
 
 from sly_tui.api import Agent, ApiError, Module, SlyClient, StartedTask
 from sly_tui.enums import AgentStatus, RestartPolicy
+from sly_tui.jsontext import editable_json
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_value
+from sly_tui.ui.forms.base import Field, FormModal, Invalid, json_object
 from sly_tui.ui.targets import Call, Launched, Target
 
 LOG_LEVELS = ("info", "debug", "trace")  # what `tasks.run.app` accepts
-# Characters `clean` would drop from the screen; in JSON shown for editing they become
-# \u escapes instead, so the text stays literal on screen and the value stays the same.
-_UNSHOWABLE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def json_text(value: Any) -> str:
-    """`value` as indented JSON that is safe to put in an editor and parses back to `value`."""
-    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
-    return _UNSHOWABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def json_object(text: str, field_id: str, what: str) -> dict[str, Any] | None:
-    """A JSON object typed into a field (None when empty); anything else is `Invalid`."""
-    value = json_value(text, field_id)
-    if value is not None and not isinstance(value, dict):
-        raise Invalid(field_id, f"The {what} must be a JSON object ({{…}}).")
-    return value
 
 
 def named(item: Any) -> Text:
@@ -407,7 +390,7 @@ class StartAppModal(LaunchModal):
         params = self.query_one("#params", TextArea)
         if params.text in ("", self._prefilled):
             state = info.config.get("modalTemplateState")
-            self._prefilled = json_text({"state": state if isinstance(state, dict) else {}})
+            self._prefilled = editable_json({"state": state if isinstance(state, dict) else {}})
             params.load_text(self._prefilled)
 
     # --- the call -------------------------------------------------------------------------
@@ -418,7 +401,7 @@ class StartAppModal(LaunchModal):
         if module is None:
             raise self.missing("module", "module")
         workspace_id = self.chosen(WORKSPACES)
-        params = json_object(self.value("params"), "params", "params") or {"state": {}}
+        params = json_object(self.value("params"), "params", required=False) or {"state": {}}
         arguments: dict[str, Any] = {
             "agent_id": agent_id,
             "module_id": module.id,

@@ -21,8 +21,9 @@ from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Static, TextArea
 
 from sly_tui.api import ApiError, SlyClient
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import Field, FormModal, Invalid, failure_sentence
+from sly_tui.ui.forms.base import Field, FormModal, Invalid
 from sly_tui.ui.targets import Call, Target
 from sly_tui.ui.widgets.path_picker import PathPicker, local_path
 from sly_tui.ui.widgets.sizes import human_size
@@ -148,9 +149,9 @@ class UploadFilesModal(UploadModal):
             try:
                 await client.tasks.upload_files(self.task_id, [str(path)], [name])
             except (ApiError, OSError) as exc:
-                why = failure_sentence(exc) if isinstance(exc, ApiError) else exc.strerror or exc
+                why = failure_sentence(exc, self.sly.settings.token).removesuffix(".")
                 sent = f"; {index} uploaded before it" if index else ""
-                raise ApiError(f"Uploading {name} failed: {why}{sent}") from exc
+                raise ApiError(f"Uploading {name} failed: {why}{sent}.") from exc
             done += size
         self.progress(f"Uploaded {len(paths)} files.", total=total or 1, done=total or 1)
         return len(paths)

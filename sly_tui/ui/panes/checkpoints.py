@@ -18,8 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from sly_tui.api import ApiError, Checkpoint, SlyClient, TaskInfo
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import failure_sentence
 from sly_tui.ui.forms.delete_checkpoints import (
     DeleteCheckpointsModal,
     checkpoint_name,

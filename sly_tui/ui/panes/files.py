@@ -27,8 +27,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from sly_tui.api import ApiError, ProtocolError, SlyClient, TaskInfo
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.text import clean, one_line
-from sly_tui.ui.forms.base import failure_sentence
 from sly_tui.ui.forms.upload import UploadArchiveModal, UploadFilesModal, UploadModal
 from sly_tui.ui.panes.polled_pane import PolledPane
 from sly_tui.ui.widgets.path_picker import PickDirectoryModal, local_path, writable_directory
@@ -287,8 +287,8 @@ class FilesPane(PolledPane):
                     seen.add(file.key)
                     files.append(file)
             return files
-        file = self._highlighted()
-        return [file] if file is not None else []
+        highlighted = self._highlighted()
+        return [highlighted] if highlighted is not None else []
 
     def action_download(self) -> None:
         files = self.chosen()

@@ -118,11 +118,11 @@ class MetricsPane(Subscriber, TaskPane):
                 chart.remove()
         x_label = metrics.x_label if metrics else ""
         for family, series in families:
-            chart = charts.get(family)
-            if chart is None:
-                chart = MetricChart(family)
-                box.mount(chart)
-            chart.show(series, x_label, self.blocks)
+            shown = charts.get(family)
+            if shown is None:
+                shown = MetricChart(family)
+                box.mount(shown)
+            shown.show(series, x_label, self.blocks)
         self._show_note()
 
     def _show_note(self) -> None:

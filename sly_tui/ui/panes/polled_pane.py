@@ -13,25 +13,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sly_tui.api import (
-    ApiError,
-    AuthError,
-    ProtocolError,
-    RateLimited,
-    ServerError,
-    SlyClient,
-    TaskInfo,
-    Unreachable,
-)
+from sly_tui.api import ApiError, AuthError, SlyClient, TaskInfo
+from sly_tui.api.sentences import is_transient
 from sly_tui.monitor.events import Fetched, FetchFailed
 from sly_tui.monitor.service import Next, Sink
 from sly_tui.ui.bridge import Subscriber
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.panes.base import TaskPane
 from sly_tui.ui.targets import Target
-
-# Failures that speak about the server rather than about this one request.
-CONNECTION_TROUBLE = (Unreachable, ServerError, RateLimited, ProtocolError, AuthError)
 
 
 class PaneTopic:
@@ -54,8 +43,10 @@ class PaneTopic:
             value = await pane.fetch(client)
         except ApiError as exc:
             emit(FetchFailed(exc))  # shown in the pane
-            if isinstance(exc, CONNECTION_TROUBLE):
-                raise  # the server is failing: the status line and the backoff must know
+            if is_transient(exc) or isinstance(exc, AuthError):
+                # About the server or the token, not this request: the status line and
+                # the backoff must know.
+                raise
             # A refusal such as "not a train task" says nothing about the connection.
             return Next.WAIT
         emit(Fetched(value))

@@ -18,8 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from sly_tui.api import ApiError, address_problem
-from sly_tui.config import ConfigError, Profile, Settings, normalize_server_address, save_profile
+from sly_tui.api import address_problem, normalize_server_address
+from sly_tui.api.sentences import failure_sentence
+from sly_tui.config import ConfigError, Profile, Settings, save_profile
 from sly_tui.secrets import Secret, token_problem
 from sly_tui.text import one_line
 from sly_tui.ui.keymap import eager_tab
@@ -30,14 +31,6 @@ INTRO = (
     "or open the demo: a simulated instance built into sly-tui."
 )
 TOKEN_LABEL = "API token (Supervisely → your avatar → Account settings → API token)"
-
-
-def failure_sentence(exc: Exception, token: Secret | None) -> str:
-    """One line for a failed request; an unexpected failure keeps its type, not the token."""
-    if isinstance(exc, ApiError):
-        return exc.sentence
-    text = one_line(f"Unexpected {type(exc).__name__}: {exc}")
-    return text.replace(token.reveal(), str(token)) if token else text
 
 
 class ConnectScreen(Screen[None]):

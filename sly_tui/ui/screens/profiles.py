@@ -73,7 +73,7 @@ class ProfileScreen(ModalScreen["str | None"]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        if self._current in self._profiles:
+        if self._current is not None and self._current in self._profiles:
             options.highlighted = options.get_option_index(self._current)
         options.focus()
 

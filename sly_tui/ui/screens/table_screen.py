@@ -35,7 +35,8 @@ class TableScreen(LiveScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key is not None else None
 
-    def load(self) -> None:
+    def load(self) -> Worker[None]:
+        """Start reading the table, in a worker."""
         raise NotImplementedError
 
     def action_reload(self) -> None:

@@ -216,7 +216,7 @@ class TaskDetailScreen(LiveScreen):
         self.progress: dict[str | None, ProgressRecord] = {}
 
     def compose(self) -> ComposeResult:
-        self.topic: TaskDetailTopic = self.sly.detail_topic(self.task_id)
+        self.topic: TaskDetailTopic[LogSpool] = self.sly.detail_topic(self.task_id)
         self.spool = self.topic.spool
         started = self.info.started_at if self.info else None
         yield StatusBar()

@@ -26,7 +26,7 @@ ALL_TEAMS = "all-teams"
 ALL_WORKSPACES = "all-workspaces"
 
 
-class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
+class WorkspaceScreen(ReportsFailedWorkers, Screen["Selection | Scope | None"]):
     """Teams on the left, the chosen team's workspaces on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,7 +62,7 @@ class WorkspaceScreen(ReportsFailedWorkers, Screen["object | None"]):
 
     @property
     def client(self) -> SlyClient:
-        return self.app.client  # type: ignore[attr-defined,no-any-return]
+        return self.app.client  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.load_teams()

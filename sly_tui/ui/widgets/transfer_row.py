@@ -22,8 +22,8 @@ from textual.widgets import Button, ProgressBar, Static
 from textual.worker import Worker
 
 from sly_tui.api import ApiError
+from sly_tui.api.sentences import failure_sentence
 from sly_tui.text import one_line
-from sly_tui.ui.forms.base import failure_sentence
 from sly_tui.ui.widgets.sizes import human_size
 from sly_tui.ui.workers import ReportsFailedWorkers
 
