@@ -16,7 +16,7 @@ from sly_tui.monitor.events import TasksChanged
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.status import status_group
-from sly_tui.ui.widgets.task_table import TaskTable, cell_text
+from sly_tui.ui.widgets.task_table import TaskTable, cell_text, changed_cells
 
 from .helpers import wait_for
 
@@ -58,17 +58,24 @@ async def test_a_clock_tick_repaints_only_the_time_cells_that_changed(app):
         before, later = table._now, table._now + timedelta(seconds=1)
         top = int(table.scroll_y)
         x, width = cell(table, "duration")
-        expected = {
-            Region(x, row + 1 - top, width, 1)
-            for row, task_id in enumerate(table.order)
-            if top <= row < top + table.size.height - 1
-            and table.tasks[task_id].is_active
-            and cell_text(table.tasks[task_id], "duration", before)
-            != cell_text(table.tasks[task_id], "duration", later)
-        }
+        expected = set()
+        for row, task_id in enumerate(table.order):
+            task = table.tasks[task_id]
+            if top <= row < top + table.size.height - 1 and task.is_active:
+                was, now = (cell_text(task, "duration", at).rjust(width) for at in (before, later))
+                start, end = changed_cells(was, now)
+                if end > start:
+                    expected.add(Region(x + start, row + 1 - top, end - start, 1))
         assert expected  # the demo world has running tasks on the first screen
         assert repaint_regions(table, lambda: table.tick(later)) == expected
         assert repaint_regions(table, lambda: table.tick(later)) == set()  # nothing changed
+
+
+def test_only_the_characters_of_a_duration_that_changed_are_repainted() -> None:
+    assert changed_cells("    41s", "    42s") == (5, 6)
+    assert changed_cells("    59s", "  1m00s") == (2, 6)
+    assert changed_cells("    41s", "    41s") == (7, 7)  # nothing
+    assert changed_cells("日本", "日本語") == (0, 6)  # not one cell a character: all of it
 
 
 async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app):

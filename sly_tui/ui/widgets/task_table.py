@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -600,13 +601,19 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _repaint_cells(self, row: int, old: TaskInfo, new: TaskInfo, before: datetime) -> None:
         """Repaint the cells of a row that differ between `old` as painted at `before` and
-        `new` now: Textual writes a repainted region whole, changed or not."""
+        `new` now: Textual writes a repainted region whole, changed or not. Of a duration
+        only the characters that changed: `41s` to `42s` is one cell on the terminal."""
         x = 0
         for column, width in self._layout:
-            if column is not TREND_COLUMN and self.cell(old, column.key, before) != self.cell(
-                new, column.key, self._now
-            ):
-                self._refresh_row(row, x, width)
+            was, now = self.cell(old, column.key, before), self.cell(new, column.key, self._now)
+            if column is not TREND_COLUMN and was != now:
+                start, end = 0, width
+                if column.key == "duration":  # painted as it is (other cells gain glyphs)
+                    start, end = changed_cells(
+                        _fit(was, width, column.right), _fit(now, width, column.right)
+                    )
+                if end > start:
+                    self._refresh_row(row, x + start, end - start)
             x += width + 1
 
     def render_line(self, y: int) -> Strip:
@@ -693,10 +700,20 @@ class TaskTable(ScrollView, can_focus=True):
         return strip.apply_style(base) if not cursor else strip
 
 
+def changed_cells(old: str, new: str) -> tuple[int, int]:
+    """The cells [start, end) where two texts of one width differ: all of them unless both
+    are ASCII (a character is a cell)."""
+    if len(old) != len(new) or not (old.isascii() and new.isascii()):
+        return 0, max(cell_len(old), cell_len(new))
+    start = next((i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b), len(new))
+    end = len(new)
+    while end > start and old[end - 1] == new[end - 1]:
+        end -= 1
+    return start, end
+
+
 def _fit(text: str, width: int, right: bool) -> str:
     """Pad or cut `text` to exactly `width` cells, with an ellipsis when cut."""
-    from rich.cells import cell_len, set_cell_size
-
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
