@@ -9,7 +9,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from rich.style import Style
 from textual.geometry import Region
+from textual.strip import Strip
 
 from sly_tui.enums import Status
 from sly_tui.monitor.events import TasksChanged
@@ -76,6 +78,33 @@ def test_only_the_characters_of_a_duration_that_changed_are_repainted() -> None:
     assert changed_cells("    59s", "  1m00s") == (2, 6)
     assert changed_cells("    41s", "    41s") == (7, 7)  # nothing
     assert changed_cells("日本", "日本語") == (0, 6)  # not one cell a character: all of it
+
+
+def cells(strip: Strip) -> list[tuple[str, Style | None]]:
+    """Each character of a row with its style, however the row is cut into segments."""
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+async def test_a_ticked_row_is_painted_as_a_new_one(app):
+    """A running row moves its clock cells on at a tick; the rest of it is kept: the row
+    must come out as a row built from scratch would, cursor row included."""
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = await open_table(pilot)
+        top = int(table.scroll_y)
+        rows = [
+            row + 1 - top
+            for row, task_id in enumerate(table.order)
+            if top <= row < top + table.size.height - 1 and table.tasks[task_id].is_active
+        ]
+        assert rows
+        table.action_jump(rows[0] - 1 + top)  # the cursor on a running row
+        for y in rows:
+            table.render_line(y)
+        for seconds in (1, 61, 3600):
+            table.tick(table._now + timedelta(seconds=seconds))
+            ticked = [cells(table.render_line(y)) for y in rows]
+            table._strips.clear()
+            assert ticked == [cells(table.render_line(y)) for y in rows]
 
 
 async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app):

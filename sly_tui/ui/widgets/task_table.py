@@ -77,6 +77,7 @@ WORKSPACE_COLUMN = Column("workspace", "WORKSPACE", 14, 80)
 TEAM_COLUMN = Column("team", "TEAM", 12, 75)
 PLACE_KEYS = (WORKSPACE_COLUMN.key, TEAM_COLUMN.key)
 SPARKS = "▁▂▃▄▅▆▇█"
+CLOCK_KEYS = ("duration", "started", "progress")  # cells whose text follows the clock
 
 
 def sparkline(values: tuple[float, ...], width: int) -> str:
@@ -266,7 +267,8 @@ class TaskTable(ScrollView, can_focus=True):
         # Bumped each time a task is replaced; cached rows are keyed on it, not on `id()`
         # of the task object (Python reuses addresses, so an old row would come back).
         self._versions: dict[int, int] = {}
-        self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
+        # rows as painted, and when: a running row's clock cells move on at each tick
+        self._strips: LRUCache[tuple[Any, ...], tuple[datetime, Strip]] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
         self._layout_key: tuple[object, ...] = ()
         # Columns the narrow screen drops: how many of the unpinned ones ←/→ skipped, and
@@ -627,16 +629,36 @@ class TaskTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         task = self.tasks[self.order[row]]
         selected = row == self._cursor_row
-        ticking = self._now if task.is_active else None
         marked = task.id in self.marked
         watched = task.id in self.watched
         trend = self.trends.get(task.id)
         version = self._versions.get(task.id, 0)
-        key = (task.id, version, width, selected, ticking, self.has_focus, marked, watched, trend)
-        strip = self._strips.get(key)
-        if strip is None:
+        key = (task.id, version, width, selected, self.has_focus, marked, watched, trend)
+        cached = self._strips.get(key)
+        if cached is None:
             strip = self._row(task, layout, width, base, selected, marked, watched)
-            self._strips[key] = strip
+        elif cached[0] == self._now or not task.is_active:
+            return cached[1]
+        else:
+            strip = self._advance(cached[1], task, layout, watched)
+        self._strips[key] = (self._now, strip)
+        return strip
+
+    def _advance(
+        self, strip: Strip, task: TaskInfo, layout: list[tuple[Column, int]], watched: bool
+    ) -> Strip:
+        """`strip`, a running task's row painted at an earlier tick, with the cells that
+        follow the clock brought to now: a tick costs the cells that changed, not the row."""
+        x = 0
+        for column, width in layout:
+            if column.key in CLOCK_KEYS:
+                text = _fit(self._plain(task, column.key, width, watched), width, column.right)
+                cell = strip.crop(x, x + width)
+                if cell.text != text:
+                    style = next(iter(cell)).style  # one style a cell (see `_row`)
+                    painted = Strip([Segment(text, style)], width)
+                    strip = Strip.join([strip.crop(0, x), painted, strip.crop(x + width)])
+            x += width + 1
         return strip
 
     def _header(self, layout: list[tuple[Column, int]], width: int, base: Style) -> Strip:
@@ -656,6 +678,16 @@ class TaskTable(ScrollView, can_focus=True):
             segments.append(Segment(" ", base + header))
         return Strip(segments).extend_cell_length(width, base + header).crop(0, width)
 
+    def _plain(self, task: TaskInfo, key: str, width: int, watched: bool) -> str:
+        """The text of a cell as the row shows it, before it is fitted to `width`."""
+        training = self.trends.get(task.id)
+        if key == "trend":
+            return sparkline(training.trend if training else (), width)
+        if key == "progress" and training and training.epochs:
+            return training.epochs.cell(training.epochs.eta(task.started_at, self._now))
+        plain = self.cell(task, key, self._now)
+        return f"{WATCHED_GLYPH} {plain}" if watched and key == "name" else plain
+
     def _row(
         self,
         task: TaskInfo,
@@ -671,17 +703,7 @@ class TaskTable(ScrollView, can_focus=True):
         status_style = text_style(self, f"task-table--status-{group.name}")
         line = Text(no_wrap=True, end="")
         for column, col_width in layout:
-            training = self.trends.get(task.id)
-            if column.key == "trend":
-                plain = sparkline(training.trend if training else (), col_width)
-            elif column.key == "progress" and training and training.epochs:
-                epochs = training.epochs
-                plain = epochs.cell(epochs.eta(task.started_at, self._now))
-            else:
-                plain = self.cell(task, column.key, self._now)
-            if watched and column.key == "name":
-                plain = f"{WATCHED_GLYPH} {plain}"
-            text = _fit(plain, col_width, column.right)
+            text = _fit(self._plain(task, column.key, col_width, watched), col_width, column.right)
             if marked and column.key == "id":
                 text = "●" + text[1:]
             style = None  # the cursor row takes the cursor's colours throughout
