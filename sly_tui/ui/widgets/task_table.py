@@ -438,7 +438,7 @@ class TaskTable(ScrollView, can_focus=True):
         for row in self.rows_on_screen():
             task = self.tasks.get(self.order[row])
             if task is not None and task.is_active:
-                self._repaint_cells(row, task, task, before)
+                self._repaint_cells(row, task, task, before, CLOCK_KEYS)
 
     # --- cursor and keys ------------------------------------------------------------------
 
@@ -601,12 +601,23 @@ class TaskTable(ScrollView, can_focus=True):
         if 1 <= y < self.size.height:
             self.refresh(Region(x, y, self.size.width if width is None else width, 1))
 
-    def _repaint_cells(self, row: int, old: TaskInfo, new: TaskInfo, before: datetime) -> None:
-        """Repaint the cells of a row that differ between `old` as painted at `before` and
-        `new` now: Textual writes a repainted region whole, changed or not. Of a duration
-        only the characters that changed: `41s` to `42s` is one cell on the terminal."""
+    def _repaint_cells(
+        self,
+        row: int,
+        old: TaskInfo,
+        new: TaskInfo,
+        before: datetime,
+        keys: tuple[str, ...] | None = None,
+    ) -> None:
+        """Repaint the cells of a row (of the columns `keys`, default all) that differ
+        between `old` as painted at `before` and `new` now: Textual writes a repainted
+        region whole, changed or not. Of a duration only the characters that changed:
+        `41s` to `42s` is one cell on the terminal."""
         x = 0
         for column, width in self._layout:
+            if keys is not None and column.key not in keys:
+                x += width + 1
+                continue
             was, now = self.cell(old, column.key, before), self.cell(new, column.key, self._now)
             if column is not TREND_COLUMN and was != now:
                 start, end = 0, width
@@ -621,12 +632,11 @@ class TaskTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         layout = self._columns_for(width)
-        base = self.rich_style
         if y == 0:
-            return self._header(layout, width, base)
+            return self._header(layout, width, self.rich_style)
         row = int(self.scroll_y) + y - 1
         if row >= len(self.order):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         task = self.tasks[self.order[row]]
         selected = row == self._cursor_row
         marked = task.id in self.marked
@@ -635,8 +645,8 @@ class TaskTable(ScrollView, can_focus=True):
         version = self._versions.get(task.id, 0)
         key = (task.id, version, width, selected, self.has_focus, marked, watched, trend)
         cached = self._strips.get(key)
-        if cached is None:
-            strip = self._row(task, layout, width, base, selected, marked, watched)
+        if cached is None:  # (the style is looked up only here: it walks the ancestors)
+            strip = self._row(task, layout, width, self.rich_style, selected, marked, watched)
         elif cached[0] == self._now or not task.is_active:
             return cached[1]
         else:
