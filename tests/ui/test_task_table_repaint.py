@@ -14,7 +14,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from sly_tui.enums import Status
-from sly_tui.monitor.events import TasksChanged
+from sly_tui.monitor.events import TasksChanged, TrendsChanged
+from sly_tui.monitor.trainings import Training
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.status import status_group
@@ -105,6 +106,21 @@ async def test_a_ticked_row_is_painted_as_a_new_one(app):
             ticked = [cells(table.render_line(y)) for y in rows]
             table._strips.clear()
             assert ticked == [cells(table.render_line(y)) for y in rows]
+
+
+async def test_training_columns_stay_when_the_trainings_end(app):
+    """Short trainings starting and ending do not make the columns come and go (each time
+    the whole table was redrawn)."""
+    async with app.run_test(size=(160, 30)) as pilot:
+        table = await open_table(pilot)
+        task_id = table.order[0]
+        training = Training(metric="train loss", trend=(1.0, 0.5))
+        table.apply(TrendsChanged(MAIN_WORKSPACE, trends={task_id: training}))
+        assert "trend" in table.shown_keys
+        table.apply(TrendsChanged(MAIN_WORKSPACE, trends={task_id: None}))
+        assert task_id not in table.trends
+        assert "trend" in table.shown_keys
+        assert repaint_regions(table, lambda: table.apply(TrendsChanged(MAIN_WORKSPACE))) == set()
 
 
 async def test_a_changed_task_repaints_its_changed_cells_also_when_scrolled(app):

@@ -277,6 +277,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.hidden_left = 0
         self.hidden_right = 0
         self.trends: dict[int, Training] = {}  # task id → what a running training shows
+        self._kept_columns: tuple[str | None, bool] = (None, False)  # see _training_columns
         self._now = datetime.now(UTC)
         self.sort_key = "id"
         self.sort_reverse = True
@@ -552,12 +553,19 @@ class TaskTable(ScrollView, can_focus=True):
         self.post_message(self.ColumnsChanged())
 
     def _training_columns(self) -> tuple[str | None, bool]:
-        """The TREND column's label (None: no column) and whether PROGRESS shows epochs."""
+        """The TREND column's label (None: no column) and whether PROGRESS shows epochs.
+
+        Once shown, they stay when the trainings end: where short trainings come and go,
+        columns that came and went with them redrew the whole table (~12 KB on the
+        terminal) several times a minute, and moved every column under the reader's eyes."""
         metrics = {training.metric for training in self.trends.values() if training.trend}
         label = None
         if metrics:
             label = one_line(metrics.pop()) if len(metrics) == 1 else TREND_COLUMN.label
-        return label, any(training.epochs for training in self.trends.values())
+        epochs = any(training.epochs for training in self.trends.values())
+        kept_label, kept_epochs = self._kept_columns
+        self._kept_columns = (label or kept_label, epochs or kept_epochs)
+        return self._kept_columns
 
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
