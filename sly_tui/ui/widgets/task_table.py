@@ -14,7 +14,7 @@ than the current epoch's steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -307,15 +307,18 @@ class TaskTable(ScrollView, can_focus=True):
             self._sort_cache.pop(task_id, None)
         for task in change.added:
             self._store(task)
+        regions: list[Region] = []
         for task in change.changed:
             old = self.tasks.get(task.id)
             self._store(task)
             if old is None or self._moves(old, task):
                 reorder = True
             elif (row := self._row_of.get(task.id)) is not None:
-                self._repaint_cells(row, old, task, self._now)
+                regions.extend(self._changed_cells(row, old, task, self._now))
         if reorder:
             self._reorder()
+        elif regions:
+            self.refresh(*regions)
 
     def _store(self, task: TaskInfo) -> None:
         """Hold a new version of a task; what was derived from the old one is dropped."""
@@ -436,10 +439,14 @@ class TaskTable(ScrollView, can_focus=True):
         running rows, just the cells whose text changed: on a slow link a second of ten
         running tasks costs a few hundred bytes, not ten whole lines."""
         before, self._now = self._now, now
-        for row in self.rows_on_screen():
-            task = self.tasks.get(self.order[row])
-            if task is not None and task.is_active:
-                self._repaint_cells(row, task, task, before, CLOCK_KEYS)
+        regions = [
+            region
+            for row in self.rows_on_screen()
+            if (task := self.tasks.get(self.order[row])) is not None and task.is_active
+            for region in self._changed_cells(row, task, task, before, CLOCK_KEYS)
+        ]
+        if regions:
+            self.refresh(*regions)
 
     # --- cursor and keys ------------------------------------------------------------------
 
@@ -603,24 +610,32 @@ class TaskTable(ScrollView, can_focus=True):
         self._strips.clear()
         return layout
 
-    def _refresh_row(self, row: int, x: int = 0, width: int | None = None) -> None:
-        """Repaint a row if it is on screen; only `width` cells from `x` if given."""
+    def _row_region(self, row: int, x: int = 0, width: int | None = None) -> Region | None:
+        """Where a row is on screen (None: scrolled away); only `width` cells from `x` if
+        given."""
         y = row + 1 - int(self.scroll_y)
         if 1 <= y < self.size.height:
-            self.refresh(Region(x, y, self.size.width if width is None else width, 1))
+            return Region(x, y, self.size.width if width is None else width, 1)
+        return None
 
-    def _repaint_cells(
+    def _refresh_row(self, row: int, x: int = 0, width: int | None = None) -> None:
+        """Repaint a row if it is on screen; only `width` cells from `x` if given."""
+        if (region := self._row_region(row, x, width)) is not None:
+            self.refresh(region)
+
+    def _changed_cells(
         self,
         row: int,
         old: TaskInfo,
         new: TaskInfo,
         before: datetime,
         keys: tuple[str, ...] | None = None,
-    ) -> None:
-        """Repaint the cells of a row (of the columns `keys`, default all) that differ
-        between `old` as painted at `before` and `new` now: Textual writes a repainted
-        region whole, changed or not. Of a duration only the characters that changed:
-        `41s` to `42s` is one cell on the terminal."""
+    ) -> Iterator[Region]:
+        """Where the cells of a row (of the columns `keys`, default all) differ between
+        `old` as painted at `before` and `new` now, to be repainted: Textual writes a
+        repainted region whole, changed or not. Of a duration only the characters that
+        changed: `41s` to `42s` is one cell on the terminal. Callers refresh them all at
+        once (each `refresh` call clears the widget's caches and schedules a repaint)."""
         x = 0
         for column, width in self._layout:
             if keys is not None and column.key not in keys:
@@ -633,8 +648,8 @@ class TaskTable(ScrollView, can_focus=True):
                     start, end = changed_cells(
                         _fit(was, width, column.right), _fit(now, width, column.right)
                     )
-                if end > start:
-                    self._refresh_row(row, x + start, end - start)
+                if end > start and (region := self._row_region(row, x + start, end - start)):
+                    yield region
             x += width + 1
 
     def render_line(self, y: int) -> Strip:
