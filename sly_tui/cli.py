@@ -474,10 +474,25 @@ def _run_headless(args: argparse.Namespace) -> int:
     return run(args, _settings_from(args))
 
 
+def _import_httpcore_without_trio() -> None:
+    """Import httpcore (under httpx) without trio, which it imports whenever it is
+    installed, for programs that run under trio. sly-tui runs only under asyncio, and trio
+    (which selenium, say, brings into the same environment) costs about 45 ms of start-up,
+    as much as httpx and httpcore together. Later imports of trio work as usual."""
+    if "httpcore" in sys.modules or "trio" in sys.modules:
+        return
+    sys.modules["trio"] = None  # type: ignore[assignment]  # `import trio` raises ImportError
+    try:
+        import httpcore  # noqa: F401
+    finally:
+        del sys.modules["trio"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _import_httpcore_without_trio()
         if args.command == "demo-server":
             return _run_demo_server(args)
         if args.command == "serve":

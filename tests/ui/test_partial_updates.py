@@ -1,8 +1,10 @@
 """Partial updates are written cut at both ends of each changed span, never inside a wide
-character, and identical to Textual's own writing when a span covers whole pieces."""
+character, each change of colours once (what stays in force is not written again), and
+with the same cells and colours as Textual's own writing when a span covers whole pieces."""
 
 from __future__ import annotations
 
+from rich.color import ColorSystem
 from rich.console import Console
 from rich.control import Control
 from rich.segment import Segment
@@ -40,16 +42,40 @@ def test_a_wide_character_at_the_cut_is_written_whole() -> None:
     assert written.startswith("\x1b[1;3H") and "日本語" in written
 
 
-def test_whole_pieces_are_written_as_textual_writes_them() -> None:
+def test_whole_pieces_are_written_with_textual_s_cells_and_colours() -> None:
     left, right = Strip([Segment("left ", BOLD)]), Strip([Segment("right", None)])
     chops = update([left, right], (0, 10))
-    textual = "\x1b[1;1H\x1b[1mleft \x1b[0m\x1b[1;6Hright"  # Textual 8's ChopsUpdate
-    assert cropped_segments(chops, CONSOLE) == textual
+    # Textual 8 writes "\x1b[1;1H\x1b[1mleft \x1b[0m\x1b[1;6Hright": the reset moves after
+    # the cursor move, which changes no cell.
+    written = "\x1b[1;1H\x1b[1mleft \x1b[1;6H\x1b[0mright"
+    assert cropped_segments(chops, CONSOLE) == written
     install()
     install()  # a second call changes nothing
-    assert ChopsUpdate.render_segments(chops, CONSOLE) == textual
+    assert ChopsUpdate.render_segments(chops, CONSOLE) == written
     assert (
         ChopsUpdate.render_segments(update([left], (2, 5)), CONSOLE) == "\x1b[1;3H\x1b[1mft \x1b[0m"
+    )
+
+
+def test_colours_in_force_are_not_written_again() -> None:
+    """Ticking durations on many rows: one SGR sequence for all, one reset at the end, and
+    no newline between lines (each span starts with a cursor move)."""
+    cells = [{0: Strip([Segment(f"{second}s", BOLD)])} for second in range(3)]
+    chops = ChopsUpdate(cells, [(y, 0, 2) for y in range(3)], [[2]] * 3)
+    assert cropped_segments(chops, CONSOLE) == ("\x1b[1;1H\x1b[1m0s\x1b[2;1H1s\x1b[3;1H2s\x1b[0m")
+    red = Style(color="red")
+    row = Strip([Segment("a", BOLD), Segment("b", red), Segment("c", None), Segment("d", red)])
+    assert cropped_segments(update([row], (0, 4)), CONSOLE) == (
+        "\x1b[1;1H\x1b[1ma\x1b[0;31mb\x1b[0mc\x1b[31md\x1b[0m"
+    )
+
+
+def test_hyperlinks_are_written_as_textual_writes_them() -> None:
+    link = Style(link="https://example.com")
+    row = Strip([Segment("a", BOLD), Segment("site", link)])
+    written = cropped_segments(update([row], (0, 5)), CONSOLE)
+    assert written == "\x1b[1;1H\x1b[1ma\x1b[0m" + Strip.render_style(
+        link, "site", ColorSystem.TRUECOLOR
     )
 
 

@@ -14,11 +14,12 @@ than the current epoch's steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -76,6 +77,7 @@ WORKSPACE_COLUMN = Column("workspace", "WORKSPACE", 14, 80)
 TEAM_COLUMN = Column("team", "TEAM", 12, 75)
 PLACE_KEYS = (WORKSPACE_COLUMN.key, TEAM_COLUMN.key)
 SPARKS = "▁▂▃▄▅▆▇█"
+CLOCK_KEYS = ("duration", "started", "progress")  # cells whose text follows the clock
 
 
 def sparkline(values: tuple[float, ...], width: int) -> str:
@@ -265,7 +267,8 @@ class TaskTable(ScrollView, can_focus=True):
         # Bumped each time a task is replaced; cached rows are keyed on it, not on `id()`
         # of the task object (Python reuses addresses, so an old row would come back).
         self._versions: dict[int, int] = {}
-        self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(2048)
+        # rows as painted, and when: a running row's clock cells move on at each tick
+        self._strips: LRUCache[tuple[Any, ...], tuple[datetime, Strip]] = LRUCache(2048)
         self._layout: list[tuple[Column, int]] = []
         self._layout_key: tuple[object, ...] = ()
         # Columns the narrow screen drops: how many of the unpinned ones ←/→ skipped, and
@@ -274,6 +277,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.hidden_left = 0
         self.hidden_right = 0
         self.trends: dict[int, Training] = {}  # task id → what a running training shows
+        self._kept_columns: tuple[str | None, bool] = (None, False)  # see _training_columns
         self._now = datetime.now(UTC)
         self.sort_key = "id"
         self.sort_reverse = True
@@ -303,15 +307,18 @@ class TaskTable(ScrollView, can_focus=True):
             self._sort_cache.pop(task_id, None)
         for task in change.added:
             self._store(task)
+        regions: list[Region] = []
         for task in change.changed:
             old = self.tasks.get(task.id)
             self._store(task)
             if old is None or self._moves(old, task):
                 reorder = True
             elif (row := self._row_of.get(task.id)) is not None:
-                self._repaint_cells(row, old, task, self._now)
+                regions.extend(self._changed_cells(row, old, task, self._now))
         if reorder:
             self._reorder()
+        elif regions:
+            self.refresh(*regions)
 
     def _store(self, task: TaskInfo) -> None:
         """Hold a new version of a task; what was derived from the old one is dropped."""
@@ -442,10 +449,14 @@ class TaskTable(ScrollView, can_focus=True):
         running rows, just the cells whose text changed: on a slow link a second of ten
         running tasks costs a few hundred bytes, not ten whole lines."""
         before, self._now = self._now, now
-        for row in self.rows_on_screen():
-            task = self.tasks.get(self.order[row])
-            if task is not None and task.is_active:
-                self._repaint_cells(row, task, task, before)
+        regions = [
+            region
+            for row in self.rows_on_screen()
+            if (task := self.tasks.get(self.order[row])) is not None and task.is_active
+            for region in self._changed_cells(row, task, task, before, CLOCK_KEYS)
+        ]
+        if regions:
+            self.refresh(*regions)
 
     # --- cursor and keys ------------------------------------------------------------------
 
@@ -559,12 +570,19 @@ class TaskTable(ScrollView, can_focus=True):
         self.post_message(self.ColumnsChanged())
 
     def _training_columns(self) -> tuple[str | None, bool]:
-        """The TREND column's label (None: no column) and whether PROGRESS shows epochs."""
+        """The TREND column's label (None: no column) and whether PROGRESS shows epochs.
+
+        Once shown, they stay when the trainings end: where short trainings come and go,
+        columns that came and went with them redrew the whole table (~12 KB on the
+        terminal) several times a minute, and moved every column under the reader's eyes."""
         metrics = {training.metric for training in self.trends.values() if training.trend}
         label = None
         if metrics:
             label = one_line(metrics.pop()) if len(metrics) == 1 else TREND_COLUMN.label
-        return label, any(training.epochs for training in self.trends.values())
+        epochs = any(training.epochs for training in self.trends.values())
+        kept_label, kept_epochs = self._kept_columns
+        self._kept_columns = (label or kept_label, epochs or kept_epochs)
+        return self._kept_columns
 
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
@@ -602,44 +620,88 @@ class TaskTable(ScrollView, can_focus=True):
         self._strips.clear()
         return layout
 
-    def _refresh_row(self, row: int, x: int = 0, width: int | None = None) -> None:
-        """Repaint a row if it is on screen; only `width` cells from `x` if given."""
+    def _row_region(self, row: int, x: int = 0, width: int | None = None) -> Region | None:
+        """Where a row is on screen (None: scrolled away); only `width` cells from `x` if
+        given."""
         y = row + 1 - int(self.scroll_y)
         if 1 <= y < self.size.height:
-            self.refresh(Region(x, y, self.size.width if width is None else width, 1))
+            return Region(x, y, self.size.width if width is None else width, 1)
+        return None
 
-    def _repaint_cells(self, row: int, old: TaskInfo, new: TaskInfo, before: datetime) -> None:
-        """Repaint the cells of a row that differ between `old` as painted at `before` and
-        `new` now: Textual writes a repainted region whole, changed or not."""
+    def _refresh_row(self, row: int, x: int = 0, width: int | None = None) -> None:
+        """Repaint a row if it is on screen; only `width` cells from `x` if given."""
+        if (region := self._row_region(row, x, width)) is not None:
+            self.refresh(region)
+
+    def _changed_cells(
+        self,
+        row: int,
+        old: TaskInfo,
+        new: TaskInfo,
+        before: datetime,
+        keys: tuple[str, ...] | None = None,
+    ) -> Iterator[Region]:
+        """Where the cells of a row (of the columns `keys`, default all) differ between
+        `old` as painted at `before` and `new` now, to be repainted: Textual writes a
+        repainted region whole, changed or not. Of a duration only the characters that
+        changed: `41s` to `42s` is one cell on the terminal. Callers refresh them all at
+        once (each `refresh` call clears the widget's caches and schedules a repaint)."""
         x = 0
         for column, width in self._layout:
-            if column is not TREND_COLUMN and self.cell(old, column.key, before) != self.cell(
-                new, column.key, self._now
-            ):
-                self._refresh_row(row, x, width)
+            if keys is not None and column.key not in keys:
+                x += width + 1
+                continue
+            was, now = self.cell(old, column.key, before), self.cell(new, column.key, self._now)
+            if column is not TREND_COLUMN and was != now:
+                start, end = 0, width
+                if column.key == "duration":  # painted as it is (other cells gain glyphs)
+                    start, end = changed_cells(
+                        _fit(was, width, column.right), _fit(now, width, column.right)
+                    )
+                if end > start and (region := self._row_region(row, x + start, end - start)):
+                    yield region
             x += width + 1
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         layout = self._columns_for(width)
-        base = self.rich_style
         if y == 0:
-            return self._header(layout, width, base)
+            return self._header(layout, width, self.rich_style)
         row = int(self.scroll_y) + y - 1
         if row >= len(self.order):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         task = self.tasks[self.order[row]]
         selected = row == self._cursor_row
-        ticking = self._now if task.is_active else None
         marked = task.id in self.marked
         watched = task.id in self.watched
         trend = self.trends.get(task.id)
         version = self._versions.get(task.id, 0)
-        key = (task.id, version, width, selected, ticking, self.has_focus, marked, watched, trend)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._row(task, layout, width, base, selected, marked, watched)
-            self._strips[key] = strip
+        key = (task.id, version, width, selected, self.has_focus, marked, watched, trend)
+        cached = self._strips.get(key)
+        if cached is None:  # (the style is looked up only here: it walks the ancestors)
+            strip = self._row(task, layout, width, self.rich_style, selected, marked, watched)
+        elif cached[0] == self._now or not task.is_active:
+            return cached[1]
+        else:
+            strip = self._advance(cached[1], task, layout, watched)
+        self._strips[key] = (self._now, strip)
+        return strip
+
+    def _advance(
+        self, strip: Strip, task: TaskInfo, layout: list[tuple[Column, int]], watched: bool
+    ) -> Strip:
+        """`strip`, a running task's row painted at an earlier tick, with the cells that
+        follow the clock brought to now: a tick costs the cells that changed, not the row."""
+        x = 0
+        for column, width in layout:
+            if column.key in CLOCK_KEYS:
+                text = _fit(self._plain(task, column.key, width, watched), width, column.right)
+                cell = strip.crop(x, x + width)
+                if cell.text != text:
+                    style = next(iter(cell)).style  # one style a cell (see `_row`)
+                    painted = Strip([Segment(text, style)], width)
+                    strip = Strip.join([strip.crop(0, x), painted, strip.crop(x + width)])
+            x += width + 1
         return strip
 
     def _header(self, layout: list[tuple[Column, int]], width: int, base: Style) -> Strip:
@@ -659,6 +721,16 @@ class TaskTable(ScrollView, can_focus=True):
             segments.append(Segment(" ", base + header))
         return Strip(segments).extend_cell_length(width, base + header).crop(0, width)
 
+    def _plain(self, task: TaskInfo, key: str, width: int, watched: bool) -> str:
+        """The text of a cell as the row shows it, before it is fitted to `width`."""
+        training = self.trends.get(task.id)
+        if key == "trend":
+            return sparkline(training.trend if training else (), width)
+        if key == "progress" and training and training.epochs:
+            return training.epochs.cell(training.epochs.eta(task.started_at, self._now))
+        plain = self.cell(task, key, self._now)
+        return f"{WATCHED_GLYPH} {plain}" if watched and key == "name" else plain
+
     def _row(
         self,
         task: TaskInfo,
@@ -674,17 +746,7 @@ class TaskTable(ScrollView, can_focus=True):
         status_style = text_style(self, f"task-table--status-{group.name}")
         line = Text(no_wrap=True, end="")
         for column, col_width in layout:
-            training = self.trends.get(task.id)
-            if column.key == "trend":
-                plain = sparkline(training.trend if training else (), col_width)
-            elif column.key == "progress" and training and training.epochs:
-                epochs = training.epochs
-                plain = epochs.cell(epochs.eta(task.started_at, self._now))
-            else:
-                plain = self.cell(task, column.key, self._now)
-            if watched and column.key == "name":
-                plain = f"{WATCHED_GLYPH} {plain}"
-            text = _fit(plain, col_width, column.right)
+            text = _fit(self._plain(task, column.key, col_width, watched), col_width, column.right)
             if marked and column.key == "id":
                 text = "●" + text[1:]
             style = None  # the cursor row takes the cursor's colours throughout
@@ -703,10 +765,20 @@ class TaskTable(ScrollView, can_focus=True):
         return strip.apply_style(base) if not cursor else strip
 
 
+def changed_cells(old: str, new: str) -> tuple[int, int]:
+    """The cells [start, end) where two texts of one width differ: all of them unless both
+    are ASCII (a character is a cell)."""
+    if len(old) != len(new) or not (old.isascii() and new.isascii()):
+        return 0, max(cell_len(old), cell_len(new))
+    start = next((i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b), len(new))
+    end = len(new)
+    while end > start and old[end - 1] == new[end - 1]:
+        end -= 1
+    return start, end
+
+
 def _fit(text: str, width: int, right: bool) -> str:
     """Pad or cut `text` to exactly `width` cells, with an ellipsis when cut."""
-    from rich.cells import cell_len, set_cell_size
-
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
