@@ -32,11 +32,11 @@ import asyncio
 import heapq
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import aclosing
 from typing import Any
 
-from sly_tui.api import ApiError, SlyClient, TaskInfo
+from sly_tui.api import ApiError, Page, SlyClient, TaskInfo
 from sly_tui.enums import ACTIVE_STATUSES, RUNNING_STATUSES, Status
 from sly_tui.monitor.events import TasksChanged, TrendsChanged
 from sly_tui.monitor.metrics import reports_metrics
@@ -68,6 +68,38 @@ def diff_tasks(
     return added, changed, gone
 
 
+def sweep_pages(client: SlyClient, workspace_id: int) -> AsyncIterator[Page[TaskInfo]]:
+    """The pages a sweep reads: every task of the workspace, newest first."""
+    return client.tasks.iter_list_pages(workspace_id, newest_first=True, strict=False)
+
+
+class HeadStart:
+    """The first sweep of a workspace, its first page asked for at once: the dashboard
+    sends it along with `users.me`, before the list screen exists, so the first rows do not
+    wait a round trip for who the user is. Hand it to the `TaskListTopic` of that workspace
+    (and client); if no list uses it, `cancel` it."""
+
+    def __init__(self, client: SlyClient, workspace_id: int) -> None:
+        self.client = client
+        self.workspace_id = workspace_id
+        self._pages = sweep_pages(client, workspace_id)
+        self._first = asyncio.ensure_future(anext(self._pages, None))
+        # A failure is the sweep's to report; one nobody awaits is no error of its own.
+        self._first.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+    async def pages(self) -> AsyncIterator[Page[TaskInfo]]:
+        """The first page, then the rest, read as asked for."""
+        first = await self._first
+        if first is None:
+            return
+        yield first
+        async for page in self._pages:
+            yield page
+
+    def cancel(self) -> None:
+        self._first.cancel()
+
+
 class TaskListTopic:
     """Polls one workspace's tasks; publishes `TasksChanged` diffs."""
 
@@ -77,8 +109,10 @@ class TaskListTopic:
         *,
         sweep_every: float = SWEEP_EVERY,
         clock: Callable[[], float] = time.monotonic,
+        head_start: HeadStart | None = None,
     ) -> None:
         self.workspace_id = workspace_id
+        self._head_start = head_start  # the first sweep, under way (see `HeadStart`)
         self.tasks: dict[int, TaskInfo] = {}
         # The active ones among them, kept by `_apply`: each tick looks at these several
         # times, and walking all of a 10,000-task workspace each time was most of its CPU.
@@ -144,7 +178,13 @@ class TaskListTopic:
         seen: set[int] = set()
         skipped = 0  # unreadable entities (no id): counted, so the list still adds up
         total: int | None = None
-        pages = client.tasks.iter_list_pages(self.workspace_id, newest_first=True, strict=False)
+        head_start, self._head_start = self._head_start, None
+        if head_start is not None and head_start.client is client:
+            pages = head_start.pages()
+        else:
+            if head_start is not None:
+                head_start.cancel()
+            pages = sweep_pages(client, self.workspace_id)
         async for page in pages:
             total = page.total if total is None else total
             fresh = {task.id: task for task in page.entities}

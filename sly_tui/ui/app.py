@@ -48,6 +48,7 @@ from sly_tui.monitor.events import ConnectionState, Phase, TaskEnded, TaskGone, 
 from sly_tui.monitor.health import backoff_delay
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
+from sly_tui.monitor.task_list import HeadStart, TaskListTopic
 from sly_tui.monitor.watch import WatchTopic
 from sly_tui.notify import TITLE, NotifySettings, ending_sentence, terminal_text
 from sly_tui.present import task_name
@@ -257,17 +258,23 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.settings = settings
         self.read_only = settings.read_only
         client: SlyClient | None = None
+        head_start: HeadStart | None = None
         start = self._start_ids(settings)
         try:
             client = self.make_client(settings)
-            # The start workspace's names are asked for along with users.me: the list
-            # opens one round trip after start instead of three.
+            # The start workspace's names and its first page of tasks are asked for along
+            # with users.me: the first rows show one round trip after start instead of
+            # three, and the list screen is built while they travel.
+            if start is not None:
+                head_start = HeadStart(client, start[1])
             me, names = await asyncio.gather(
                 self._reach(client), self._names(client, start), return_exceptions=True
             )
             if isinstance(me, BaseException):
                 raise me
         except Exception as exc:
+            if head_start is not None:
+                head_start.cancel()
             if client is not None:
                 await client.aclose()
             self._show_connect(settings, failure_sentence(exc, settings.token))
@@ -280,7 +287,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.monitor = Monitor(client, interval=self._interval, on_state=self._post_state)
         self._start_watching(settings)
         self._set_state(ConnectionState(Phase.LIVE, last_ok=time.monotonic()))
-        await self.open_start_screen(start, names)
+        await self.open_start_screen(start, names, head_start)
 
     async def _reach(self, client: SlyClient) -> User:
         """`users.me`, retried with backoff (shown on screen) while no answer comes."""
@@ -338,25 +345,35 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         return (None if team_id is None else await client.teams.get_info_by_id(team_id)), workspace
 
     async def open_start_screen(
-        self, start: tuple[int | None, int] | None, names: Names | BaseException | None
+        self,
+        start: tuple[int | None, int] | None,
+        names: Names | BaseException | None,
+        head_start: HeadStart | None = None,
     ) -> None:
-        """The start workspace with its names, else the picker."""
+        """The start workspace with its names (and the first sweep of its list, under way),
+        else the picker."""
         if start is None:
             self.pick_workspace()
             return
         if not isinstance(names, tuple):
             # Asked along with users.me, maybe while the server was down or starting:
-            # once more, now that it answers.
+            # once more, now that it answers (and the list's first page with it: the one
+            # asked for then most likely failed too).
             assert self.client is not None
+            if head_start is not None:
+                head_start.cancel()
+                head_start = None
             try:
                 names = await self._names(self.client, start)
             except Exception as exc:  # not only ApiError: this runs in the connect worker
                 names = exc
         selection = self._describe(start, names)
         if selection is None:
+            if head_start is not None:
+                head_start.cancel()
             self.pick_workspace()
         else:
-            self.open_workspace(selection)
+            self.open_workspace(selection, head_start)
 
     def _describe(
         self, start: tuple[int | None, int], names: Names | Exception | None
@@ -403,7 +420,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.place = Place(self.place.server, self.place.user, scope.team_name, where)
         self.switch_to(ScopeListScreen(scope.team_id))
 
-    def open_workspace(self, selection: Selection) -> None:
+    def open_workspace(self, selection: Selection, head_start: HeadStart | None = None) -> None:
         from sly_tui.ui.screens.task_list import TaskListScreen
 
         self.selection = selection
@@ -417,7 +434,8 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                     save_profile_selection(
                         self.settings.profile, selection.team_id, selection.workspace_id
                     )
-        self.switch_to(TaskListScreen(selection.workspace_id))
+        topic = TaskListTopic(selection.workspace_id, head_start=head_start)
+        self.switch_to(TaskListScreen(selection.workspace_id, topic))
 
     def switch_to(self, screen: Screen[Any]) -> None:
         """Replace everything above the base screen with `screen`."""

@@ -19,6 +19,7 @@ from sly_tui.monitor.task_list import (
     NEW_EVERY,
     NEW_PAGE,
     PROGRESS_EVERY,
+    HeadStart,
     TaskListTopic,
     diff_tasks,
 )
@@ -117,6 +118,22 @@ async def test_first_poll_is_a_full_sweep_then_ticks_are_cheap(emulator: Emulato
         events = await poll(topic, client)
         assert events == []  # nothing moved: no event at all
         assert counter.take() == ["tasks.list"]
+
+
+async def test_a_head_start_is_the_first_sweep_s_first_page(emulator: Emulator):
+    """The page asked for before the topic exists is the one its first sweep shows: the
+    same tasks as a sweep of its own, and no second request for that page."""
+    counter = Counter()
+    async with counted_client(emulator, counter) as client:
+        workspace = await first_workspace(client)
+        plain = TaskListTopic(workspace, clock=lambda: 0.0)
+        await poll(plain, client)
+        pages = counter.take().count("tasks.list")
+        head_start = HeadStart(client, workspace)
+        topic = TaskListTopic(workspace, clock=lambda: 0.0, head_start=head_start)
+        events = await poll(topic, client)
+        assert topic.tasks == plain.tasks and events[-1].full
+        assert counter.take().count("tasks.list") == pages
 
 
 async def test_ticks_send_only_documented_filters_and_sorts(emulator: Emulator):

@@ -17,7 +17,7 @@ from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 from sly_tui.ui.widgets.status_bar import StatusBar
 
-from .helpers import click, connect_shown, screen_text, wait_for
+from .helpers import click, connect_shown, screen_text, settle, wait_for
 
 
 def bar_text(app: SlyApp) -> str:
@@ -170,3 +170,21 @@ async def test_a_stalled_reply_shows_stale_and_r_polls_afresh(make_app, emulator
         await pilot.press("r")
         await wait_for(pilot, lambda: app.connection_state.phase is Phase.LIVE)
         assert "live" in bar_text(app)
+
+
+async def test_a_covered_status_bar_waits_and_catches_up_when_shown(make_app):
+    """Under another screen the bar is not rebuilt (its ticks cost nothing unseen); shown
+    again, it says the current state at once, not at its next tick."""
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        listed = app.screen
+        bar = listed.query_one(StatusBar)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is not listed)
+        app.action_toggle_pause()
+        bar.update_now()
+        assert "paused" not in bar.render().plain
+        app.pop_screen()
+        await settle(pilot)  # the resume handled; the bar's next tick may be a second off
+        assert "paused" in bar.render().plain

@@ -82,8 +82,19 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_now)
+        # Under another screen the bar is not seen: it skips its ticks, and catches up
+        # when its screen is shown again (Textual counts each resume in `stack_updates`).
+        self.watch(self.screen, "stack_updates", self._shown_again, init=False)
+
+    def _shown_again(self) -> None:
+        """Composed afresh when next drawn: on the screen's first showing, before its
+        layout, the width is not known yet."""
+        self._shown = None
+        self.refresh()
 
     def update_now(self) -> None:
+        if self.screen in self.app.screen_stack[:-1]:  # covered (not one being opened)
+            return
         text = self._compose_text()
         if text != self._shown:
             self._shown = text
