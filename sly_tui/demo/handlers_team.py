@@ -22,7 +22,9 @@ from sly_tui.demo.world import (
 )
 from sly_tui.enums import ACTIVE_STATUSES, AgentStatus
 
-INSTANCE_VERSION = "6.17.8"
+# The newest instance release the official SDK knows (its versions.json: 6.18.3 ↔ SDK
+# 6.74.45); an older one makes every SDK client warn "not supported by the SDK".
+INSTANCE_VERSION = "6.18.3"
 
 
 def _common(**extra: Field[Any]) -> Fields:
