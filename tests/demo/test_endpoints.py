@@ -137,7 +137,7 @@ async def test_projects_models_files_version(rpc: Rpc) -> None:
     info = await rpc("file-storage.info", {"id": 801})
     assert info["storagePath"].endswith(info["path"])
     assert set(info["meta"]) == {"ext", "mime", "size"}
-    assert await rpc("instance.version") == {"version": "6.17.8"}
+    assert await rpc("instance.version") == {"version": "6.18.3"}
 
 
 async def test_task_reads(rpc: Rpc) -> None:

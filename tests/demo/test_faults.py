@@ -36,7 +36,7 @@ async def test_method_filter_and_exempt_calls(
     await rpc("tasks.info", {"id": 1001}, status=500)
     await rpc("tasks.info", {"id": 1001})
     emulator.faults = Faults(error_rate=1.0)
-    assert await rpc("instance.version") == {"version": "6.17.8"}  # never faulted
+    assert await rpc("instance.version") == {"version": "6.18.3"}  # never faulted
 
 
 async def test_rate_limit_carries_integer_retry_after(
