@@ -9,6 +9,7 @@ sentence on stderr and a non-zero exit code; `--debug` shows the traceback inste
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import textwrap
@@ -492,6 +493,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command is None:
+            # The dashboard imports some 500 modules while it starts, and the collector
+            # walks their objects over and over for garbage they hardly ever are (about
+            # 40 ms of a start): paused until the app is built (`sly_tui.ui.launch`).
+            gc.disable()
         _import_httpcore_without_trio()
         if args.command == "demo-server":
             return _run_demo_server(args)
@@ -511,6 +517,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"sly-tui: {sentence}", file=sys.stderr)
         return code
+    finally:
+        gc.enable()  # where the dashboard failed before it was built
 
 
 def _failure(args: argparse.Namespace, exc: Exception) -> tuple[str, int]:

@@ -8,6 +8,7 @@ other client (the SDK included) can use the printed address while it runs.
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,6 +33,15 @@ def _cache_dir() -> Path:
     return Path(user_cache_dir("sly-tui", appauthor=False))
 
 
+def _collect_from_now() -> None:
+    """Collect garbage again, the app built (`cli.main` paused the collector while the
+    modules were imported). What exists now, modules, classes and functions nearly all,
+    lives as long as the process: it is frozen out of every later collection, which would
+    only walk it again for nothing."""
+    gc.freeze()
+    gc.enable()
+
+
 def run_dashboard(
     settings: Settings,
     *,
@@ -44,6 +54,7 @@ def run_dashboard(
 
     if demo is None:
         app = SlyApp(settings, interval=interval, cache_dir=_cache_dir(), theme=theme)
+        _collect_from_now()
         app.run()
         if app.return_value == "demo":  # the first-run screen's "Open demo" button
             demo = DemoOptions()
@@ -89,5 +100,6 @@ async def _run_demo(
         app = SlyApp(
             demo_settings, interval=interval, demo_label=f"demo:{port}", remember=False, theme=theme
         )
+        _collect_from_now()
         await app.run_async()
         return app.return_code or 0
