@@ -25,6 +25,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what `cat` reports when `head` stops reading
 HEADLESS_COMMANDS = ("tasks", "task", "logs", "wait", "stop", "start")
+SERVE_PORT = 8566  # `sly-tui serve`'s default port
 
 
 def _whole(minimum: int, maximum: int, what: str) -> Callable[[str], int]:
@@ -207,8 +208,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve_command(commands: argparse._SubParsersAction) -> None:
-    from sly_tui.web import DEFAULT_PORT
-
     serve = commands.add_parser(
         "serve",
         parents=[_connection_flags(inherit=True)],
@@ -228,7 +227,7 @@ def _serve_command(commands: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument(
-        "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
+        "--port", type=_port, default=SERVE_PORT, help=f"port (default {SERVE_PORT}; 0 = any)"
     )
     serve.add_argument("--public", action="store_true", help="allow a --host that is not loopback")
     _dashboard_flags(serve, inherit=True)
@@ -466,7 +465,13 @@ def _run_dashboard(args: argparse.Namespace) -> int:
             big_team=args.demo_big_team,
         )
     settings = _settings_from(args)
-    return run_dashboard(settings, demo=demo, interval=args.interval, theme=args.theme)
+    early = None
+    if demo is None:
+        from sly_tui.monitor.opening import send_early
+
+        # Sent now, answered while the dashboard imports its screens.
+        early = send_early(settings)
+    return run_dashboard(settings, demo=demo, interval=args.interval, theme=args.theme, early=early)
 
 
 def _run_headless(args: argparse.Namespace) -> int:

@@ -25,8 +25,6 @@ from typing import Any
 
 from sly_tui.config import ConfigError
 
-DEFAULT_PORT = 8566
-
 
 def is_loopback(host: str) -> bool:
     """`localhost` or a loopback address (127.0.0.0/8, ::1); a name is not looked up."""

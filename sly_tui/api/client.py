@@ -10,6 +10,7 @@ from typing import Self
 import httpx
 
 from sly_tui.api.address import api_root
+from sly_tui.api.early import EarlyReplies
 from sly_tui.api.neighbours import (
     AgentsApi,
     AppsApi,
@@ -47,6 +48,8 @@ class SlyClient:
     `timeout` bounds each request as a whole, and a reply's body may be at most
     `max_response_bytes` once decoded. `check_https`: an http:// address is probed once on
     https:// and switched when that answers, as the SDK does (off: talk as told).
+    `early`: replies to calls sent before the client existed, used as the first attempt of
+    the same calls (see `EarlyReplies`).
 
     Use as `async with SlyClient(...) as client:` or call `aclose()` when done.
     """
@@ -67,6 +70,7 @@ class SlyClient:
         on_retry: OnRetry | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         check_https: bool = True,
+        early: EarlyReplies | None = None,
     ) -> None:
         secret = Secret(token) if isinstance(token, str) else token
         self._t = Transport(
@@ -82,6 +86,7 @@ class SlyClient:
             max_response_bytes=max_response_bytes,
             on_retry=on_retry,
             check_https=check_https,
+            early=early,
         )
         self.server_clock = self._t.server_clock
         self.users = UsersApi(self._t)

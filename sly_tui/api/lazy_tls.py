@@ -11,14 +11,19 @@ verification and `SSL_CERT_FILE`/`SSL_CERT_DIR` included, built once and then ke
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
 
 import httpx
 
 
 class LazyTlsTransport(httpx.AsyncBaseTransport):
-    """httpx's default transport, with the TLS part made when the first https request comes."""
+    """httpx's default transport, with the TLS part made when the first https request comes.
 
-    def __init__(self) -> None:
+    `ready` may offer a context already built with the same defaults (see `EarlyReplies`).
+    """
+
+    def __init__(self, ready: Callable[[], ssl.SSLContext | None] | None = None) -> None:
+        self._ready = ready
         self._plain: httpx.AsyncHTTPTransport | None = None
         self._tls: httpx.AsyncHTTPTransport | None = None
 
@@ -28,7 +33,9 @@ class LazyTlsTransport(httpx.AsyncBaseTransport):
     def _pool(self, tls: bool) -> httpx.AsyncHTTPTransport:
         if tls:
             if self._tls is None:
-                self._tls = httpx.AsyncHTTPTransport()  # verify=True: httpx's own defaults
+                context = self._ready() if self._ready is not None else None
+                # verify=True: httpx's own defaults, as the ready context was built with.
+                self._tls = httpx.AsyncHTTPTransport(verify=context or True)
             return self._tls
         if self._plain is None:
             # This pool only ever sees http:// URLs, so it never handshakes; its context

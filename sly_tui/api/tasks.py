@@ -134,9 +134,9 @@ class TaskApi(Namespace):
         the first page holds the tasks people look at first. `strict=False`
         leaves the page-count check to the caller (see `iter_pages`).
         """
-        body = self._list_body(workspace_id, filters)
-        if newest_first:
-            body.update(sort=newest_by, sort_order="desc")
+        body = self.list_query(
+            workspace_id, filters, newest_first=newest_first, newest_by=newest_by
+        )
         return iter_pages(
             self._t, "tasks.list", body, TaskInfo.from_json, per_page=per_page, strict=strict
         )
@@ -144,6 +144,21 @@ class TaskApi(Namespace):
     @staticmethod
     def _list_body(workspace_id: int, filters: Filters | None) -> dict[str, Any]:
         return {"workspaceId": workspace_id, "filter": list(filters or [])}
+
+    @classmethod
+    def list_query(
+        cls,
+        workspace_id: int,
+        filters: Filters | None = None,
+        *,
+        newest_first: bool = False,
+        newest_by: str = "id",
+    ) -> dict[str, Any]:
+        """The body of `iter_list_pages`'s first request (without `per_page`)."""
+        body = cls._list_body(workspace_id, filters)
+        if newest_first:
+            body.update(sort=newest_by, sort_order="desc")
+        return body
 
     async def get_info_by_id(self, task_id: int, with_progress: bool = False) -> TaskInfo | None:
         """`with_progress` sends `withProgress` (documented for `tasks.info`, not for

@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -24,6 +24,11 @@ from sly_tui.api.retry import RetryPolicy, once_only
 from sly_tui.api.server_clock import ServerClock
 from sly_tui.enums import MUTATING_METHODS
 from sly_tui.secrets import Secret, token_problem
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from sly_tui.api.early import EarlyReplies
 
 T = TypeVar("T")
 
@@ -37,6 +42,22 @@ OnRetry = Callable[[ApiError, float], None]
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 # Headers that describe the body as it travelled, not the decoded bytes kept in memory.
 _TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def read_reply(response: httpx.Response, content: bytes) -> httpx.Response:
+    """`response` with its whole (decoded) body `content`, kept in memory."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in _TRANSFER_HEADERS
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=content,
+        request=response.request,
+        extensions=dict(response.extensions),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +89,12 @@ def _is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def probes_https(root: str) -> bool:
+    """Whether a client of `root` first asks its https:// twin (an http:// address that is
+    not loopback), as the SDK's `_check_https_redirect` does."""
+    return not root.startswith("https://") and not _is_loopback(root)
 
 
 def _unchanged(value: Any) -> Any:
@@ -124,6 +151,7 @@ class Transport:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         on_retry: OnRetry | None = None,
         check_https: bool = True,
+        early: EarlyReplies | None = None,
     ) -> None:
         self.root = root
         self.read_only = read_only
@@ -140,8 +168,12 @@ class Transport:
         self.address = _origin(root)
         # An http:// root is probed once on https:// before the first request (as the SDK's
         # `_check_https_redirect` does) and switched when that answers; not on loopback.
-        self._https_checked = not check_https or root.startswith("https://") or _is_loopback(root)
+        self._https_checked = not check_https or not probes_https(root)
         self._https_lock = asyncio.Lock()
+        # Replies to calls sent before this client existed: only if they went where this
+        # client's calls go (no https probe pending), with the same token.
+        same = early is not None and (early.root, early.token) == (root, token)
+        self._early = early if same and self._https_checked else None
         headers = {}
         if token:
             if problem := token_problem(token.reveal()):
@@ -149,8 +181,9 @@ class Transport:
             headers["x-api-key"] = token.reveal()
         if task_id is not None:
             headers["x-task-id"] = str(task_id)
+        tls = self._early.tls_context if self._early is not None else None
         self._http = httpx.AsyncClient(
-            transport=transport if transport is not None else LazyTlsTransport(),
+            transport=transport if transport is not None else LazyTlsTransport(tls),
             timeout=timeout,
             headers=headers,
             follow_redirects=False,
@@ -240,6 +273,7 @@ class Transport:
             retries,
             once=once_only(rpc, payload),
             deadline=self._timeout if wait is None else max(self._timeout, wait),
+            early=self._take_early(rpc, payload),
         )
         try:
             return self._decode(rpc, response, parse)
@@ -300,6 +334,14 @@ class Transport:
         finally:
             await response.aclose()
 
+    def _take_early(self, rpc: str, payload: Any) -> Future[httpx.Response] | None:
+        if self._early is None or not isinstance(payload, dict):
+            return None
+        reply = self._early.take(rpc, payload)
+        if not self._early.untaken:
+            self._early = None
+        return reply
+
     def _decode(self, rpc: str, response: httpx.Response, parse: Callable[[Any], T]) -> T:
         try:
             value = response.json()
@@ -322,6 +364,7 @@ class Transport:
         stream: bool = False,
         once: bool = False,
         deadline: float | None = None,
+        early: Future[httpx.Response] | None = None,
     ) -> httpx.Response:
         """Send until a 200 arrives, the failure is final, or the attempts run out.
 
@@ -330,14 +373,17 @@ class Transport:
         catches a dead link). A `once` call is sent again only after a failure that proves
         the server never got it, and a refusal (a 4xx) is final as usual; any other failure
         (a 5xx, a timeout, a dropped link, a 200 too large to read) may have acted, so it
-        ends as `OutcomeUnknown`.
+        ends as `OutcomeUnknown`. An `early` reply (see `EarlyReplies`) is the first
+        attempt's, sent before this client existed.
         """
         self.check_writable(rpc)
         if not self._https_checked:
             await self._check_https()
         attempts = max(1, self.retry.retries if retries is None else retries)
         for attempt in range(attempts):
-            outcome = await self._attempt(rpc, build, attempt + 1, stream, deadline)
+            outcome = await self._attempt(
+                rpc, build, attempt + 1, stream, deadline, early if attempt == 0 else None
+            )
             if isinstance(outcome, httpx.Response):
                 return outcome
             status = outcome.error.status
@@ -359,18 +405,24 @@ class Transport:
         attempt: int,
         stream: bool,
         deadline: float | None,
+        early: Future[httpx.Response] | None = None,
     ) -> httpx.Response | Failure:
         """One exchange, within `deadline` seconds in all: connecting, waiting, and reading
-        the whole body (a body that trickles in a byte at a time counts against it too)."""
+        the whole body (a body that trickles in a byte at a time counts against it too).
+        An `early` reply is this exchange's, already under way; if it failed at all (it is
+        a read), the call is sent now instead."""
         started = time.monotonic()
         status: int | None = None
         try:
             request = build()
             async with asyncio.timeout(deadline):
-                response = await self._http.send(request, stream=True)
+                response = await self._early_reply(early) if early is not None else None
+                if response is None:
+                    response = await self._http.send(request, stream=True)
+                    status = response.status_code
+                    if not (stream and status == 200):
+                        response = await self._read(rpc, response)
                 status = response.status_code
-                if not (stream and status == 200):
-                    response = await self._read(rpc, response)
             if status == 200:
                 self.server_clock.observe(response.headers.get("date"))
                 return response
@@ -389,6 +441,13 @@ class Transport:
             if self._on_request is not None:
                 self._on_request(RequestRecord(rpc, status, time.monotonic() - started, attempt))
 
+    @staticmethod
+    async def _early_reply(early: Future[httpx.Response]) -> httpx.Response | None:
+        try:
+            return await asyncio.wrap_future(early)
+        except Exception:
+            return None
+
     async def _read(self, rpc: str, response: httpx.Response) -> httpx.Response:
         """The reply with its body read, refusing a body (decoded) above the size limit."""
         limit = self._max_bytes
@@ -406,18 +465,7 @@ class Transport:
                 chunks.append(chunk)
         finally:
             await response.aclose()
-        headers = [
-            (name, value)
-            for name, value in response.headers.multi_items()
-            if name.lower() not in _TRANSFER_HEADERS
-        ]
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=b"".join(chunks),
-            request=response.request,
-            extensions=dict(response.extensions),
-        )
+        return read_reply(response, b"".join(chunks))
 
     def _too_large(self, rpc: str, status: int) -> ProtocolError:
         megabytes = self._max_bytes / (1024 * 1024)

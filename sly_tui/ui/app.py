@@ -42,10 +42,12 @@ from sly_tui.api import (
     User,
     Workspace,
 )
+from sly_tui.api.early import EarlyReplies
 from sly_tui.api.sentences import failure_sentence
 from sly_tui.config import ConfigError, Flags, Settings, resolve, response_limit
 from sly_tui.monitor.events import ConnectionState, Phase, TaskEnded, TaskGone, TasksChanged
 from sly_tui.monitor.health import backoff_delay
+from sly_tui.monitor.opening import DASHBOARD_TIMEOUT, Start, start_ids
 from sly_tui.monitor.service import DEFAULT_INTERVAL, Monitor
 from sly_tui.monitor.task_detail import TaskDetailTopic
 from sly_tui.monitor.task_list import HeadStart, TaskListTopic
@@ -55,7 +57,6 @@ from sly_tui.present import task_name
 from sly_tui.secrets import create_private
 from sly_tui.state import (
     load_profile_selection,
-    load_selection,
     load_theme,
     load_watched,
     save_profile_selection,
@@ -125,6 +126,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         remember: bool = True,
         clock: Callable[[], datetime] | None = None,
         theme: str | None = None,
+        early: EarlyReplies | None = None,
     ) -> None:
         super().__init__()
         partial_updates.install()  # a ticking cell costs its own width on the terminal
@@ -143,6 +145,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self._unwatched: set[int] = set()  # tasks of mine the user unwatched: not again
         self._interval = interval or DEFAULT_INTERVAL
         self._transport = transport
+        self._early = early  # the opening calls, sent while this app was being imported
         self._remember = remember
         self.now: Callable[[], datetime] = clock or self._server_now
         self._temp_cache: tempfile.TemporaryDirectory[str] | None = None
@@ -237,15 +240,17 @@ class SlyApp(ReportsFailedWorkers, App[str]):
 
     def make_client(self, settings: Settings) -> SlyClient:
         assert settings.server is not None
+        early, self._early = self._early, None  # the first client's only
         return SlyClient(
             settings.server,
             settings.token.reveal() if settings.token else None,
             api_server_address=settings.api_server_address,
             retry=DASHBOARD_RETRY,
             transport=self._transport,
-            timeout=20.0,
+            timeout=DASHBOARD_TIMEOUT,
             read_only=settings.read_only,
             max_response_bytes=response_limit(os.environ),
+            early=early,
         )
 
     @work(exclusive=True, group="connect", exit_on_error=False)
@@ -259,7 +264,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self.read_only = settings.read_only
         client: SlyClient | None = None
         head_start: HeadStart | None = None
-        start = self._start_ids(settings)
+        start = start_ids(settings, remember=self._remember)
         try:
             client = self.make_client(settings)
             # The start workspace's names and its first page of tasks are asked for along
@@ -317,18 +322,8 @@ class SlyApp(ReportsFailedWorkers, App[str]):
                 )
                 await asyncio.sleep(delay)
 
-    def _start_ids(self, settings: Settings) -> tuple[int | None, int] | None:
-        """(team, workspace) to open: the configured workspace (a workspace alone brings
-        its own team), else the remembered one; None: the picker."""
-        team_id, workspace_id = settings.team_id, settings.workspace_id
-        if workspace_id is None and self._remember and settings.server:
-            remembered = load_selection(settings.server)
-            if remembered is not None and team_id in (None, remembered[0]):
-                team_id, workspace_id = remembered
-        return None if workspace_id is None else (team_id, workspace_id)
-
     @staticmethod
-    async def _names(client: SlyClient, start: tuple[int | None, int] | None) -> Names | None:
+    async def _names(client: SlyClient, start: Start | None) -> Names | None:
         """The team and workspace of `start` (both asked at once when the team is known;
         None where not found); no team: the workspace's own."""
         if start is None:
@@ -346,7 +341,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
 
     async def open_start_screen(
         self,
-        start: tuple[int | None, int] | None,
+        start: Start | None,
         names: Names | BaseException | None,
         head_start: HeadStart | None = None,
     ) -> None:
@@ -375,9 +370,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         else:
             self.open_workspace(selection, head_start)
 
-    def _describe(
-        self, start: tuple[int | None, int], names: Names | Exception | None
-    ) -> Selection | None:
+    def _describe(self, start: Start, names: Names | Exception | None) -> Selection | None:
         """The selection the names make, or a message and None."""
         team_id, workspace_id = start
         what = f"Workspace {workspace_id}" + ("" if team_id is None else f" of team {team_id}")

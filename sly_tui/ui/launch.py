@@ -12,6 +12,7 @@ import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sly_tui.api.early import EarlyReplies
 from sly_tui.config import Settings
 from sly_tui.secrets import Secret
 
@@ -48,12 +49,14 @@ def run_dashboard(
     demo: DemoOptions | None,
     interval: float | None,
     theme: str | None = None,
+    early: EarlyReplies | None = None,
 ) -> int:
-    """Run the app until the user quits; returns the exit code."""
+    """Run the app until the user quits; returns the exit code. `early`: the opening calls
+    of these settings, already sent (see `sly_tui.monitor.opening.send_early`)."""
     from sly_tui.ui.app import SlyApp
 
     if demo is None:
-        app = SlyApp(settings, interval=interval, cache_dir=_cache_dir(), theme=theme)
+        app = SlyApp(settings, interval=interval, cache_dir=_cache_dir(), theme=theme, early=early)
         _collect_from_now()
         app.run()
         if app.return_value == "demo":  # the first-run screen's "Open demo" button
