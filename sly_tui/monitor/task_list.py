@@ -50,6 +50,10 @@ NEW_EVERY = 5  # ticks between two looks for tasks newer than the newest seen
 NEW_PAGE = 20  # tasks per page when looking for new ones, newest first
 PROGRESS_EVERY = 10.0  # seconds at least between two progress reads of one task
 MAX_PROGRESS = 32  # running tasks whose progress the sweep reads, newest first
+# Seconds a sweep leaves the screen to draw its rows before reading their progress: the
+# reads (a request per running task) would otherwise take the event loop first, and the
+# first rows of a start would wait for them.
+DRAW_FIRST = 0.05
 
 _ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
 
@@ -204,6 +208,8 @@ class TaskListTopic:
         self._ticks_to_new = NEW_EVERY
         removed = self.tasks.keys() - seen if consistent else ()
         running = sorted(self._shown_of(self._running()), reverse=True)[:MAX_PROGRESS]
+        if running:
+            await asyncio.sleep(DRAW_FIRST)
         await self._read_progress(client, emit, running)  # before the list counts as loaded
         emit(self._apply({}, removed=removed, full=True))
         self._forget_stopped(emit)
