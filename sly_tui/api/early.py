@@ -61,12 +61,13 @@ class EarlyReplies:
         self.token = token
         self._timeout = timeout
         self._max_bytes = max_bytes
-        self._replies: dict[str, Future[httpx.Response]] = {
-            call_key(rpc, body): Future() for rpc, body in calls
-        }
+        # Each thread holds its own call's future: one taken (popped from here) before its
+        # thread ran is still answered.
+        pending = [(rpc, body, Future[httpx.Response]()) for rpc, body in calls]
+        self._replies = {call_key(rpc, body): future for rpc, body, future in pending}
         self._tls: Future[ssl.SSLContext | None] = Future()
         threading.Thread(
-            target=self._send_all, args=(list(calls),), name="sly-tui early calls", daemon=True
+            target=self._send_all, args=(pending,), name="sly-tui early calls", daemon=True
         ).start()
 
     def take(self, rpc: str, body: Mapping[str, Any]) -> Future[httpx.Response] | None:
@@ -82,36 +83,42 @@ class EarlyReplies:
         or not loaded yet), for the client to reuse instead of loading it again."""
         return self._tls.result() if self._tls.done() else None
 
-    def _send_all(self, calls: list[Call]) -> None:
+    def _send_all(self, calls: list[tuple[str, Mapping[str, Any], Future[httpx.Response]]]) -> None:
         try:
             # httpx's own defaults (certifi, SSL_CERT_FILE/SSL_CERT_DIR), as the client's.
             context = httpx.create_ssl_context() if self.root.startswith("https://") else None
-        except Exception as exc:  # a broken certificate setting: the client will say so
-            self._tls.set_result(None)
-            self._fail_all(exc)
-            return
-        self._tls.set_result(context)
-        client = httpx.Client(
-            # A plain-http root never handshakes; a context with no certificates trusts
-            # nothing, as in `LazyTlsTransport`.
-            verify=context or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
-            timeout=self._timeout,
-            headers={"x-api-key": self.token.reveal()},
-            follow_redirects=False,
-        )
-        threads = [
-            threading.Thread(target=self._send, args=(client, rpc, body), daemon=True)
-            for rpc, body in calls
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        client.close()
+            self._tls.set_result(context)
+            with httpx.Client(
+                # A plain-http root never handshakes; a context with no certificates trusts
+                # nothing, as in `LazyTlsTransport`.
+                verify=context or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
+                timeout=self._timeout,
+                headers={"x-api-key": self.token.reveal()},
+                follow_redirects=False,
+            ) as client:
+                threads = [
+                    threading.Thread(target=self._send, args=(client, *call), daemon=True)
+                    for call in calls
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+        except Exception as exc:  # a broken certificate setting, no thread to be had
+            if not self._tls.done():
+                self._tls.set_result(None)
+            for _, _, future in calls:
+                if future.set_running_or_notify_cancel():
+                    future.set_exception(exc)
 
-    def _send(self, client: httpx.Client, rpc: str, body: Mapping[str, Any]) -> None:
-        future = self._replies.get(call_key(rpc, body))
-        if future is None or not future.set_running_or_notify_cancel():
+    def _send(
+        self,
+        client: httpx.Client,
+        rpc: str,
+        body: Mapping[str, Any],
+        future: Future[httpx.Response],
+    ) -> None:
+        if not future.set_running_or_notify_cancel():
             return
         try:
             with client.stream("POST", f"{self.root}/v3/{rpc}", json=body) as response:
@@ -127,8 +134,3 @@ class EarlyReplies:
             future.set_exception(exc)
         else:
             future.set_result(reply)
-
-    def _fail_all(self, exc: Exception) -> None:
-        for future in self._replies.values():
-            if future.set_running_or_notify_cancel():
-                future.set_exception(exc)

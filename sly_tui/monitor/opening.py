@@ -63,6 +63,9 @@ def send_early(settings: Settings) -> EarlyReplies | None:
         limit = response_limit(os.environ)
     except ConfigError:  # a bad limit: the dashboard says so when it starts
         return None
-    return EarlyReplies(
-        root, settings.token, opening_calls(start), timeout=DASHBOARD_TIMEOUT, max_bytes=limit
-    )
+    try:
+        return EarlyReplies(
+            root, settings.token, opening_calls(start), timeout=DASHBOARD_TIMEOUT, max_bytes=limit
+        )
+    except RuntimeError:  # no thread to be had: the client asks as usual
+        return None
