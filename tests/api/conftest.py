@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -97,3 +98,18 @@ def sim_client(emulator_client: MakeClient, emulator: Emulator) -> SlyClient:
         emulator.advance(seconds)
 
     return emulator_client(sleep=advance)
+
+
+@pytest.fixture
+def tls_contexts(monkeypatch: pytest.MonkeyPatch) -> list[ssl.SSLContext]:
+    """Every default (verifying) TLS context made from now on: httpx builds its own with
+    `ssl.create_default_context`, loading the certificate store."""
+    made: list[ssl.SSLContext] = []
+    real = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    return made

@@ -5,11 +5,12 @@ unusual (another body, another token, a failure) ends as if they had never been 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from pathlib import Path
 
 import pytest
 
-from sly_tui.api import AuthError, SlyClient
+from sly_tui.api import AuthError, RetryPolicy, SlyClient, Unreachable
 from sly_tui.api.early import EarlyReplies
 from sly_tui.api.tasks import TaskApi
 from sly_tui.config import Settings
@@ -109,6 +110,24 @@ async def test_a_failed_early_call_is_simply_sent(live_url: str, emulator: Emula
         me = await client.users.get_my_info()
     assert me.id == 1
     assert emulator.requests["users.me"] == 2  # early (thrown away), then by the client
+
+
+async def test_an_https_servers_certificates_are_loaded_once(
+    live_url: str, emulator: Emulator, tls_contexts: list[ssl.SSLContext]
+) -> None:
+    # The emulator speaks plain HTTP: every handshake fails, the early ones and the
+    # client's, which reuses the certificate store the early calls loaded.
+    https_url = live_url.replace("http://", "https://")
+    early = early_replies(https_url, emulator.token)
+    await answered(early)
+    retry = RetryPolicy(retries=1)
+    async with SlyClient(https_url, emulator.token, retry=retry, early=early) as client:
+        with pytest.raises(Unreachable):
+            await client.users.get_my_info()
+        with pytest.raises(Unreachable):
+            await client.tasks.get_list(MAIN_WORKSPACE_ID)  # never sent early
+    assert len(tls_contexts) == 1
+    assert tls_contexts[0].verify_mode == ssl.CERT_REQUIRED
 
 
 def test_only_reads_may_be_sent_early() -> None:

@@ -4,27 +4,11 @@ plain-HTTP server never pays for it, an https address still gets verified TLS.""
 from __future__ import annotations
 
 import ssl
-from typing import Any
 
 import pytest
 
 from sly_tui.api import RetryPolicy, SlyClient, Unreachable
 from sly_tui.demo import Emulator
-
-
-@pytest.fixture
-def tls_contexts(monkeypatch: pytest.MonkeyPatch) -> list[ssl.SSLContext]:
-    """Every default (verifying) TLS context made from now on: httpx builds its own with
-    `ssl.create_default_context`, loading the certificate store."""
-    made: list[ssl.SSLContext] = []
-    real = ssl.create_default_context
-
-    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
-        made.append(real(*args, **kwargs))
-        return made[-1]
-
-    monkeypatch.setattr(ssl, "create_default_context", counted)
-    return made
 
 
 async def test_plain_http_builds_no_certificate_store(
