@@ -172,6 +172,15 @@ class Server:
         for name in ("TEAM_ID", "WORKSPACE_ID", "PYTHONDONTWRITEBYTECODE"):
             self.env.pop(name, None)
 
+    def set_faults(self, **changes: object) -> None:
+        """Change the emulator's fault knobs (`sly_tui.demo.faults.Faults`), e.g. latency."""
+        httpx.post(
+            f"{self.url}/demo/faults",
+            json=changes,
+            headers={"x-api-key": self._token},
+            trust_env=False,
+        ).raise_for_status()
+
     def requests(self) -> Counter[str]:
         reply = httpx.get(
             f"{self.url}/demo/requests", headers={"x-api-key": self._token}, trust_env=False
@@ -201,16 +210,12 @@ def name_pattern(names: list[str]) -> re.Pattern[bytes]:
     return re.compile(b"|".join(re.escape(head) for head in heads))
 
 
+def dashboard_flags(workspace: int, interval: float) -> list[str]:
+    return ["--team", str(TEAM), "--workspace", str(workspace), "--interval", f"{interval:g}"]
+
+
 def dashboard(workspace: int, interval: float) -> list[str]:
-    return [
-        *sly_tui(),
-        "--team",
-        str(TEAM),
-        "--workspace",
-        str(workspace),
-        "--interval",
-        f"{interval:g}",
-    ]
+    return [*sly_tui(), *dashboard_flags(workspace, interval)]
 
 
 def startup(server: Server, args: argparse.Namespace) -> tuple[list[float], list[float]]:

@@ -5,6 +5,8 @@ Only that it works is checked, never a figure: speed is measured by the script, 
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +26,19 @@ def test_dashboard_benchmark_prints_the_five_figures(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     for label in ("(a) start", "(b) tasks --json", "(c) requests", "(d) CPU", "(e) bytes"):
         assert label in result.stdout, result.stdout
+
+
+def test_start_versions_benchmark_compares_installs_with_latency(tmp_path: Path) -> None:
+    script = SCRIPT.parent / "start_versions.py"
+    sly_tui = shutil.which("sly-tui", path=str(Path(sys.executable).parent))
+    assert sly_tui, "the package's console script is installed beside this interpreter"
+    result = subprocess.run(
+        [sys.executable, str(script), "--runs", "1", "--latency", "0.01", f"this={sly_tui}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "latency 0.01 s" in result.stdout
+    assert re.search(r"^this +median +\d+ ms", result.stdout, re.MULTILINE), result.stdout
