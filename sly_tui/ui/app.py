@@ -269,7 +269,8 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             client = self.make_client(settings)
             # The start workspace's names and its first page of tasks are asked for along
             # with users.me: the first rows show one round trip after start instead of
-            # three, and the list screen is built while they travel.
+            # three. From `sly-tui` these four calls went out while the app was still
+            # being imported (`opening_calls`), and their replies are most likely in.
             if start is not None:
                 head_start = HeadStart(client, start[1])
             me, names = await asyncio.gather(
