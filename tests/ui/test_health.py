@@ -188,3 +188,28 @@ async def test_a_covered_status_bar_waits_and_catches_up_when_shown(make_app):
         app.pop_screen()
         await settle(pilot)  # the resume handled; the bar's next tick may be a second off
         assert "paused" in bar.render().plain
+
+
+async def test_the_status_bar_is_built_only_when_what_it_shows_changed(make_app, monkeypatch):
+    """Building the line costs a millisecond a second for nothing while live: it is built
+    again only for a change of state, countdown, place, width or theme."""
+    app = make_app(team_id=101, workspace_id=201)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
+        await wait_for(pilot, lambda: app.connection_state.phase is Phase.LIVE)
+        bar = app.screen.query_one(StatusBar)
+        bar.update_now()
+        built: list[str] = []
+        compose = bar._compose_text
+        monkeypatch.setattr(
+            bar, "_compose_text", lambda line: built.append(line.health) or compose(line)
+        )
+        bar.update_now()
+        assert built == []  # live, and nothing else changed
+        app.action_toggle_pause()
+        await wait_for(pilot, lambda: "paused" in bar.render().plain)
+        assert len(built) == 1
+        style = bar.render().spans[-1].style
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        assert bar.render().spans[-1].style != style  # the new theme's colours at once
