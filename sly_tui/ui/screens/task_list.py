@@ -86,7 +86,7 @@ class TaskListScreen(LiveScreen):
         # widgets below are built: its reply is handled after mounting all the same (events
         # queue until then). The first rows show that much sooner.
         self.subscribe(self.topic)
-        yield StatusBar()
+        yield StatusBar(own_clock=False)  # ticked by `_tick`
         yield Static(id="filters")
         # Until the first page arrives (seconds, on a big workspace over a slow link), the
         # table is hidden and the line below says so: an empty table would say "no tasks".
@@ -118,6 +118,8 @@ class TaskListScreen(LiveScreen):
         self._ticker.resume()
 
     def _tick(self) -> None:
+        """Each second: the durations, the status bar, and which rows are on screen."""
+        self.query_one(StatusBar).update_now()
         table = self.table
         table.tick(self.sly.now())
         topic = self.topic

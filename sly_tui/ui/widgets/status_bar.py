@@ -3,9 +3,12 @@
 `sly-tui [prod] · Team / Workspace · alice@sly.example.com   ● live 2s   READ-ONLY`
 (the profile in brackets when one is in use).
 It looks at the app's state once a second so "stale for 12s" and "retrying in 4s" count
-by themselves between events. Building the line (styles looked up through the DOM) costs
-about a millisecond, so it is built only when what it is built from changed, which while
-live is almost never, and repainted only when its text changed.
+by themselves between events: on its own clock, or on its screen's when the screen has one
+(`StatusBar(own_clock=False)`; each wakeup of an idle process costs more than the work it
+does, so one a second serves both). The clock stops while the screen is covered.
+Building the line (styles looked up through the DOM) is most of a tick's work, so it is
+built only when what it is built from changed, which while live is almost never, and
+repainted only when its text changed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widget import Widget
 
 from sly_tui.monitor.events import ConnectionState, Phase
@@ -91,14 +95,18 @@ class StatusBar(Widget):
     StatusBar > .status-bar--mode { color: $warning; text-style: bold reverse; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, own_clock: bool = True) -> None:
+        """`own_clock=False`: the screen calls `update_now` each second."""
         super().__init__()
+        self._own_clock = own_clock
+        self._clock: Timer | None = None
         self._shown: Text | None = None
         self._built_from: Line | None = None  # what `_shown` was built from
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.update_now)
-        # Under another screen the bar is not seen: it skips its ticks, and catches up
+        if self._own_clock:
+            self._clock = self.set_interval(1.0, self.update_now)
+        # Under another screen the bar is not seen: its clock stops, and it catches up
         # when its screen is shown again (Textual counts each resume in `stack_updates`).
         self.watch(self.screen, "stack_updates", self._shown_again, init=False)
 
@@ -106,6 +114,8 @@ class StatusBar(Widget):
         """Composed afresh when next drawn: on the screen's first showing, before its
         layout, the width is not known yet."""
         self._shown = self._built_from = None
+        if self._clock is not None:
+            self._clock.resume()
         self.refresh()
 
     def notify_style_update(self) -> None:
@@ -115,6 +125,8 @@ class StatusBar(Widget):
 
     def update_now(self) -> None:
         if self.screen in self.app.screen_stack[:-1]:  # covered (not one being opened)
+            if self._clock is not None:
+                self._clock.pause()
             return
         line = self._line()
         if line == self._built_from:
