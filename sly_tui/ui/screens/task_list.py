@@ -103,6 +103,8 @@ class TaskListScreen(LiveScreen):
         return self.query_one(TaskTable)
 
     def on_mount(self) -> None:
+        self._bar = self.query_one(StatusBar)  # for `_tick`: no DOM query each second
+        self._table = self.table
         self.table.set_watched(self.sly.watched)
         self._tick()
         self._ticker = self.set_interval(1.0, self._tick)
@@ -119,8 +121,8 @@ class TaskListScreen(LiveScreen):
 
     def _tick(self) -> None:
         """Each second: the durations, the status bar, and which rows are on screen."""
-        self.query_one(StatusBar).update_now()
-        table = self.table
+        self._bar.update_now()
+        table = self._table
         table.tick(self.sly.now())
         topic = self.topic
         if table.size.height and isinstance(topic, TaskListTopic):
