@@ -312,8 +312,10 @@ class TaskTable(ScrollView, can_focus=True):
             self._store(task)
             if old is None or self._moves(old, task):
                 reorder = True
-            elif (row := self._row_of.get(task.id)) is not None:
-                regions.extend(self._changed_cells(row, old, task, self._now))
+            elif (row := self._row_of.get(task.id)) is not None and (
+                line := self._row_region(row)
+            ) is not None:
+                regions.extend(self._changed_cells(line.y, old, task, self._now))
         if reorder:
             self._reorder()
         elif regions:
@@ -449,11 +451,14 @@ class TaskTable(ScrollView, can_focus=True):
         running tasks costs a few hundred bytes, not ten whole lines."""
         before, self._now = self._now, now
         keys = clock_keys(before, now)
+        top, height = int(self.scroll_y), self.size.height  # (each a lookup: not per row)
         regions = [
             region
             for row in self.rows_on_screen()
-            if (task := self.tasks.get(self.order[row])) is not None and task.is_active
-            for region in self._changed_cells(row, task, task, before, keys)
+            if row + 1 - top < height  # the last one may be under the bottom edge
+            and (task := self.tasks.get(self.order[row])) is not None
+            and task.is_active
+            for region in self._changed_cells(row + 1 - top, task, task, before, keys)
         ]
         if regions:
             self.refresh(*regions)
@@ -636,15 +641,15 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _changed_cells(
         self,
-        row: int,
+        y: int,
         old: TaskInfo,
         new: TaskInfo,
         before: datetime,
         keys: tuple[str, ...] | None = None,
     ) -> Iterator[Region]:
-        """Where the cells of a row (of the columns `keys`, default all) differ between
-        `old` as painted at `before` and `new` now, to be repainted: Textual writes a
-        repainted region whole, changed or not. Of a duration only the characters that
+        """Where the cells of the row on screen line `y` (of the columns `keys`, default all)
+        differ between `old` as painted at `before` and `new` now, to be repainted: Textual
+        writes a repainted region whole, changed or not. Of a duration only the characters that
         changed: `41s` to `42s` is one cell on the terminal. Callers refresh them all at
         once (each `refresh` call clears the widget's caches and schedules a repaint)."""
         x = 0
@@ -659,8 +664,8 @@ class TaskTable(ScrollView, can_focus=True):
                     start, end = changed_cells(
                         _fit(was, width, column.right), _fit(now, width, column.right)
                     )
-                if end > start and (region := self._row_region(row, x + start, end - start)):
-                    yield region
+                if end > start:
+                    yield Region(x + start, y, end - start, 1)
             x += width + 1
 
     def render_line(self, y: int) -> Strip:
