@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import os
 import tempfile
@@ -153,6 +154,7 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         self._instance = settings.server or "none"  # until `connect` knows who answers
         self._detail_topics: OrderedDict[int, TaskDetailTopic[LogSpool]] = OrderedDict()
         self._told_in_memory = False
+        self._collected_after_load = False
         self.warnings: list[str] = list(settings.warnings)
         self.closing = False
         self._choose_theme(theme)
@@ -569,7 +571,11 @@ class SlyApp(ReportsFailedWorkers, App[str]):
         """With `[notify] mine`, a task of mine new in a task list (its screen's event,
         bubbled up) is watched unasked, unless the user unwatched it."""
         event = message.event
-        if not isinstance(event, TasksChanged) or not self.notify_settings.mine:
+        if not isinstance(event, TasksChanged):
+            return
+        if event.full and not self._collected_after_load:
+            self._collect_after_load()
+        if not self.notify_settings.mine:
             return
         mine = [
             task
@@ -583,6 +589,14 @@ class SlyApp(ReportsFailedWorkers, App[str]):
             self.watch_topic.add(task.id)
         if mine:
             self._watches_changed()
+
+    def _collect_after_load(self) -> None:
+        """The first complete task list is in memory (10,000 tasks are some 100,000
+        objects, all long-lived): one full collection now, as part of loading it. Left to
+        itself, the collector would make that pass over them some seconds later, when
+        the dashboard is only being watched."""
+        self._collected_after_load = True
+        gc.collect()
 
     def tell_ended(self, task: TaskInfo) -> None:
         """A watched task ended: a toast, and through the terminal the bell and a desktop

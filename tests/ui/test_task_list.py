@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from sly_tui.demo import Emulator
 from sly_tui.enums import ACTIVE_STATUSES, Status
+from sly_tui.monitor.events import TasksChanged
+from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.widgets.task_table import TaskTable
 
@@ -234,3 +237,26 @@ async def test_durations_stop_ticking_while_a_task_covers_the_list(app):
         await wait_for(pilot, lambda: not ticking.is_set())
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen and ticking.is_set())
+
+
+async def test_one_full_collection_once_the_first_list_is_complete(app, monkeypatch):
+    """The collector's pass over a freshly loaded list happens as part of loading it, not
+    later while the dashboard idles; later sweeps leave the collector to itself."""
+    collections: list[str] = []
+    monkeypatch.setattr(
+        "sly_tui.ui.app.gc", SimpleNamespace(collect=lambda: collections.append("full"))
+    )
+    sweeps: list[TasksChanged] = []  # each complete sweep once (the app sees it bubble up)
+
+    def count_sweeps(message: object) -> None:
+        event = message.event if isinstance(message, MonitorEvent) else None
+        if isinstance(event, TasksChanged) and event.full and all(e is not event for e in sweeps):
+            sweeps.append(event)
+
+    async with app.run_test(size=(120, 30), message_hook=count_sweeps) as pilot:
+        await open_list(pilot)
+        await wait_for(pilot, lambda: len(sweeps) == 1 and collections == ["full"])
+        await pilot.press("r")  # a complete sweep again
+        await wait_for(pilot, lambda: len(sweeps) == 2)
+        await settle(pilot)
+        assert collections == ["full"]
