@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import stat
-import time
-from collections import Counter
 from pathlib import Path
 
 import httpx
 
 from sly_tui.config import Settings, load_config
 from sly_tui.demo import Emulator
-from sly_tui.monitor.events import ConnectionState, Phase
+from sly_tui.monitor.events import Phase
 from sly_tui.secrets import Secret
 from sly_tui.ui.app import SlyApp
-from sly_tui.ui.messages import ConnectionChanged
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.screens.workspaces import WorkspaceScreen
 from sly_tui.ui.widgets.status_bar import StatusBar
@@ -191,52 +188,3 @@ async def test_a_covered_status_bar_waits_and_catches_up_when_shown(make_app):
         app.pop_screen()
         await settle(pilot)  # the resume handled; the bar's next tick may be a second off
         assert "paused" in bar.render().plain
-
-
-async def test_the_status_bar_is_built_only_when_what_it_shows_changed(make_app, monkeypatch):
-    """Building the line costs a millisecond a second for nothing while live: it is built
-    again only for a change of state, countdown, place, width or theme."""
-    app = make_app(team_id=101, workspace_id=201)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
-        await wait_for(pilot, lambda: app.connection_state.phase is Phase.LIVE)
-        bar = app.screen.query_one(StatusBar)
-        bar.update_now()
-        built: list[str] = []
-        compose = bar._compose_text
-        monkeypatch.setattr(
-            bar, "_compose_text", lambda line: built.append(line.health) or compose(line)
-        )
-        bar.update_now()
-        assert built == []  # live, and nothing else changed
-        app.action_toggle_pause()
-        await wait_for(pilot, lambda: "paused" in bar.render().plain)
-        assert len(built) == 1
-        style = bar.render().spans[-1].style
-        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
-        await settle(pilot)
-        assert bar.render().spans[-1].style != style  # the new theme's colours at once
-
-
-async def test_the_list_ticks_its_bar_and_a_covered_bar_does_not_tick(make_app, monkeypatch):
-    """One wakeup a second on the list: the screen's tick also counts the bar's countdown
-    down; the bar of the screen under it stops its clock until shown again."""
-    calls: Counter[int] = Counter()
-    update_now = StatusBar.update_now
-
-    def counted(bar: StatusBar) -> None:
-        calls[id(bar)] += 1
-        update_now(bar)
-
-    monkeypatch.setattr(StatusBar, "update_now", counted)
-    app = make_app(team_id=101, workspace_id=201)
-    async with app.run_test(size=(160, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
-        base, bar = (screen.query_one(StatusBar) for screen in app.screen_stack)
-        now = time.monotonic()
-        state = ConnectionState(Phase.RETRYING, now - 1, now + 59, "HTTP 503", 1)
-        app.on_connection_changed(ConnectionChanged(state))
-        await wait_for(pilot, lambda: calls[id(base)] > 0)  # it saw it is covered
-        covered = calls[id(base)]
-        await wait_for(pilot, lambda: "retrying in 57s" in bar.render().plain)
-        assert calls[id(base)] <= covered + 1  # at most a tick already under way

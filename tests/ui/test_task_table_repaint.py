@@ -16,7 +16,6 @@ from textual.strip import Strip
 from sly_tui.enums import Status
 from sly_tui.monitor.events import TasksChanged, TrendsChanged
 from sly_tui.monitor.trainings import Training
-from sly_tui.training import EpochProgress
 from sly_tui.ui.messages import MonitorEvent
 from sly_tui.ui.screens.task_list import TaskListScreen
 from sly_tui.ui.status import status_group
@@ -86,29 +85,6 @@ async def test_a_clock_tick_repaints_only_the_time_cells_that_changed(app, monke
         )  # nothing changed
 
 
-async def test_a_tick_into_another_day_repaints_the_start_times_too(app, monkeypatch):
-    """Today's start times show the time of day, older ones the date: the first tick of a
-    day repaints them; other ticks only look at the durations."""
-    async with app.run_test(size=(120, 30)) as pilot:
-        table = await open_table(pilot)
-        top = int(table.scroll_y)
-        started = [
-            row + 1 - top
-            for row, task_id in enumerate(table.order)
-            if top <= row < top + table.size.height - 1
-            and table.tasks[task_id].is_active
-            and table.tasks[task_id].started_at is not None
-        ]
-        assert started
-        x, width = cell(table, "started")
-        tomorrow = table.now + timedelta(days=1)
-        asked = repaint_regions(table, lambda: table.tick(tomorrow), monkeypatch)
-        assert {Region(x, y, width, 1) for y in started} <= asked
-        later = tomorrow + timedelta(seconds=1)
-        asked = repaint_regions(table, lambda: table.tick(later), monkeypatch)
-        assert all(region.x >= x + width for region in asked)  # durations only
-
-
 def test_only_the_characters_of_a_duration_that_changed_are_repainted() -> None:
     assert changed_cells("    41s", "    42s") == (5, 6)
     assert changed_cells("    59s", "  1m00s") == (2, 6)
@@ -123,8 +99,7 @@ def cells(strip: Strip) -> list[tuple[str, Style | None]]:
 
 async def test_a_ticked_row_is_painted_as_a_new_one(app):
     """A running row moves its clock cells on at a tick; the rest of it is kept: the row
-    must come out as a row built from scratch would, cursor row included, a training's
-    ETA and a start time that became yesterday's too."""
+    must come out as a row built from scratch would, cursor row included."""
     async with app.run_test(size=(120, 30)) as pilot:
         table = await open_table(pilot)
         top = int(table.scroll_y)
@@ -135,13 +110,9 @@ async def test_a_ticked_row_is_painted_as_a_new_one(app):
         ]
         assert rows
         table.action_jump(rows[0] - 1 + top)  # the cursor on a running row
-        training = Training(epochs=EpochProgress(epoch=4, total=40, done=3.5))
-        table.apply(
-            TrendsChanged(MAIN_WORKSPACE, trends={table.order[rows[-1] - 1 + top]: training})
-        )
         for y in rows:
             table.render_line(y)
-        for seconds in (1, 61, 3600, 86400):
+        for seconds in (1, 61, 3600):
             table.tick(table.now + timedelta(seconds=seconds))
             ticked = [cells(table.render_line(y)) for y in rows]
             table.notify_style_update()  # drops the painted rows

@@ -86,7 +86,7 @@ class TaskListScreen(LiveScreen):
         # widgets below are built: its reply is handled after mounting all the same (events
         # queue until then). The first rows show that much sooner.
         self.subscribe(self.topic)
-        yield StatusBar(own_clock=False)  # ticked by `_tick`
+        yield StatusBar()
         yield Static(id="filters")
         # Until the first page arrives (seconds, on a big workspace over a slow link), the
         # table is hidden and the line below says so: an empty table would say "no tasks".
@@ -103,8 +103,6 @@ class TaskListScreen(LiveScreen):
         return self.query_one(TaskTable)
 
     def on_mount(self) -> None:
-        self._bar = self.query_one(StatusBar)  # for `_tick`: no DOM query each second
-        self._table = self.table
         self.table.set_watched(self.sly.watched)
         self._tick()
         self._ticker = self.set_interval(1.0, self._tick)
@@ -120,9 +118,7 @@ class TaskListScreen(LiveScreen):
         self._ticker.resume()
 
     def _tick(self) -> None:
-        """Each second: the durations, the status bar, and which rows are on screen."""
-        self._bar.update_now()
-        table = self._table
+        table = self.table
         table.tick(self.sly.now())
         topic = self.topic
         if table.size.height and isinstance(topic, TaskListTopic):

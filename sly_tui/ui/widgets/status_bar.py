@@ -2,13 +2,8 @@
 
 `sly-tui [prod] · Team / Workspace · alice@sly.example.com   ● live 2s   READ-ONLY`
 (the profile in brackets when one is in use).
-It looks at the app's state once a second so "stale for 12s" and "retrying in 4s" count
-by themselves between events: on its own clock, or on its screen's when the screen has one
-(`StatusBar(own_clock=False)`; each wakeup of an idle process costs more than the work it
-does, so one a second serves both). The clock stops while the screen is covered.
-Building the line (styles looked up through the DOM) is most of a tick's work, so it is
-built only when what it is built from changed, which while live is almost never, and
-repainted only when its text changed.
+It re-renders once a second from the app's state so "stale for 12s" and "retrying in 4s"
+count by themselves between events, and only repaints when its text changed.
 """
 
 from __future__ import annotations
@@ -18,7 +13,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual.timer import Timer
 from textual.widget import Widget
 
 from sly_tui.monitor.events import ConnectionState, Phase
@@ -55,19 +49,6 @@ def health_text(state: ConnectionState, interval: float, now: float) -> tuple[st
     return "… connecting", "paused"
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """What the bar's line is built from, cheap to get and to compare each second: the
-    health as text carries its countdowns."""
-
-    place: Place
-    health: str
-    kind: str  # the style class of the health
-    error: str | None
-    read_only: bool
-    width: int
-
-
 PLACE_KEPT = 24  # cells of "sly-tui · team / workspace" kept before the error's reason
 
 
@@ -95,64 +76,40 @@ class StatusBar(Widget):
     StatusBar > .status-bar--mode { color: $warning; text-style: bold reverse; }
     """
 
-    def __init__(self, *, own_clock: bool = True) -> None:
-        """`own_clock=False`: the screen calls `update_now` each second."""
+    def __init__(self) -> None:
         super().__init__()
-        self._own_clock = own_clock
-        self._clock: Timer | None = None
         self._shown: Text | None = None
-        self._built_from: Line | None = None  # what `_shown` was built from
 
     def on_mount(self) -> None:
-        if self._own_clock:
-            self._clock = self.set_interval(1.0, self.update_now)
-        # Under another screen the bar is not seen: its clock stops, and it catches up
+        self.set_interval(1.0, self.update_now)
+        # Under another screen the bar is not seen: it skips its ticks, and catches up
         # when its screen is shown again (Textual counts each resume in `stack_updates`).
         self.watch(self.screen, "stack_updates", self._shown_again, init=False)
 
     def _shown_again(self) -> None:
         """Composed afresh when next drawn: on the screen's first showing, before its
         layout, the width is not known yet."""
-        self._shown = self._built_from = None
-        if self._clock is not None:
-            self._clock.resume()
+        self._shown = None
         self.refresh()
-
-    def notify_style_update(self) -> None:
-        """The theme changed: the line holds the old colours."""
-        super().notify_style_update()
-        self._shown = self._built_from = None
 
     def update_now(self) -> None:
         if self.screen in self.app.screen_stack[:-1]:  # covered (not one being opened)
-            if self._clock is not None:
-                self._clock.pause()
             return
-        line = self._line()
-        if line == self._built_from:
-            return
-        text = self._compose_text(line)
+        text = self._compose_text()
         if text != self._shown:
             self._shown = text
             self.refresh()
 
     def render(self) -> Text:
         if self._shown is None:
-            self._shown = self._compose_text(self._line())
+            self._shown = self._compose_text()
         return self._shown
 
-    def _line(self) -> Line:
+    def _compose_text(self) -> Text:
         app = self.app
         place: Place = getattr(app, "place", Place())
         state: ConnectionState = getattr(app, "connection_state", ConnectionState(Phase.CONNECTING))
         interval = getattr(getattr(app, "monitor", None), "interval", 2.0)
-        health, kind = health_text(state, interval, time.monotonic())
-        read_only = bool(getattr(app, "read_only", False))
-        return Line(place, health, kind, state.error, read_only, self.size.width)
-
-    def _compose_text(self, line: Line) -> Text:
-        self._built_from = line
-        place = line.place
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(" sly-tui", "bold")
         if place.profile:
@@ -166,16 +123,18 @@ class StatusBar(Widget):
         if who:
             left.append(" · ")
             left.append(one_line(who))
+        health, kind = health_text(state, interval, time.monotonic())
         right = Text(no_wrap=True, overflow="ellipsis")
-        if line.read_only:
+        if getattr(app, "read_only", False):
             right.append(" READ-ONLY ", text_style(self, "status-bar--mode"))
             right.append(" ")
-        style = text_style(self, f"status-bar--{line.kind}")
-        right.append(line.health, style)
+        style = text_style(self, f"status-bar--{kind}")
+        right.append(health, style)
         # What must show at 80 columns: the state and its countdown first, then enough of
         # the place to know which dashboard this is, then as much of the reason as fits.
-        room = max(0, (line.width or 80) - right.cell_len - 2)
-        reason = Text(f": {one_line(line.error)}" if line.error else "", style)
+        width = self.size.width or 80
+        room = max(0, width - right.cell_len - 2)
+        reason = Text(f": {one_line(state.error)}" if state.error else "", style)
         fit(reason, room - min(left.cell_len, PLACE_KEPT))
         right.append_text(reason)
         fit(left, room - reason.cell_len)

@@ -77,6 +77,7 @@ WORKSPACE_COLUMN = Column("workspace", "WORKSPACE", 14, 80)
 TEAM_COLUMN = Column("team", "TEAM", 12, 75)
 PLACE_KEYS = (WORKSPACE_COLUMN.key, TEAM_COLUMN.key)
 SPARKS = "▁▂▃▄▅▆▇█"
+CLOCK_KEYS = ("duration", "started", "progress")  # cells whose text follows the clock
 
 
 def sparkline(values: tuple[float, ...], width: int) -> str:
@@ -276,7 +277,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.hidden_left = 0
         self.hidden_right = 0
         self.trends: dict[int, Training] = {}  # task id → what a running training shows
-        self._kept_columns: tuple[str | None, bool] = (None, False)  # _update_training_columns
+        self._kept_columns: tuple[str | None, bool] = (None, False)  # see _training_columns
         self._now = datetime.now(UTC)
         self.sort_key = "id"
         self.sort_reverse = True
@@ -312,10 +313,8 @@ class TaskTable(ScrollView, can_focus=True):
             self._store(task)
             if old is None or self._moves(old, task):
                 reorder = True
-            elif (row := self._row_of.get(task.id)) is not None and (
-                line := self._row_region(row)
-            ) is not None:
-                regions.extend(self._changed_cells(line.y, old, task, self._now))
+            elif (row := self._row_of.get(task.id)) is not None:
+                regions.extend(self._changed_cells(row, old, task, self._now))
         if reorder:
             self._reorder()
         elif regions:
@@ -328,13 +327,13 @@ class TaskTable(ScrollView, can_focus=True):
         self._search.pop(task.id, None)
 
     def _set_trends(self, trends: Mapping[int, Training | None]) -> None:
-        shape = self._kept_columns
+        shape = self._training_columns()
         for task_id, training in trends.items():
             if training:
                 self.trends[task_id] = training
             else:
                 self.trends.pop(task_id, None)
-        if shape != self._update_training_columns():
+        if shape != self._training_columns():
             self.refresh()  # the TREND column comes, goes or is named anew, PROGRESS widens
             return
         for task_id in trends:
@@ -450,15 +449,11 @@ class TaskTable(ScrollView, can_focus=True):
         running rows, just the cells whose text changed: on a slow link a second of ten
         running tasks costs a few hundred bytes, not ten whole lines."""
         before, self._now = self._now, now
-        keys = clock_keys(before, now)
-        top, height = int(self.scroll_y), self.size.height  # (each a lookup: not per row)
         regions = [
             region
             for row in self.rows_on_screen()
-            if row + 1 - top < height  # the last one may be under the bottom edge
-            and (task := self.tasks.get(self.order[row])) is not None
-            and task.is_active
-            for region in self._changed_cells(row + 1 - top, task, task, before, keys)
+            if (task := self.tasks.get(self.order[row])) is not None and task.is_active
+            for region in self._changed_cells(row, task, task, before, CLOCK_KEYS)
         ]
         if regions:
             self.refresh(*regions)
@@ -574,9 +569,8 @@ class TaskTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.order) + 1)
         self.post_message(self.ColumnsChanged())
 
-    def _update_training_columns(self) -> tuple[str | None, bool]:
-        """The TREND column's label (None: no column) and whether PROGRESS shows epochs,
-        kept for `_columns_for` (which runs for every line drawn) as the trends change.
+    def _training_columns(self) -> tuple[str | None, bool]:
+        """The TREND column's label (None: no column) and whether PROGRESS shows epochs.
 
         Once shown, they stay when the trainings end: where short trainings come and go,
         columns that came and went with them redrew the whole table (~12 KB on the
@@ -592,7 +586,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Fit columns to `width`: the name gets a quarter at least, the rest by priority."""
-        trend, epochs = self._kept_columns
+        trend, epochs = self._training_columns()
         key = (width, trend, epochs, self.column_offset)
         if key == self._layout_key:
             return self._layout
@@ -641,15 +635,15 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _changed_cells(
         self,
-        y: int,
+        row: int,
         old: TaskInfo,
         new: TaskInfo,
         before: datetime,
         keys: tuple[str, ...] | None = None,
     ) -> Iterator[Region]:
-        """Where the cells of the row on screen line `y` (of the columns `keys`, default all)
-        differ between `old` as painted at `before` and `new` now, to be repainted: Textual
-        writes a repainted region whole, changed or not. Of a duration only the characters that
+        """Where the cells of a row (of the columns `keys`, default all) differ between
+        `old` as painted at `before` and `new` now, to be repainted: Textual writes a
+        repainted region whole, changed or not. Of a duration only the characters that
         changed: `41s` to `42s` is one cell on the terminal. Callers refresh them all at
         once (each `refresh` call clears the widget's caches and schedules a repaint)."""
         x = 0
@@ -664,8 +658,8 @@ class TaskTable(ScrollView, can_focus=True):
                     start, end = changed_cells(
                         _fit(was, width, column.right), _fit(now, width, column.right)
                     )
-                if end > start:
-                    yield Region(x + start, y, end - start, 1)
+                if end > start and (region := self._row_region(row, x + start, end - start)):
+                    yield region
             x += width + 1
 
     def render_line(self, y: int) -> Strip:
@@ -689,28 +683,18 @@ class TaskTable(ScrollView, can_focus=True):
         elif cached[0] == self._now or not task.is_active:
             return cached[1]
         else:
-            strip = self._advance(cached[1], cached[0], task, layout, watched)
+            strip = self._advance(cached[1], task, layout, watched)
         self._strips[key] = (self._now, strip)
         return strip
 
     def _advance(
-        self,
-        strip: Strip,
-        painted_at: datetime,
-        task: TaskInfo,
-        layout: list[tuple[Column, int]],
-        watched: bool,
+        self, strip: Strip, task: TaskInfo, layout: list[tuple[Column, int]], watched: bool
     ) -> Strip:
-        """`strip`, a running task's row painted at `painted_at`, with the cells that
-        follow the clock brought to now: a tick costs the cells that changed, not the row.
-        Besides those of `clock_keys`, a training's epochs show an ETA."""
-        keys = clock_keys(painted_at, self._now)
-        training = self.trends.get(task.id)
-        if training and training.epochs:
-            keys = (*keys, "progress")
+        """`strip`, a running task's row painted at an earlier tick, with the cells that
+        follow the clock brought to now: a tick costs the cells that changed, not the row."""
         x = 0
         for column, width in layout:
-            if column.key in keys:
+            if column.key in CLOCK_KEYS:
                 text = _fit(self._plain(task, column.key, width, watched), width, column.right)
                 cell = strip.crop(x, x + width)
                 if cell.text != text:
@@ -779,15 +763,6 @@ class TaskTable(ScrollView, can_focus=True):
         if cursor:
             strip = strip.apply_style(self.get_component_rich_style("task-table--cursor"))
         return strip.apply_style(base) if not cursor else strip
-
-
-def clock_keys(before: datetime, now: datetime) -> tuple[str, ...]:
-    """The columns whose cells in a running row may read differently at `now` than at
-    `before`: the duration, and the start time once the day changed (today's starts show
-    the time of day, older ones the date)."""
-    if before.astimezone().date() == now.astimezone().date():
-        return ("duration",)
-    return ("duration", "started")
 
 
 def changed_cells(old: str, new: str) -> tuple[int, int]:
